@@ -1,0 +1,41 @@
+// `fastpath scan` and `fastpath demo`: the CLI commands, as functions the tests can call.
+// Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time_util.h"
+
+namespace fastpath {
+
+struct ScanCommandOptions {
+  std::vector<std::string> paths;
+  std::string output = "events";  // events | alerts
+  bool stats = false;
+  std::string received_at;  // RFC 3339; empty: file modification times
+  int workers = 0;
+  size_t max_document_mib = 64;
+  std::string dedupe_window = "24h";
+  size_t dedupe_memory_mib = 512;
+  bool progress = true;  // only drawn when stderr is a terminal
+};
+
+int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);
+
+struct DemoCommandOptions {
+  std::string data_dir;  // bundled CloudTrail data; empty: the copy in the source tree
+  std::string keep_dir;  // write the simulated deliveries here and keep them
+  bool once = false;
+  int workers = 0;
+};
+
+int RunDemo(const DemoCommandOptions& options, std::FILE* out, std::FILE* err);
+
+// "24h", "30m", "90s", "7d", "500ms".
+std::optional<TimeNs> ParseDuration(const std::string& text);
+
+}  // namespace fastpath

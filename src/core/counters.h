@@ -1,0 +1,90 @@
+// Per-stage counters (records and bytes in/out) and drops by reason, shared by every worker.
+//
+// Thread-safe: all fields are relaxed atomics. Workers add per batch or per document, not per
+// byte, so contention stays low. `--stats` prints them; a metrics endpoint can read them live.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace fastpath {
+
+enum class Stage : uint8_t { kSource = 0, kDecode, kParse, kDedupe, kSink };
+constexpr int kNumStages = 5;
+std::string_view StageName(Stage s);
+
+// Why a record (or a whole input) did not become an event. Each value is one line of `--stats`.
+enum class DropReason : uint8_t {
+  kUnreadable = 0,     // the input could not be opened or read
+  kEmptyInput,         // the input held no bytes (or only whitespace)
+  kCorruptGzip,        // the gzip/zlib stream is damaged
+  kTruncatedGzip,      // the gzip stream ends before its trailer
+  kInvalidJson,        // a document is not valid JSON
+  kInvalidUtf8,        // a document has bytes that are not UTF-8
+  kTooDeep,            // JSON nesting deeper than the parser's limit
+  kTooLarge,           // a document larger than max_document_bytes
+  kNotAnObject,        // a record that is a string, number, array... where an object belongs
+  kBadBase64,          // a base64 payload (Kinesis, Firehose, awslogs) does not decode
+  kEnvelopeTooDeep,    // envelopes nested beyond the limit (a decompression/nesting bomb)
+  kMissingField,       // a recognised record lacks a field it must have (eventTime, ...)
+  kBadTimestamp,       // a time field that is not RFC 3339
+  kTextLine,           // a non-JSON text line: no text parser claims it
+  kControlMessage,     // CloudWatch Logs CONTROL_MESSAGE (expected, not an error)
+  kS3TestEvent,        // s3:TestEvent notification (expected, not an error)
+  kS3Notification,     // an S3 object announcement: the S3 sources fetch the object
+  kDuplicate,          // a later arrival of an event already seen on some path
+};
+constexpr int kNumDropReasons = 18;
+std::string_view DropReasonName(DropReason r);
+// True for drops that are normal operation rather than bad input.
+bool DropIsExpected(DropReason r);
+
+struct StageCounter {
+  std::atomic<uint64_t> records_in{0};
+  std::atomic<uint64_t> records_out{0};
+  std::atomic<uint64_t> bytes_in{0};
+  std::atomic<uint64_t> bytes_out{0};
+};
+
+class PipelineCounters {
+ public:
+  StageCounter& stage(Stage s) { return stages_[static_cast<int>(s)]; }
+  const StageCounter& stage(Stage s) const { return stages_[static_cast<int>(s)]; }
+  void Drop(DropReason r, uint64_t n = 1) {
+    drops_[static_cast<int>(r)].fetch_add(n, std::memory_order_relaxed);
+  }
+  uint64_t drops(DropReason r) const {
+    return drops_[static_cast<int>(r)].load(std::memory_order_relaxed);
+  }
+  uint64_t unexpected_drops() const;
+  static void Add(std::atomic<uint64_t>& c, uint64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
+
+ private:
+  std::array<StageCounter, kNumStages> stages_;
+  std::array<std::atomic<uint64_t>, kNumDropReasons> drops_{};
+};
+
+// Receives the bad-input messages ("file: offset N: reason"). The default prints the first few of
+// each reason to stderr and then only counts. Thread-safe.
+class ErrorLog {
+ public:
+  explicit ErrorLog(int max_per_reason = 10) : max_per_reason_(max_per_reason) {}
+  // Replaces stderr output, e.g. to collect messages in a test.
+  void SetSinkForTest(std::function<void(const std::string&)> sink);
+  void Report(DropReason reason, std::string_view where, uint64_t offset, std::string_view what);
+  uint64_t suppressed() const { return suppressed_.load(); }
+
+ private:
+  const int max_per_reason_;
+  std::mutex mu_;
+  std::array<int, kNumDropReasons> printed_{};           // guarded by mu_
+  std::function<void(const std::string&)> sink_;        // guarded by mu_
+  std::atomic<uint64_t> suppressed_{0};
+};
+
+}  // namespace fastpath

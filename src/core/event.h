@@ -1,0 +1,57 @@
+// Event: the canonical form every record takes, whichever AWS delivery path brought it.
+//
+// An Event owns all its bytes (no views into decode buffers), so it can cross threads in a batch.
+// Fields follow PRODUCT.md "Interfaces": log_type, path, account, region, time, id, event.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time_util.h"
+
+namespace fastpath {
+
+// How the record reached fastpath.
+enum class DeliveryPath : uint8_t {
+  kFile = 0,            // a bare record with no delivery envelope: path unknown
+  kS3 = 1,              // an S3 log object (CloudTrail {"Records":[...]} file, digest file)
+  kCloudWatchLogs = 2,  // a CloudWatch Logs subscription message (via Kinesis, Firehose, Lambda)
+  kEventBridge = 3,     // an EventBridge event (via Kinesis, Firehose, HTTP)
+  kFirehose = 4,        // a record put straight into Firehose, no CloudWatch Logs/EventBridge
+};
+constexpr int kNumDeliveryPaths = 5;
+std::string_view DeliveryPathName(DeliveryPath p);
+
+enum class LogType : uint8_t {
+  kUnknown = 0,
+  kCloudTrail,
+  kCloudTrailDigest,
+  kCloudTrailInsight,
+  kEventBridge,  // an EventBridge event that has no parser of its own yet
+};
+constexpr int kNumLogTypes = 5;
+std::string_view LogTypeName(LogType t);
+
+struct Event {
+  LogType log_type = LogType::kUnknown;
+  DeliveryPath path = DeliveryPath::kFile;
+  std::string account;
+  std::string region;
+  TimeNs time = 0;      // when it happened (the record's own time)
+  TimeNs received = 0;  // when it reached fastpath's side of the delivery path
+  std::string id;       // stable across paths: CloudTrail eventID, or a hash of the record
+  std::string json;     // the native record, minified, canonical serialization
+  std::string source;   // where it was read: "file:offset"
+};
+
+using EventBatch = std::vector<Event>;
+
+// Appends `s` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
+void AppendJsonString(std::string* out, std::string_view s);
+
+// Appends the event as one NDJSON line (with trailing '\n') in the `scan --output events` shape.
+void AppendEventJsonLine(const Event& e, std::string* out);
+
+}  // namespace fastpath

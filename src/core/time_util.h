@@ -1,0 +1,26 @@
+// Timestamps: nanoseconds since the Unix epoch (UTC) as int64, RFC 3339 in and out.
+// Pure functions, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fastpath {
+
+using TimeNs = int64_t;  // nanoseconds since 1970-01-01T00:00:00Z
+constexpr TimeNs kNsPerMs = 1'000'000;
+constexpr TimeNs kNsPerSec = 1'000'000'000;
+
+// Parses RFC 3339 / ISO 8601 date-times as AWS writes them: "2023-07-10T11:45:03Z",
+// fractional seconds of any length, and "+hh:mm" / "-hh:mm" offsets. Returns nullopt on anything
+// else (including out-of-range fields).
+std::optional<TimeNs> ParseRfc3339(std::string_view text);
+
+// "2023-07-10T11:45:03Z", or with milliseconds ("...03.250Z") when they are not zero.
+std::string FormatRfc3339(TimeNs t);
+
+TimeNs NowNs();
+
+}  // namespace fastpath

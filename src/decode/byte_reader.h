@@ -1,0 +1,94 @@
+// ByteReader: a pull stream of bytes, and the readers the decode stage stacks on each other:
+// a file descriptor, an in-memory buffer, and gzip/zlib (streaming, multi-member).
+//
+// Not thread-safe: one reader belongs to one worker at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <zlib.h>
+
+#include "core/status.h"
+
+namespace fastpath {
+
+class ByteReader {
+ public:
+  virtual ~ByteReader() = default;
+  // Reads up to `n` bytes into `buf`. Returns 0 at the end of the stream, or an error.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+  // Bytes consumed from the underlying input so far (compressed bytes, for a decompressor).
+  virtual uint64_t raw_offset() const = 0;
+};
+
+// Reads a file descriptor it owns (or stdin, which it does not close).
+class FdReader final : public ByteReader {
+ public:
+  // REQUIRES: fd >= 0.
+  FdReader(int fd, bool owns) : fd_(fd), owns_(owns) {}
+  ~FdReader() override;
+  static Result<std::unique_ptr<FdReader>> Open(const std::string& path);
+  Result<size_t> Read(char* buf, size_t n) override;
+  uint64_t raw_offset() const override { return offset_; }
+
+ private:
+  int fd_;
+  bool owns_;
+  uint64_t offset_ = 0;
+};
+
+// Reads a buffer. The buffer must outlive the reader.
+class MemoryReader final : public ByteReader {
+ public:
+  explicit MemoryReader(std::string_view data) : data_(data) {}
+  Result<size_t> Read(char* buf, size_t n) override;
+  uint64_t raw_offset() const override { return pos_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+// Inflates gzip (any number of members, as `cat a.gz b.gz` makes) or zlib, streaming: memory use
+// is the window plus one input chunk whatever the size of the object.
+class InflateReader final : public ByteReader {
+ public:
+  // `prefix` holds bytes already read from `src` (the sniffed magic); they are inflated first.
+  InflateReader(std::unique_ptr<ByteReader> src, std::string prefix);
+  ~InflateReader() override;
+  Result<size_t> Read(char* buf, size_t n) override;
+  uint64_t raw_offset() const override { return consumed_; }
+
+ private:
+  Status Refill();
+  std::unique_ptr<ByteReader> src_;
+  std::string in_;
+  z_stream zs_{};
+  bool zs_ready_ = false;
+  bool src_eof_ = false;
+  bool member_done_ = false;  // the last member reached its trailer
+  bool failed_ = false;
+  uint64_t consumed_ = 0;  // compressed bytes handed to zlib and used
+};
+
+enum class Compression { kNone, kGzip, kZlib };
+// Looks at the first bytes of a stream.
+Compression SniffCompression(std::string_view head);
+
+// Wraps `src` in an InflateReader when its first bytes say gzip or zlib. Reads a few bytes ahead.
+Result<std::unique_ptr<ByteReader>> OpenMaybeCompressed(std::unique_ptr<ByteReader> src);
+
+// Inflates a whole in-memory gzip/zlib payload (multi-member), refusing output past `max_out`.
+Result<std::string> InflateBuffer(std::string_view in, size_t max_out);
+
+// Compresses `in` as one gzip member (level 6). Used by the envelope encoders and tests.
+std::string GzipCompress(std::string_view in, int level = 6);
+
+// Standard base64 (RFC 4648) as Kinesis, Firehose and CloudWatch Logs use it.
+Result<std::string> Base64Decode(std::string_view in);
+std::string Base64Encode(std::string_view in);
+
+}  // namespace fastpath

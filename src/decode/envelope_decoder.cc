@@ -1,0 +1,499 @@
+#include "decode/envelope_decoder.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace fastpath {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+namespace {
+
+DropReason ReasonForJsonError(simdjson::error_code err) {
+  switch (err) {
+    case simdjson::UTF8_ERROR: return DropReason::kInvalidUtf8;
+    case simdjson::DEPTH_ERROR: return DropReason::kTooDeep;
+    case simdjson::CAPACITY: return DropReason::kTooLarge;
+    default: return DropReason::kInvalidJson;
+  }
+}
+
+bool LooksLikeRegion(std::string_view s) {
+  // us-east-1, eu-central-2, ap-southeast-4, us-gov-west-1, cn-north-1
+  if (s.size() < 9 || s.size() > 25) return false;
+  if (s[0] < 'a' || s[0] > 'z' || s[1] < 'a' || s[1] > 'z' || s[2] != '-') return false;
+  if (s.back() < '0' || s.back() > '9') return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+bool LooksLikeAccount(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string_view StringOr(element el, std::string_view fallback = {}) {
+  std::string_view v;
+  if (el.get_string().get(v) == simdjson::SUCCESS) return v;
+  return fallback;
+}
+
+// A field that may be absent. (A default dom::element must not be inspected.)
+struct Slot {
+  element v;
+  bool set = false;
+  void operator=(element e) {
+    v = e;
+    set = true;
+  }
+  bool present() const { return set; }
+  bool is_string() const { return set && v.is_string(); }
+  bool is_object() const { return set && v.is_object(); }
+  bool is_array() const { return set && v.is_array(); }
+  std::string_view str() const { return set ? StringOr(v) : std::string_view(); }
+  simdjson::dom::array arr() const {
+    simdjson::dom::array a;
+    if (set && v.get_array().get(a) == simdjson::SUCCESS) return a;
+    return {};
+  }
+  simdjson::simdjson_result<element> operator[](std::string_view key) const { return v[key]; }
+};
+
+// Epoch milliseconds given as a JSON number or a numeric string (SQS SentTimestamp).
+bool EpochMs(element el, TimeNs* out) {
+  int64_t i;
+  double d;
+  std::string_view s;
+  if (el.get_int64().get(i) == simdjson::SUCCESS) {
+    *out = i * kNsPerMs;
+    return true;
+  }
+  if (el.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d)) {
+    *out = static_cast<TimeNs>(d * 1e6);
+    return true;
+  }
+  if (el.get_string().get(s) == simdjson::SUCCESS && !s.empty() && s.size() < 19) {
+    int64_t v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    *out = v * kNsPerMs;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void HintsFromS3Key(std::string_view key, std::string* account, std::string* region) {
+  const size_t at = key.find("AWSLogs/");
+  if (at == std::string_view::npos) return;
+  std::string_view rest = key.substr(at + 8);
+  auto next = [&rest]() {
+    const size_t slash = rest.find('/');
+    std::string_view seg = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    return seg;
+  };
+  std::string_view seg = next();
+  if (seg.substr(0, 2) == "o-") seg = next();  // organization trail: AWSLogs/o-xxx/<account>/...
+  if (!LooksLikeAccount(seg)) return;
+  *account = std::string(seg);
+  next();  // service: CloudTrail, CloudTrail-Digest, vpcflowlogs, elasticloadbalancing, ...
+  std::string_view reg = next();
+  if (LooksLikeRegion(reg)) *region = std::string(reg);
+}
+
+EnvelopeDecoder::EnvelopeDecoder(Limits limits, PipelineCounters* counters, ErrorLog* errors)
+    : limits_(limits), counters_(counters), errors_(errors) {}
+
+simdjson::dom::parser& EnvelopeDecoder::ParserAt(int depth) {
+  while (static_cast<int>(parsers_.size()) <= depth) {
+    parsers_.push_back(std::make_unique<simdjson::dom::parser>(limits_.max_document_bytes));
+  }
+  return *parsers_[depth];
+}
+
+void EnvelopeDecoder::Problem(DropReason reason, const RecordContext& ctx, std::string_view what) {
+  counters_->Drop(reason);
+  errors_->Report(reason, ctx.source, ctx.offset, what);
+}
+
+void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const RecordContext& ctx,
+                                   RecordSink* sink) {
+  ByteReader* raw = reader.get();
+  auto opened = OpenMaybeCompressed(std::move(reader));
+  if (!opened.ok()) {
+    Problem(DropReason::kUnreadable, ctx, opened.status().message());
+    return;
+  }
+  std::unique_ptr<ByteReader> stream = std::move(opened.value());
+  DecodeDocuments(stream.get(), ctx, sink, /*top=*/true);
+  (void)raw;
+}
+
+void EnvelopeDecoder::DecodeBytes(std::string_view bytes, const RecordContext& ctx, RecordSink* sink) {
+  if (ctx.depth > limits_.max_envelope_depth) {
+    Problem(DropReason::kEnvelopeTooDeep, ctx,
+            "envelopes nested deeper than " + std::to_string(limits_.max_envelope_depth));
+    return;
+  }
+  std::string inflated;
+  if (SniffCompression(bytes) != Compression::kNone) {
+    auto r = InflateBuffer(bytes, limits_.max_document_bytes);
+    if (!r.ok()) {
+      const DropReason reason = r.status().code() == Status::Code::kTooLarge  ? DropReason::kTooLarge
+                                : r.status().code() == Status::Code::kTruncated ? DropReason::kTruncatedGzip
+                                                                                : DropReason::kCorruptGzip;
+      Problem(reason, ctx, "embedded payload: " + r.status().message());
+      return;
+    }
+    inflated = std::move(r.value());
+    bytes = inflated;
+  }
+  MemoryReader reader(bytes);
+  DecodeDocuments(&reader, ctx, sink, /*top=*/false);
+}
+
+void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& ctx, RecordSink* sink,
+                                      bool top) {
+  DocumentSplitter::Options opts;
+  opts.max_document_bytes = limits_.max_document_bytes;
+  if (!top) opts.read_chunk = 64 * 1024;
+  DocumentSplitter splitter(reader, opts);
+  Document doc;
+  SplitProblem problem;
+  uint64_t documents = 0;
+  for (;;) {
+    const DocumentSplitter::Step step = splitter.Next(&doc, &problem);
+    if (step == DocumentSplitter::Step::kEnd) break;
+    if (step == DocumentSplitter::Step::kProblem) {
+      RecordContext at = ctx;
+      if (top) at.offset = problem.offset;
+      Problem(problem.reason, at, problem.what);
+      continue;
+    }
+    ++documents;
+    RecordContext at = ctx;
+    if (top) at.offset = doc.offset;
+    HandleDocument(doc, at, sink);
+  }
+  StageCounter& dec = counters_->stage(Stage::kDecode);
+  PipelineCounters::Add(dec.records_out, documents);
+  if (top) {
+    PipelineCounters::Add(dec.records_in, 1);
+    PipelineCounters::Add(dec.bytes_in, reader->raw_offset());
+    PipelineCounters::Add(dec.bytes_out, splitter.bytes_read());
+    if (!splitter.saw_content()) {
+      Problem(DropReason::kEmptyInput, ctx, "input is empty");
+    }
+  }
+}
+
+void EnvelopeDecoder::HandleDocument(const Document& doc, const RecordContext& ctx, RecordSink* sink) {
+  if (doc.kind == Document::Kind::kTextLine) {
+    sink->OnTextLine(doc.bytes, ctx);
+    return;
+  }
+  simdjson::dom::parser& parser = ParserAt(ctx.depth);
+  element root;
+  const simdjson::error_code err =
+      parser.parse(doc.bytes.data(), doc.bytes.size(), /*realloc_if_needed=*/false).get(root);
+  if (err != simdjson::SUCCESS) {
+    Problem(ReasonForJsonError(err), ctx,
+            std::string(doc.in_records ? "Records element: " : "") + simdjson::error_message(err));
+    return;
+  }
+  Route(root, doc.in_records, ctx, sink);
+}
+
+void EnvelopeDecoder::DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx,
+                                         RecordSink* sink) {
+  RecordContext inner = ctx;
+  inner.depth = ctx.depth + 1;
+  DecodeBytes(text, inner, sink);
+}
+
+void EnvelopeDecoder::DecodeBase64Payload(std::string_view b64, const RecordContext& ctx,
+                                          RecordSink* sink) {
+  auto bytes = Base64Decode(b64);
+  if (!bytes.ok()) {
+    Problem(DropReason::kBadBase64, ctx, bytes.status().message());
+    return;
+  }
+  RecordContext inner = ctx;
+  inner.depth = ctx.depth + 1;
+  DecodeBytes(bytes.value(), inner, sink);
+}
+
+void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ctx, RecordSink* sink) {
+  object obj;
+  if (el.get_object().get(obj) != simdjson::SUCCESS) {
+    if (ctx.depth > 0 && el.is_string()) {  // a JSON string holding a record (double-encoded)
+      DecodeEmbeddedJson(StringOr(el), ctx, sink);
+      return;
+    }
+    Problem(DropReason::kNotAnObject, ctx, in_records ? "Records element is not an object"
+                                                      : "record is not a JSON object");
+    return;
+  }
+
+  // One pass over the keys to see which shape this is.
+  Slot event_version, event_source, detail_type, detail, message_type, log_events, awslogs,
+      records_lc, records_uc, request_id, invocation_id, timestamp_ms, type, message, sns, body,
+      kinesis, s3, s3_event, digest_object, lookup_events, eb_source, eb_account, eb_region,
+      sns_timestamp, attributes;
+  for (auto field : obj) {
+    const std::string_view k = field.key;
+    switch (k.size()) {
+      case 2:
+        if (k == "s3") s3 = field.value;
+        break;
+      case 3:
+        if (k == "Sns") sns = field.value;
+        break;
+      case 4:
+        if (k == "body") body = field.value;
+        else if (k == "Type") type = field.value;
+        break;
+      case 5:
+        if (k == "Event") s3_event = field.value;
+        break;
+      case 6:
+        if (k == "detail") detail = field.value;
+        else if (k == "source") eb_source = field.value;
+        else if (k == "region") eb_region = field.value;
+        else if (k == "Events") lookup_events = field.value;
+        break;
+      case 7:
+        if (k == "records") records_lc = field.value;
+        else if (k == "Records") records_uc = field.value;
+        else if (k == "awslogs") awslogs = field.value;
+        else if (k == "kinesis") kinesis = field.value;
+        else if (k == "Message") message = field.value;
+        else if (k == "account") eb_account = field.value;
+        break;
+      case 9:
+        if (k == "logEvents") log_events = field.value;
+        else if (k == "requestId") request_id = field.value;
+        else if (k == "timestamp") timestamp_ms = field.value;
+        else if (k == "Timestamp") sns_timestamp = field.value;
+        break;
+      case 10:
+        if (k == "attributes") attributes = field.value;
+        break;
+      case 11:
+        if (k == "detail-type") detail_type = field.value;
+        else if (k == "messageType") message_type = field.value;
+        else if (k == "eventSource" || k == "EventSource") event_source = field.value;
+        break;
+      case 12:
+        if (k == "eventVersion" || k == "EventVersion") event_version = field.value;
+        else if (k == "invocationId") invocation_id = field.value;
+        break;
+      case 14:
+        if (k == "digestS3Object") digest_object = field.value;
+        break;
+      default:
+        break;
+    }
+  }
+  const std::string_view source_name = event_source.str();
+  const bool lambda_record = source_name.substr(0, 4) == "aws:";
+
+  // The hot path: a CloudTrail record, most often an element of a log file's Records array.
+  if (event_version.is_string() && !lambda_record) {
+    RecordContext rc = ctx;
+    if (in_records && ctx.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
+    sink->OnJsonRecord(el, rc);
+    return;
+  }
+
+  // EventBridge event.
+  if (detail_type.is_string() && eb_source.is_string() && detail.present()) {
+    RecordContext rc = ctx;
+    rc.path = DeliveryPath::kEventBridge;
+    if (eb_account.is_string()) rc.account_hint = std::string(eb_account.str());
+    if (eb_region.is_string()) rc.region_hint = std::string(eb_region.str());
+    const std::string_view dt = detail_type.str();
+    constexpr std::string_view kViaCloudTrail = "via CloudTrail";
+    if (dt.size() > kViaCloudTrail.size() &&
+        dt.substr(dt.size() - kViaCloudTrail.size()) == kViaCloudTrail && detail.is_object()) {
+      sink->OnJsonRecord(detail.v, rc);
+    } else {
+      sink->OnJsonRecord(el, rc);
+    }
+    return;
+  }
+
+  // CloudWatch Logs subscription message (already decompressed).
+  if (message_type.is_string() && (log_events.is_array() || message_type.str() == "CONTROL_MESSAGE")) {
+    const std::string_view mt = message_type.str();
+    if (mt == "CONTROL_MESSAGE") {
+      counters_->Drop(DropReason::kControlMessage);
+      return;
+    }
+    if (mt != "DATA_MESSAGE") {
+      Problem(DropReason::kMissingField, ctx,
+              "CloudWatch Logs message with unknown messageType '" + std::string(mt) + "'");
+      return;
+    }
+    RecordContext rc = ctx;
+    rc.path = DeliveryPath::kCloudWatchLogs;
+    const std::string_view owner = StringOr(obj["owner"]);
+    if (LooksLikeAccount(owner)) rc.account_hint = std::string(owner);
+    // CloudTrail names its streams "<account>_CloudTrail_<region>".
+    const std::string_view stream = StringOr(obj["logStream"]);
+    const size_t us = stream.rfind('_');
+    if (us != std::string_view::npos && LooksLikeRegion(stream.substr(us + 1))) {
+      rc.region_hint = std::string(stream.substr(us + 1));
+    }
+    size_t i = 0;
+    for (element le : log_events.arr()) {
+      std::string_view text;
+      if (le["message"].get_string().get(text) != simdjson::SUCCESS) {
+        Problem(DropReason::kMissingField, ctx,
+                "CloudWatch Logs logEvents[" + std::to_string(i) + "] has no string message");
+      } else {
+        size_t p = 0;
+        while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+        if (p < text.size() && text[p] == '{') {
+          DecodeEmbeddedJson(text, rc, sink);
+        } else {
+          sink->OnTextLine(text, rc);
+        }
+      }
+      ++i;
+    }
+    return;
+  }
+
+  // Lambda's CloudWatch Logs event: {"awslogs":{"data":"<base64 gzip>"}}.
+  if (awslogs.is_object()) {
+    std::string_view data;
+    if (awslogs["data"].get_string().get(data) == simdjson::SUCCESS) {
+      DecodeBase64Payload(data, ctx, sink);
+    } else {
+      Problem(DropReason::kMissingField, ctx, "awslogs object without a data string");
+    }
+    return;
+  }
+
+  // Firehose HTTP endpoint request, or a Firehose transformation event.
+  if (records_lc.is_array() && (request_id.is_string() || invocation_id.is_string())) {
+    RecordContext rc = ctx;
+    if (rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kFirehose;
+    TimeNs t;
+    if (!ctx.received_fixed && timestamp_ms.present() && EpochMs(timestamp_ms.v, &t)) rc.received = t;
+    size_t i = 0;
+    for (element r : records_lc.arr()) {
+      std::string_view data;
+      if (r["data"].get_string().get(data) != simdjson::SUCCESS) {
+        Problem(DropReason::kMissingField, ctx,
+                "Firehose records[" + std::to_string(i) + "] has no base64 data string");
+      } else {
+        DecodeBase64Payload(data, rc, sink);
+      }
+      ++i;
+    }
+    return;
+  }
+
+  // {"Records":[...]} parsed whole (small, or inside another envelope).
+  if (records_uc.is_array()) {
+    for (element r : records_uc.arr()) Route(r, /*in_records=*/true, ctx, sink);
+    return;
+  }
+
+  // Lambda-style records (elements of Records).
+  if (lambda_record) {
+    if (source_name == "aws:s3") {
+      counters_->Drop(DropReason::kS3Notification);
+      return;
+    }
+    RecordContext rc = ctx;
+    if (source_name == "aws:sns" && sns.is_object()) {
+      TimeNs t;
+      std::string_view ts;
+      if (!ctx.received_fixed && sns["Timestamp"].get_string().get(ts) == simdjson::SUCCESS) {
+        if (auto p = ParseRfc3339(ts)) rc.received = *p;
+      }
+      std::string_view m;
+      if (sns["Message"].get_string().get(m) == simdjson::SUCCESS) {
+        DecodeEmbeddedJson(m, rc, sink);
+      } else {
+        Problem(DropReason::kMissingField, ctx, "SNS record without a Message string");
+      }
+      (void)t;
+      return;
+    }
+    if (source_name == "aws:sqs" && body.is_string()) {
+      TimeNs t;
+      element sent;
+      if (!ctx.received_fixed && attributes.is_object() &&
+          attributes.v["SentTimestamp"].get(sent) == simdjson::SUCCESS && EpochMs(sent, &t)) {
+        rc.received = t;
+      }
+      DecodeEmbeddedJson(body.str(), rc, sink);
+      return;
+    }
+    if (source_name == "aws:kinesis" && kinesis.is_object()) {
+      double arrival;
+      if (!ctx.received_fixed &&
+          kinesis["approximateArrivalTimestamp"].get_double().get(arrival) == simdjson::SUCCESS) {
+        rc.received = static_cast<TimeNs>(arrival * 1e9);
+      }
+      std::string_view data;
+      if (kinesis["data"].get_string().get(data) == simdjson::SUCCESS) {
+        DecodeBase64Payload(data, rc, sink);
+      } else {
+        Problem(DropReason::kMissingField, ctx, "Kinesis record without a data string");
+      }
+      return;
+    }
+  }
+
+  // An SNS notification as delivered to SQS or HTTP.
+  if (type.str() == "Notification" && message.is_string()) {
+    RecordContext rc = ctx;
+    std::string_view ts;
+    if (!ctx.received_fixed && sns_timestamp.is_string()) {
+      ts = sns_timestamp.str();
+      if (auto p = ParseRfc3339(ts)) rc.received = *p;
+    }
+    DecodeEmbeddedJson(message.str(), rc, sink);
+    return;
+  }
+
+  if (s3_event.str() == "s3:TestEvent") {
+    counters_->Drop(DropReason::kS3TestEvent);
+    return;
+  }
+
+  // CloudTrail LookupEvents output: {"Events":[{"CloudTrailEvent":"<json>"}]}.
+  if (lookup_events.is_array()) {
+    bool any = false;
+    for (element e : lookup_events.arr()) {
+      std::string_view ct;
+      if (e["CloudTrailEvent"].get_string().get(ct) == simdjson::SUCCESS) {
+        DecodeEmbeddedJson(ct, ctx, sink);
+        any = true;
+      }
+    }
+    if (any) return;
+  }
+
+  RecordContext rc = ctx;
+  if (digest_object.present() && rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
+  sink->OnJsonRecord(el, rc);
+}
+
+}  // namespace fastpath

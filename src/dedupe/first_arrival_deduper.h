@@ -1,0 +1,66 @@
+// FirstArrivalDeduper: cross-path de-duplication. The first arrival of an event id is the one
+// processed; later arrivals (the same event on another path, or again on the same path) are
+// counted per path, with their delay behind the first, and dropped.
+//
+// Exact: keyed by the full (log type, id), never a probabilistic filter that could drop a real
+// event. Bounded: an id is remembered for `window` of stream time (the newest receive time seen),
+// and the oldest ids are evicted first when `max_memory_bytes` is reached; both evictions are
+// counted. Not thread-safe: the pipeline runs it on its single ordered consumer.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/event.h"
+#include "dedupe/latency_histogram.h"
+
+namespace fastpath {
+
+class FirstArrivalDeduper {
+ public:
+  struct Options {
+    TimeNs window = 24LL * 3600 * kNsPerSec;
+    size_t max_memory_bytes = 512u << 20;
+  };
+  struct Arrival {
+    bool first = true;
+    DeliveryPath first_path = DeliveryPath::kFile;  // by receive time, for a later arrival
+    DeliveryPath later_path = DeliveryPath::kFile;  // the copy received after it
+    TimeNs lag = 0;                                 // later_path's receive time behind first_path
+    bool out_of_order = false;  // this copy was received earlier than the one processed first
+  };
+
+  explicit FirstArrivalDeduper(Options options) : options_(options) {}
+  Arrival Observe(LogType type, std::string_view id, DeliveryPath path, TimeNs received);
+
+  size_t entries() const { return map_.size(); }
+  size_t memory_bytes() const { return memory_bytes_; }
+  uint64_t evicted_by_window() const { return evicted_window_; }
+  uint64_t evicted_by_memory() const { return evicted_memory_; }
+
+ private:
+  struct Entry {
+    TimeNs first_received;
+    DeliveryPath first_path;
+  };
+  struct Slot {
+    const std::string* key;
+    TimeNs inserted_at;  // stream time when inserted
+  };
+  static size_t EntryCost(const std::string& key);
+  void Evict(TimeNs now);
+
+  const Options options_;
+  std::unordered_map<std::string, Entry> map_;
+  std::deque<Slot> fifo_;  // insertion order; keys point into map_ nodes (stable)
+  std::string scratch_;
+  size_t memory_bytes_ = 0;
+  TimeNs clock_ = INT64_MIN;
+  uint64_t evicted_window_ = 0;
+  uint64_t evicted_memory_ = 0;
+};
+
+}  // namespace fastpath

@@ -1,0 +1,132 @@
+#include "parse/cloudtrail_parser.h"
+
+#include <openssl/evp.h>
+
+#include "core/json_get.h"
+
+namespace fastpath {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+namespace {
+
+std::string_view Str(object obj, std::string_view key) {
+  std::string_view v;
+  if (obj[key].get_string().get(v) == simdjson::SUCCESS) return v;
+  return {};
+}
+
+}  // namespace
+
+bool IsCloudTrailRecord(object obj) {
+  std::string_view version, source;
+  if (obj["eventVersion"].get_string().get(version) != simdjson::SUCCESS) return false;
+  if (obj["eventSource"].get_string().get(source) == simdjson::SUCCESS && source.substr(0, 4) == "aws:") {
+    return false;
+  }
+  return obj["eventTime"].error() == simdjson::SUCCESS || obj["eventID"].error() == simdjson::SUCCESS;
+}
+
+bool IsCloudTrailDigest(object obj) {
+  return obj["digestS3Object"].error() == simdjson::SUCCESS &&
+         obj["digestEndTime"].error() == simdjson::SUCCESS;
+}
+
+std::string ContentId(std::string_view canonical_json) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(canonical_json.data(), canonical_json.size(), md, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(32);
+  for (unsigned int i = 0; i < 16 && i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+bool ParseCloudTrailRecord(object rec, const RecordContext& ctx, Event* out, ParseFailure* failure) {
+  // One pass over the top-level keys picks up everything the canonical event needs.
+  std::string_view event_time, event_id, account, region, event_type, identity_account;
+  bool has_time = false;
+  for (auto field : rec) {
+    const std::string_view k = field.key;
+    std::string_view v;
+    if (k == "eventTime") {
+      has_time = true;
+      JsonGet(field.value.get_string(), event_time);
+    } else if (k == "eventID") {
+      if (field.value.get_string().get(v) == simdjson::SUCCESS) event_id = v;
+    } else if (k == "recipientAccountId") {
+      if (field.value.get_string().get(v) == simdjson::SUCCESS) account = v;
+    } else if (k == "awsRegion") {
+      if (field.value.get_string().get(v) == simdjson::SUCCESS) region = v;
+    } else if (k == "eventType") {
+      if (field.value.get_string().get(v) == simdjson::SUCCESS) event_type = v;
+    } else if (k == "userIdentity") {
+      object ui;
+      if (field.value.get_object().get(ui) == simdjson::SUCCESS) identity_account = Str(ui, "accountId");
+    }
+  }
+  if (!has_time) {
+    *failure = {DropReason::kMissingField, "CloudTrail record without eventTime"};
+    return false;
+  }
+  auto t = ParseRfc3339(event_time);
+  if (!t) {
+    *failure = {DropReason::kBadTimestamp,
+                "CloudTrail eventTime is not an RFC 3339 time: '" + std::string(event_time.substr(0, 64)) + "'"};
+    return false;
+  }
+  out->log_type = event_type == "AwsCloudTrailInsight" ? LogType::kCloudTrailInsight : LogType::kCloudTrail;
+  out->path = ctx.path;
+  out->time = *t;
+  out->received = ctx.received;
+  if (!account.empty()) {
+    out->account.assign(account);
+  } else if (!ctx.account_hint.empty()) {
+    out->account = ctx.account_hint;
+  } else {
+    out->account.assign(identity_account);
+  }
+  if (!region.empty()) {
+    out->region.assign(region);
+  } else {
+    out->region = ctx.region_hint;
+  }
+  out->json = simdjson::to_string(rec);
+  if (!event_id.empty()) {
+    out->id.assign(event_id);
+  } else {
+    out->id = ContentId(out->json);
+  }
+  return true;
+}
+
+bool ParseCloudTrailDigest(object digest, const RecordContext& ctx, Event* out, ParseFailure* failure) {
+  const std::string_view end = Str(digest, "digestEndTime");
+  auto t = ParseRfc3339(end);
+  if (!t) {
+    *failure = {DropReason::kBadTimestamp, "CloudTrail digestEndTime is not an RFC 3339 time"};
+    return false;
+  }
+  out->log_type = LogType::kCloudTrailDigest;
+  out->path = ctx.path;
+  out->time = *t;
+  out->received = ctx.received;
+  const std::string_view account = Str(digest, "awsAccountId");
+  out->account = account.empty() ? ctx.account_hint : std::string(account);
+  // The digest's region is in its own object key: AWSLogs/<account>/CloudTrail-Digest/<region>/.
+  std::string acct_from_key;
+  std::string region = ctx.region_hint;
+  HintsFromS3Key(Str(digest, "digestS3Object"), &acct_from_key, &region);
+  out->region = region;
+  out->json = simdjson::to_string(digest);
+  // A digest file is named by where it is stored; that is unique and path-independent.
+  out->id = std::string(Str(digest, "digestS3Bucket")) + "/" + std::string(Str(digest, "digestS3Object"));
+  return true;
+}
+
+}  // namespace fastpath

@@ -1,0 +1,33 @@
+// RecordParser: the parse stage. Receives native records from the EnvelopeDecoder, picks the
+// parser for each by content, and emits canonical Events. Records no parser claims become
+// `unknown` events (nothing is dropped silently); records a parser rejects are counted with the
+// reason and reported.
+//
+// Not thread-safe: one per worker, next to its EnvelopeDecoder.
+#pragma once
+
+#include <functional>
+
+#include "core/counters.h"
+#include "core/event.h"
+#include "decode/envelope_decoder.h"
+
+namespace fastpath {
+
+class RecordParser final : public RecordSink {
+ public:
+  using EmitFn = std::function<void(Event&&)>;
+  RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit);
+
+  void OnJsonRecord(simdjson::dom::element record, const RecordContext& ctx) override;
+  void OnTextLine(std::string_view line, const RecordContext& ctx) override;
+
+ private:
+  void Fail(DropReason reason, const RecordContext& ctx, std::string_view what);
+
+  PipelineCounters* const counters_;
+  ErrorLog* const errors_;
+  const EmitFn emit_;
+};
+
+}  // namespace fastpath

@@ -1,0 +1,75 @@
+// ScanPipeline: the stages joined end to end for one run over a list of inputs.
+//
+//   source (inputs in order) -> [worker pool: decode -> parse] -> ordered consumer: dedupe -> sink
+//
+// Inputs are handed to a pool of workers (one per core by default). Each input's events flow back
+// through a small bounded channel of its own, and a single consumer drains the channels in input
+// order, so output and first-arrival decisions are deterministic and follow arrival order, and
+// every queue is bounded: a fast source or worker waits for the consumer (backpressure).
+// Per-stage counters are live while it runs and can be read from another thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/counters.h"
+#include "decode/envelope_decoder.h"
+#include "dedupe/delivery_latency.h"
+#include "dedupe/first_arrival_deduper.h"
+#include "sinks/event_sink.h"
+#include "sources/file_source.h"
+
+namespace fastpath {
+
+struct ScanOptions {
+  int workers = 0;  // 0: one per core
+  EnvelopeDecoder::Limits limits;
+  FirstArrivalDeduper::Options dedupe;
+  std::optional<TimeNs> received_at;  // fixes the receive time of every input
+  size_t batch_events = 512;
+};
+
+struct ScanSummary {
+  uint64_t inputs = 0;
+  uint64_t unreadable_inputs = 0;
+  uint64_t events_out = 0;
+  uint64_t duplicates = 0;
+  uint64_t duplicates_by_path[kNumDeliveryPaths] = {};
+  uint64_t out_of_order = 0;
+};
+
+class ScanPipeline {
+ public:
+  ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors);
+  ~ScanPipeline();
+
+  // Runs every input through the stages; returns when all events reached the sink.
+  ScanSummary Run(const std::vector<InputSpec>& inputs);
+
+  const PipelineCounters& counters() const { return counters_; }
+  const DeliveryLatency& latency() const { return latency_; }
+  const FirstArrivalDeduper& deduper() const { return deduper_; }
+  // `--stats`: stage counters, drops by reason, dedupe state, latency tables.
+  std::string FormatStats(const ScanSummary& summary) const;
+
+ private:
+  struct Item;
+  void Work();
+  void Consume(const Event& e, ScanSummary* summary);
+
+  // Constant after construction.
+  const ScanOptions options_;
+  EventSink* const sink_;
+  ErrorLog* const errors_;
+
+  PipelineCounters counters_;
+  // Owned by the consumer thread (the caller of Run).
+  FirstArrivalDeduper deduper_;
+  DeliveryLatency latency_;
+
+  struct Queues;
+  std::unique_ptr<Queues> queues_;
+};
+
+}  // namespace fastpath

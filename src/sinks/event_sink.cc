@@ -1,0 +1,20 @@
+#include "sinks/event_sink.h"
+
+namespace fastpath {
+
+void NdjsonSink::Write(const Event& e) {
+  const size_t before = buf_.size();
+  AppendEventJsonLine(e, &buf_);
+  bytes_ += buf_.size() - before;
+  if (buf_.size() >= (1u << 20)) Flush();
+}
+
+void NdjsonSink::Flush() {
+  if (!buf_.empty()) {
+    std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    buf_.clear();
+  }
+  std::fflush(out_);
+}
+
+}  // namespace fastpath

@@ -1,0 +1,40 @@
+// EventSink: where the pipeline's events go after dedupe (and, later, detection). Called only
+// from the pipeline's single ordered consumer thread, so implementations need no locking.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "core/event.h"
+
+namespace fastpath {
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void Write(const Event& e) = 0;
+  virtual void Flush() {}
+};
+
+// One JSON object per line (`scan --output events`), buffered, to a stdio stream it does not own.
+class NdjsonSink final : public EventSink {
+ public:
+  explicit NdjsonSink(std::FILE* out) : out_(out) {}
+  ~NdjsonSink() override { Flush(); }
+  void Write(const Event& e) override;
+  void Flush() override;
+  uint64_t bytes_written() const { return bytes_; }
+
+ private:
+  std::FILE* out_;
+  std::string buf_;
+  uint64_t bytes_ = 0;
+};
+
+// Discards events (`--output alerts` with no rules, benchmarks).
+class NullSink final : public EventSink {
+ public:
+  void Write(const Event&) override {}
+};
+
+}  // namespace fastpath

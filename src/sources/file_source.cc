@@ -1,0 +1,60 @@
+#include "sources/file_source.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace fastpath {
+namespace {
+
+TimeNs MtimeOf(const struct stat& st) {
+  return static_cast<TimeNs>(st.st_mtim.tv_sec) * kNsPerSec + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+ListedInputs ListInputs(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  ListedInputs out;
+  for (const std::string& arg : args) {
+    if (arg == "-") {
+      out.inputs.push_back(InputSpec{"-", true, 0, 0});
+      continue;
+    }
+    struct stat st;
+    if (::stat(arg.c_str(), &st) != 0) {
+      out.problems.push_back(arg + ": no such file or folder");
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      out.inputs.push_back(InputSpec{arg, false, MtimeOf(st), static_cast<uint64_t>(st.st_size)});
+      continue;
+    }
+    std::vector<InputSpec> found;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      out.problems.push_back(arg + ": " + ec.message());
+      continue;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        out.problems.push_back(arg + ": " + ec.message());
+        break;
+      }
+      const std::string p = it->path().string();
+      struct stat fst;
+      if (::stat(p.c_str(), &fst) != 0 || S_ISDIR(fst.st_mode)) continue;
+      if (!S_ISREG(fst.st_mode)) continue;
+      found.push_back(InputSpec{p, false, MtimeOf(fst), static_cast<uint64_t>(fst.st_size)});
+    }
+    std::sort(found.begin(), found.end(), [](const InputSpec& a, const InputSpec& b) {
+      return a.mtime != b.mtime ? a.mtime < b.mtime : a.path < b.path;
+    });
+    out.inputs.insert(out.inputs.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+}  // namespace fastpath
