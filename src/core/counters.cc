@@ -35,6 +35,7 @@ std::string_view DropReasonName(DropReason r) {
     case DropReason::kS3TestEvent: return "s3_test_event";
     case DropReason::kS3Notification: return "s3_notification";
     case DropReason::kDuplicate: return "duplicate";
+    case DropReason::kUnsupportedFormat: return "unsupported_format";
   }
   return "?";
 }

@@ -38,8 +38,9 @@ enum class DropReason : uint8_t {
   kS3TestEvent,        // s3:TestEvent notification (expected, not an error)
   kS3Notification,     // an S3 object announcement: the S3 sources fetch the object
   kDuplicate,          // a later arrival of an event already seen on some path
+  kUnsupportedFormat,  // binary input in no format fastpath reads (zip, tar, ...)
 };
-constexpr int kNumDropReasons = 18;
+constexpr int kNumDropReasons = 19;
 std::string_view DropReasonName(DropReason r);
 // True for drops that are normal operation rather than bad input.
 bool DropIsExpected(DropReason r);

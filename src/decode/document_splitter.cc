@@ -45,6 +45,12 @@ bool DocumentSplitter::Fill() {
   return true;
 }
 
+std::string_view DocumentSplitter::Peek(size_t n) {
+  while (end_ - begin_ < n && Fill()) {
+  }
+  return std::string_view(buf_.data() + begin_, std::min(n, end_ - begin_));
+}
+
 bool DocumentSplitter::SkipWhitespace(bool* saw_newline) {
   for (;;) {
     while (begin_ < end_) {

@@ -58,6 +58,10 @@ class DocumentSplitter {
   DocumentSplitter(ByteReader* reader, Options options);
   Step Next(Document* doc, SplitProblem* problem);
 
+  // The first bytes of the stream (up to n, fewer at its end), for format sniffing.
+  // REQUIRES: Next() has not been called yet. The view is valid until Next() is called.
+  std::string_view Peek(size_t n);
+
   // Total decoded bytes read so far, and whether any non-whitespace byte was seen.
   uint64_t bytes_read() const { return stream_base_ + end_; }
   bool saw_content() const { return saw_content_; }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/json_get.h"
+
 namespace fastpath {
 
 using simdjson::dom::array;
@@ -140,6 +142,25 @@ void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const Rec
   (void)raw;
 }
 
+bool EnvelopeDecoder::RejectBinary(std::string_view head, const RecordContext& ctx) {
+  const char* kind = nullptr;
+  if (head.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
+    kind = "a zip archive";
+  } else if (head.size() > 262 && head.substr(257, 5) == "ustar") {
+    kind = "a tar archive";
+  } else if (head.substr(0, 3) == "BZh") {
+    kind = "bzip2 data";
+  } else if (head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) {
+    kind = "zstd data";
+  } else if (head.find('\0') != std::string_view::npos) {
+    kind = "binary data";
+  }
+  if (kind == nullptr) return false;
+  Problem(DropReason::kUnsupportedFormat, ctx,
+          std::string("input is ") + kind + ", not a format fastpath reads; skipped whole");
+  return true;
+}
+
 void EnvelopeDecoder::DecodeBytes(std::string_view bytes, const RecordContext& ctx, RecordSink* sink) {
   if (ctx.depth > limits_.max_envelope_depth) {
     Problem(DropReason::kEnvelopeTooDeep, ctx,
@@ -169,6 +190,10 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
   opts.max_document_bytes = limits_.max_document_bytes;
   if (!top) opts.read_chunk = 64 * 1024;
   DocumentSplitter splitter(reader, opts);
+  if (RejectBinary(splitter.Peek(4096), ctx)) {
+    if (top) PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
+    return;
+  }
   Document doc;
   SplitProblem problem;
   uint64_t documents = 0;
@@ -208,8 +233,13 @@ void EnvelopeDecoder::HandleDocument(const Document& doc, const RecordContext& c
   const simdjson::error_code err =
       parser.parse(doc.bytes.data(), doc.bytes.size(), /*realloc_if_needed=*/false).get(root);
   if (err != simdjson::SUCCESS) {
-    Problem(ReasonForJsonError(err), ctx,
-            std::string(doc.in_records ? "Records element: " : "") + simdjson::error_message(err));
+    const DropReason reason = ReasonForJsonError(err);
+    std::string what = doc.in_records ? "Records element: " : "";
+    what += reason == DropReason::kInvalidUtf8 ? "invalid UTF-8: "
+            : reason == DropReason::kTooDeep   ? "nesting too deep: "
+                                               : "invalid JSON: ";
+    what += simdjson::error_message(err);
+    Problem(reason, ctx, what);
     return;
   }
   Route(root, doc.in_records, ctx, sink);
@@ -352,6 +382,8 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
     if (LooksLikeAccount(owner)) rc.account_hint = std::string(owner);
     // CloudTrail names its streams "<account>_CloudTrail_<region>".
     const std::string_view stream = StringOr(obj["logStream"]);
+    rc.log_group = StringOr(obj["logGroup"]);
+    rc.log_stream = stream;
     const size_t us = stream.rfind('_');
     if (us != std::string_view::npos && LooksLikeRegion(stream.substr(us + 1))) {
       rc.region_hint = std::string(stream.substr(us + 1));
@@ -359,6 +391,8 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
     size_t i = 0;
     for (element le : log_events.arr()) {
       std::string_view text;
+      int64_t ts = -1;
+      rc.log_timestamp_ms = JsonGet(le["timestamp"].get_int64(), ts) ? ts : -1;
       if (le["message"].get_string().get(text) != simdjson::SUCCESS) {
         Problem(DropReason::kMissingField, ctx,
                 "CloudWatch Logs logEvents[" + std::to_string(i) + "] has no string message");
@@ -478,17 +512,18 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
     return;
   }
 
-  // CloudTrail LookupEvents output: {"Events":[{"CloudTrailEvent":"<json>"}]}.
+  // CloudTrail LookupEvents output: {"Events":[{"CloudTrailEvent":"<json>"}]} (management events)
+  // or {"Events":[<record>]} (Insights events).
   if (lookup_events.is_array()) {
-    bool any = false;
     for (element e : lookup_events.arr()) {
       std::string_view ct;
       if (e["CloudTrailEvent"].get_string().get(ct) == simdjson::SUCCESS) {
         DecodeEmbeddedJson(ct, ctx, sink);
-        any = true;
+      } else {
+        Route(e, /*in_records=*/false, ctx, sink);
       }
     }
-    if (any) return;
+    return;
   }
 
   RecordContext rc = ctx;

@@ -41,6 +41,10 @@ struct RecordContext {
   std::string account_hint;     // from an envelope or the S3 key layout, when the record lacks it
   std::string region_hint;
   int depth = 0;  // envelope nesting
+  // Set for the log events of a CloudWatch Logs message (views into the decoder's parser).
+  std::string_view log_group;
+  std::string_view log_stream;
+  int64_t log_timestamp_ms = -1;
 };
 
 class RecordSink {
@@ -72,6 +76,8 @@ class EnvelopeDecoder {
   void Route(simdjson::dom::element el, bool in_records, const RecordContext& ctx, RecordSink* sink);
   void DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx, RecordSink* sink);
   void DecodeBase64Payload(std::string_view b64, const RecordContext& ctx, RecordSink* sink);
+  // True (and reported) when the first decoded bytes show a binary format fastpath does not read.
+  bool RejectBinary(std::string_view head, const RecordContext& ctx);
   void Problem(DropReason reason, const RecordContext& ctx, std::string_view what);
   simdjson::dom::parser& ParserAt(int depth);
 

@@ -18,12 +18,37 @@ void RecordParser::Fail(DropReason reason, const RecordContext& ctx, std::string
 }
 
 void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
-  PipelineCounters::Add(counters_->stage(Stage::kParse).records_in, 1);
-  PipelineCounters::Add(counters_->stage(Stage::kParse).bytes_in, line.size());
-  std::string what = "text line has no parser: '";
-  what.append(line.substr(0, 60));
-  what.append(line.size() > 60 ? "...'" : "'");
-  Fail(DropReason::kTextLine, ctx, what);
+  StageCounter& parse = counters_->stage(Stage::kParse);
+  PipelineCounters::Add(parse.records_in, 1);
+  PipelineCounters::Add(parse.bytes_in, line.size());
+  if (!simdjson::validate_utf8(line.data(), line.size())) {
+    Fail(DropReason::kInvalidUtf8, ctx, "text line is not valid UTF-8");
+    return;
+  }
+  // No text parser claims the line yet: keep it as an `unknown` event rather than lose it.
+  Event ev;
+  ev.log_type = LogType::kUnknown;
+  ev.path = ctx.path;
+  ev.received = ctx.received;
+  ev.time = ctx.log_timestamp_ms >= 0 ? ctx.log_timestamp_ms * kNsPerMs : ctx.received;
+  ev.account = ctx.account_hint;
+  ev.region = ctx.region_hint;
+  ev.json = "{";
+  if (!ctx.log_group.empty()) {
+    ev.json.append("\"logGroup\":");
+    AppendJsonString(&ev.json, ctx.log_group);
+    ev.json.append(",\"logStream\":");
+    AppendJsonString(&ev.json, ctx.log_stream);
+    ev.json.append(",");
+  }
+  ev.json.append("\"message\":");
+  AppendJsonString(&ev.json, line);
+  ev.json.append("}");
+  ev.id = ContentId(ev.json);
+  ev.source = std::string(ctx.source) + ":" + std::to_string(ctx.offset);
+  PipelineCounters::Add(parse.records_out, 1);
+  PipelineCounters::Add(parse.bytes_out, ev.json.size());
+  emit_(std::move(ev));
 }
 
 void RecordParser::OnJsonRecord(element record, const RecordContext& ctx) {

@@ -1,0 +1,184 @@
+#include "decode/envelope_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include "decode/envelope_encoder.h"
+
+namespace fastpath {
+namespace {
+
+struct Seen {
+  std::string json;
+  RecordContext ctx;
+  std::string log_group;
+};
+
+class Collect final : public RecordSink {
+ public:
+  void OnJsonRecord(simdjson::dom::element r, const RecordContext& ctx) override {
+    records.push_back({simdjson::to_string(r), ctx, std::string(ctx.log_group)});
+  }
+  void OnTextLine(std::string_view line, const RecordContext& ctx) override {
+    lines.push_back({std::string(line), ctx, std::string(ctx.log_group)});
+  }
+  std::vector<Seen> records, lines;
+};
+
+struct Decoded {
+  Collect sink;
+  PipelineCounters counters;
+  std::vector<std::string> errors;
+};
+
+std::unique_ptr<Decoded> Decode(const std::string& bytes) {
+  auto d = std::make_unique<Decoded>();
+  ErrorLog log;
+  log.SetSinkForTest([&](const std::string& m) { d->errors.push_back(m); });
+  EnvelopeDecoder dec({}, &d->counters, &log);
+  RecordContext ctx;
+  ctx.source = "test-input";
+  ctx.received = 1000;
+  dec.DecodeStream(std::make_unique<MemoryReader>(bytes), ctx, &d->sink);
+  // MemoryReader views `bytes`; decoding is finished before it goes away.
+  return d;
+}
+
+const std::string kRecord =
+    R"({"eventVersion":"1.08","eventTime":"2023-07-10T11:45:03Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","eventID":"e-1","eventType":"AwsApiCall","readOnly":false,"recipientAccountId":"123456789012"})";
+
+TEST(EnvelopeDecoder, CloudTrailLogFileGzipIsS3Path) {
+  const std::string in = GzipCompress(EncodeCloudTrailLogFile({kRecord, kRecord}));
+  auto d = Decode(in);
+  ASSERT_EQ(d->sink.records.size(), 2u);
+  EXPECT_EQ(d->sink.records[0].ctx.path, DeliveryPath::kS3);
+  EXPECT_EQ(d->sink.records[0].json, kRecord);
+}
+
+TEST(EnvelopeDecoder, BareRecordIsFilePath) {
+  auto d = Decode(kRecord + "\n" + kRecord);
+  ASSERT_EQ(d->sink.records.size(), 2u);
+  EXPECT_EQ(d->sink.records[0].ctx.path, DeliveryPath::kFile);
+}
+
+TEST(EnvelopeDecoder, CloudWatchLogsDataMessageInFirehoseBody) {
+  const std::string msg = EncodeCwlDataMessage("123456789012", "trail-group", "123456789012_CloudTrail_eu-west-1",
+                                               {{"1", 1688989504000, kRecord}, {"2", 1688989505000, "not json"}});
+  const std::string body = EncodeFirehoseHttpBody("req-1", 1688989600123, {GzipCompress(msg)});
+  auto d = Decode(body);
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  const Seen& r = d->sink.records[0];
+  EXPECT_EQ(r.ctx.path, DeliveryPath::kCloudWatchLogs);
+  EXPECT_EQ(r.ctx.received, 1688989600123LL * kNsPerMs);  // the Firehose request time
+  EXPECT_EQ(r.ctx.account_hint, "123456789012");
+  EXPECT_EQ(r.ctx.region_hint, "eu-west-1");
+  EXPECT_EQ(r.json, kRecord);
+  ASSERT_EQ(d->sink.lines.size(), 1u);
+  EXPECT_EQ(d->sink.lines[0].json, "not json");
+  EXPECT_EQ(d->sink.lines[0].log_group, "trail-group");
+  EXPECT_EQ(d->sink.lines[0].ctx.log_timestamp_ms, 1688989505000);
+}
+
+TEST(EnvelopeDecoder, ControlMessageIsCountedAndDropped) {
+  auto d = Decode(GzipCompress(
+      R"({"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]})"));
+  EXPECT_TRUE(d->sink.records.empty());
+  EXPECT_TRUE(d->sink.lines.empty());
+  EXPECT_EQ(d->counters.drops(DropReason::kControlMessage), 1u);
+  EXPECT_TRUE(d->errors.empty());
+}
+
+TEST(EnvelopeDecoder, LambdaAwslogsEvent) {
+  const std::string msg = EncodeCwlDataMessage("111122223333", "g", "s", {{"1", 1, kRecord}});
+  auto d = Decode(R"({"awslogs":{"data":")" + Base64Encode(GzipCompress(msg)) + "\"}}");
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  EXPECT_EQ(d->sink.records[0].ctx.path, DeliveryPath::kCloudWatchLogs);
+}
+
+TEST(EnvelopeDecoder, EventBridgeCloudTrailUnwrapsToTheRecord) {
+  auto eb = EncodeEventBridgeForCloudTrail(kRecord);
+  ASSERT_TRUE(eb.ok());
+  auto d = Decode(eb.value());
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  EXPECT_EQ(d->sink.records[0].ctx.path, DeliveryPath::kEventBridge);
+  EXPECT_EQ(d->sink.records[0].json, kRecord);
+}
+
+TEST(EnvelopeDecoder, OtherEventBridgeEventsKeepTheirEnvelope) {
+  const std::string ev =
+      R"({"version":"0","id":"x-1","detail-type":"GuardDuty Finding","source":"aws.guardduty","account":"123456789012","time":"2024-01-01T00:00:00Z","region":"us-east-1","resources":[],"detail":{"severity":8}})";
+  auto d = Decode(ev);
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  EXPECT_EQ(d->sink.records[0].json, ev);
+  EXPECT_EQ(d->sink.records[0].ctx.path, DeliveryPath::kEventBridge);
+}
+
+TEST(EnvelopeDecoder, KinesisBatchUsesArrivalTime) {
+  auto eb = EncodeEventBridgeForCloudTrail(kRecord);
+  KinesisRecordOut k{eb.value(), "pk", "1", 1688989506500LL * kNsPerMs};
+  auto d = Decode(EncodeKinesisEvent("arn:aws:kinesis:us-east-1:1:stream/s", {k}));
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  EXPECT_EQ(d->sink.records[0].ctx.path, DeliveryPath::kEventBridge);
+  EXPECT_EQ(d->sink.records[0].ctx.received, 1688989506500LL * kNsPerMs);
+}
+
+TEST(EnvelopeDecoder, SqsAndSnsWrapping) {
+  std::string inner = kRecord;
+  std::string sns = R"({"Type":"Notification","MessageId":"m","Message":)";
+  AppendJsonString(&sns, inner);
+  sns += R"(,"Timestamp":"2023-07-10T11:46:00.000Z"})";
+  std::string sqs = R"({"Records":[{"messageId":"1","body":)";
+  AppendJsonString(&sqs, sns);
+  sqs += R"(,"attributes":{"SentTimestamp":"1688989561000"},"eventSource":"aws:sqs","eventVersion":"2.0"}]})";
+  auto d = Decode(sqs);
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  EXPECT_EQ(d->sink.records[0].json, kRecord);
+  EXPECT_EQ(d->sink.records[0].ctx.received, *ParseRfc3339("2023-07-10T11:46:00Z"));
+}
+
+TEST(EnvelopeDecoder, S3NotificationsAreCountedNotEvents) {
+  auto d = Decode(
+      R"({"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"AWSLogs/x.json.gz"}}}]})");
+  EXPECT_TRUE(d->sink.records.empty());
+  EXPECT_EQ(d->counters.drops(DropReason::kS3Notification), 1u);
+  auto t = Decode(R"({"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2014-10-13T15:57:02.089Z","Bucket":"b"})");
+  EXPECT_EQ(t->counters.drops(DropReason::kS3TestEvent), 1u);
+}
+
+TEST(EnvelopeDecoder, BadBase64IsReported) {
+  auto d = Decode(R"({"requestId":"r","timestamp":1,"records":[{"data":"!!!"},{"data":")" +
+                  Base64Encode(kRecord) + "\"}]}");
+  EXPECT_EQ(d->counters.drops(DropReason::kBadBase64), 1u);
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  ASSERT_EQ(d->errors.size(), 1u);
+  EXPECT_NE(d->errors[0].find("test-input: offset 0"), std::string::npos) << d->errors[0];
+}
+
+TEST(EnvelopeDecoder, NestingBombStops) {
+  std::string payload = kRecord;
+  for (int i = 0; i < 12; ++i) {
+    payload = R"({"awslogs":{"data":")" + Base64Encode(GzipCompress(payload)) + "\"}}";
+  }
+  auto d = Decode(payload);
+  EXPECT_TRUE(d->sink.records.empty());
+  EXPECT_EQ(d->counters.drops(DropReason::kEnvelopeTooDeep), 1u);
+}
+
+TEST(EnvelopeDecoder, ZipIsRejectedWhole) {
+  auto d = Decode(std::string("PK\x03\x04", 4) + std::string(100, 'x') + "\n{\"a\":1}\n");
+  EXPECT_TRUE(d->sink.records.empty());
+  EXPECT_TRUE(d->sink.lines.empty());
+  EXPECT_EQ(d->counters.drops(DropReason::kUnsupportedFormat), 1u);
+}
+
+TEST(S3KeyHints, ReadsAccountAndRegion) {
+  std::string a, r;
+  HintsFromS3Key("bucket/AWSLogs/o-abc123/111122223333/CloudTrail/eu-west-2/2024/01/01/x.json.gz", &a, &r);
+  EXPECT_EQ(a, "111122223333");
+  EXPECT_EQ(r, "eu-west-2");
+  std::string a2, r2;
+  HintsFromS3Key("/data/AWSLogs/12345/CloudTrail/us-east-1/x", &a2, &r2);
+  EXPECT_EQ(a2, "");
+}
+
+}  // namespace
+}  // namespace fastpath

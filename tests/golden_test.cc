@@ -1,0 +1,76 @@
+// Golden tests: every file of the bundled corpus (testdata/corpus) goes through the pipeline; the
+// events must equal the committed golden NDJSON byte for byte, and the drops by reason must equal
+// testdata/golden/drops.txt, so an unexpected drop fails. FASTPATH_UPDATE_GOLDEN=1 rewrites them
+// (tools/update_golden.sh); review the diff before committing.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "test_support.h"
+
+namespace fastpath::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> CorpusFiles() {
+  std::vector<std::string> out;
+  const fs::path root = TestData("corpus");
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file() && e.path().filename() != "PROVENANCE.md") {
+      out.push_back(fs::relative(e.path(), root).string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string DropsLine(const std::string& rel, const PipelineCounters& c) {
+  std::string line = rel;
+  for (int i = 0; i < kNumDropReasons; ++i) {
+    const DropReason r = static_cast<DropReason>(i);
+    if (c.drops(r) > 0) line += " " + std::string(DropReasonName(r)) + "=" + std::to_string(c.drops(r));
+  }
+  return line;
+}
+
+TEST(Golden, EveryCorpusFileMatchesItsGoldenOutput) {
+  const bool update = std::getenv("FASTPATH_UPDATE_GOLDEN") != nullptr;
+  ScanOptions o;
+  o.workers = 2;
+  o.received_at = *ParseRfc3339("2026-01-01T00:00:00Z");
+  std::string drops;
+  const auto files = CorpusFiles();
+  ASSERT_GT(files.size(), 100u);
+  size_t cloudtrail_events = 0;
+  for (const std::string& rel : files) {
+    RunResult r = RunPipeline({TestData("corpus/" + rel)}, o);
+    std::string ndjson;
+    for (const Event& e : r.events) {
+      AppendEventJsonLine(e, &ndjson);
+      if (e.log_type == LogType::kCloudTrail) ++cloudtrail_events;
+    }
+    drops += DropsLine(rel, r.pipeline->counters()) + "\n";
+    const std::string golden = TestData("golden/" + rel + ".ndjson");
+    if (update) {
+      fs::create_directories(fs::path(golden).parent_path());
+      std::ofstream(golden, std::ios::binary) << ndjson;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(golden)) << "no golden file for " << rel << " (run tools/update_golden.sh)";
+    EXPECT_EQ(ndjson, ReadFile(golden)) << "output of " << rel << " differs from " << golden;
+  }
+  const std::string drops_file = TestData("golden/drops.txt");
+  if (update) {
+    std::ofstream(drops_file, std::ios::binary) << drops;
+    GTEST_SKIP() << "golden files rewritten; review them with git diff";
+  }
+  EXPECT_EQ(drops, ReadFile(drops_file)) << "drops by reason changed (testdata/golden/drops.txt)";
+  EXPECT_GT(cloudtrail_events, 300u);
+}
+
+}  // namespace
+}  // namespace fastpath::testing
