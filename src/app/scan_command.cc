@@ -16,7 +16,7 @@ namespace fastpath {
 std::optional<TimeNs> ParseDuration(const std::string& text) {
   size_t pos = 0;
   while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-  if (pos == 0 || pos > 12) return std::nullopt;
+  if (pos == 0 || pos > 6) return std::nullopt;
   const int64_t n = std::stoll(text.substr(0, pos));
   const std::string unit = text.substr(pos);
   if (unit == "ms") return n * kNsPerMs;

@@ -49,7 +49,9 @@ std::optional<TimeNs> ParseRfc3339(std::string_view s) {
       !Digits(s, 17, 2, &sec)) {
     return std::nullopt;
   }
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
+  // Nanoseconds in an int64 reach from 1677 to 2262; AWS times are well inside 1900-2200.
+  if (year < 1900 || year > 2200 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 ||
+      sec > 60) {
     return std::nullopt;
   }
   size_t pos = 19;

@@ -15,7 +15,7 @@ constexpr TimeNs kNsPerSec = 1'000'000'000;
 
 // Parses RFC 3339 / ISO 8601 date-times as AWS writes them: "2023-07-10T11:45:03Z",
 // fractional seconds of any length, and "+hh:mm" / "-hh:mm" offsets. Returns nullopt on anything
-// else (including out-of-range fields).
+// else (including out-of-range fields and years outside 1900-2200).
 std::optional<TimeNs> ParseRfc3339(std::string_view text);
 
 // "2023-07-10T11:45:03Z", or with milliseconds ("...03.250Z") when they are not zero.

@@ -15,7 +15,7 @@ TEST(Rfc3339, ParsesWhatAwsWrites) {
 
 TEST(Rfc3339, RejectsMalformed) {
   for (const char* bad : {"", "2023-07-10", "2023-07-10T11:45:03", "2023-13-10T11:45:03Z", "2023-07-10T25:45:03Z",
-                          "2023-07-10T11:45:03ZZ", "2023-07-10T11:45:03.Z", "2021-01-19TT00:52:27Z", "garbage"}) {
+                          "2023-07-10T11:45:03ZZ", "2023-07-10T11:45:03.Z", "2021-01-19TT00:52:27Z", "garbage", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"}) {
     EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
   }
 }

@@ -10,6 +10,24 @@ inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == 
 // Bytes that can end a bare scalar (number, true, false, null) inside a container.
 inline bool EndsScalar(char c) { return c == ',' || c == ']' || c == '}' || IsSpace(c); }
 
+// Index of the first '"' or '\\' in [p, e), or e. Eight bytes at a time (SWAR): most of a JSON
+// document is string bodies, and this is the splitter's inner loop.
+inline size_t FindQuoteOrBackslash(const char* b, size_t p, size_t e) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  while (p + 8 <= e) {
+    uint64_t w;
+    std::memcpy(&w, b + p, 8);
+    const uint64_t q = w ^ (kOnes * '"');
+    const uint64_t s = w ^ (kOnes * '\\');
+    const uint64_t hit = ((q - kOnes) & ~q & kHighs) | ((s - kOnes) & ~s & kHighs);
+    if (hit != 0) return p + (__builtin_ctzll(hit) >> 3);
+    p += 8;
+  }
+  while (p < e && b[p] != '"' && b[p] != '\\') ++p;
+  return p;
+}
+
 }  // namespace
 
 DocumentSplitter::DocumentSplitter(ByteReader* reader, Options options)
@@ -122,7 +140,7 @@ DocumentSplitter::Scan DocumentSplitter::ScanValue(size_t start, size_t* end) {
             continue;
           }
           // Fast skip over the body of a string.
-          while (p < e && b[p] != '"' && b[p] != '\\') ++p;
+          p = FindQuoteOrBackslash(b, p, e);
           if (p >= e) break;
           if (b[p] == '\\') {
             if (p + 1 >= e) {

@@ -242,7 +242,7 @@ void EnvelopeDecoder::HandleDocument(const Document& doc, const RecordContext& c
     Problem(reason, ctx, what);
     return;
   }
-  Route(root, doc.in_records, ctx, sink);
+  Route(root, doc.bytes, doc.in_records, ctx, sink);
 }
 
 void EnvelopeDecoder::DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx,
@@ -264,7 +264,8 @@ void EnvelopeDecoder::DecodeBase64Payload(std::string_view b64, const RecordCont
   DecodeBytes(bytes.value(), inner, sink);
 }
 
-void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ctx, RecordSink* sink) {
+void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records, const RecordContext& ctx,
+                            RecordSink* sink) {
   object obj;
   if (el.get_object().get(obj) != simdjson::SUCCESS) {
     if (ctx.depth > 0 && el.is_string()) {  // a JSON string holding a record (double-encoded)
@@ -343,7 +344,7 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
   if (event_version.is_string() && !lambda_record) {
     RecordContext rc = ctx;
     if (in_records && ctx.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
-    sink->OnJsonRecord(el, rc);
+    sink->OnJsonRecord(el, raw, /*cloudtrail=*/true, rc);
     return;
   }
 
@@ -357,9 +358,9 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
     constexpr std::string_view kViaCloudTrail = "via CloudTrail";
     if (dt.size() > kViaCloudTrail.size() &&
         dt.substr(dt.size() - kViaCloudTrail.size()) == kViaCloudTrail && detail.is_object()) {
-      sink->OnJsonRecord(detail.v, rc);
+      sink->OnJsonRecord(detail.v, {}, /*cloudtrail=*/false, rc);
     } else {
-      sink->OnJsonRecord(el, rc);
+      sink->OnJsonRecord(el, raw, /*cloudtrail=*/false, rc);
     }
     return;
   }
@@ -443,7 +444,7 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
 
   // {"Records":[...]} parsed whole (small, or inside another envelope).
   if (records_uc.is_array()) {
-    for (element r : records_uc.arr()) Route(r, /*in_records=*/true, ctx, sink);
+    for (element r : records_uc.arr()) Route(r, {}, /*in_records=*/true, ctx, sink);
     return;
   }
 
@@ -520,7 +521,7 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
       if (e["CloudTrailEvent"].get_string().get(ct) == simdjson::SUCCESS) {
         DecodeEmbeddedJson(ct, ctx, sink);
       } else {
-        Route(e, /*in_records=*/false, ctx, sink);
+        Route(e, {}, /*in_records=*/false, ctx, sink);
       }
     }
     return;
@@ -528,7 +529,7 @@ void EnvelopeDecoder::Route(element el, bool in_records, const RecordContext& ct
 
   RecordContext rc = ctx;
   if (digest_object.present() && rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
-  sink->OnJsonRecord(el, rc);
+  sink->OnJsonRecord(el, raw, /*cloudtrail=*/false, rc);
 }
 
 }  // namespace fastpath

@@ -50,9 +50,12 @@ struct RecordContext {
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  // A native JSON record. `record` points into a parser owned by the decoder and is valid only
-  // during the call.
-  virtual void OnJsonRecord(simdjson::dom::element record, const RecordContext& ctx) = 0;
+  // A native JSON record. `record` points into a parser owned by the decoder; `raw` is the
+  // record's own JSON text when it arrived as a whole document (empty when it was part of a larger
+  // one, e.g. an EventBridge detail). Both are valid only during the call.
+  // `cloudtrail` is true when the decoder already saw the shape of a CloudTrail record.
+  virtual void OnJsonRecord(simdjson::dom::element record, std::string_view raw, bool cloudtrail,
+                            const RecordContext& ctx) = 0;
   // A text line no envelope claimed (text formats get parsers of their own).
   virtual void OnTextLine(std::string_view line, const RecordContext& ctx) = 0;
 };
@@ -73,7 +76,9 @@ class EnvelopeDecoder {
  private:
   void DecodeDocuments(ByteReader* reader, const RecordContext& ctx, RecordSink* sink, bool top);
   void HandleDocument(const Document& doc, const RecordContext& ctx, RecordSink* sink);
-  void Route(simdjson::dom::element el, bool in_records, const RecordContext& ctx, RecordSink* sink);
+  // `raw` is el's JSON text when el is a whole document, else empty.
+  void Route(simdjson::dom::element el, std::string_view raw, bool in_records, const RecordContext& ctx,
+             RecordSink* sink);
   void DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx, RecordSink* sink);
   void DecodeBase64Payload(std::string_view b64, const RecordContext& ctx, RecordSink* sink);
   // True (and reported) when the first decoded bytes show a binary format fastpath does not read.

@@ -15,7 +15,7 @@ struct Seen {
 
 class Collect final : public RecordSink {
  public:
-  void OnJsonRecord(simdjson::dom::element r, const RecordContext& ctx) override {
+  void OnJsonRecord(simdjson::dom::element r, std::string_view, bool, const RecordContext& ctx) override {
     records.push_back({simdjson::to_string(r), ctx, std::string(ctx.log_group)});
   }
   void OnTextLine(std::string_view line, const RecordContext& ctx) override {

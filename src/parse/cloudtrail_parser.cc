@@ -1,5 +1,7 @@
 #include "parse/cloudtrail_parser.h"
 
+#include <cstring>
+
 #include <openssl/evp.h>
 
 #include "core/json_get.h"
@@ -47,7 +49,22 @@ std::string ContentId(std::string_view canonical_json) {
   return out;
 }
 
-bool ParseCloudTrailRecord(object rec, const RecordContext& ctx, Event* out, ParseFailure* failure) {
+bool MinifyInto(std::string_view raw, std::string* out) {
+  // Text that simdjson has validated and that holds no line breaks is already one valid NDJSON
+  // line (line breaks inside strings are escaped in valid JSON): keep it as AWS wrote it.
+  if (std::memchr(raw.data(), '\n', raw.size()) == nullptr && std::memchr(raw.data(), '\r', raw.size()) == nullptr) {
+    out->assign(raw);
+    return true;
+  }
+  out->resize(raw.size());
+  size_t len = 0;
+  if (simdjson::minify(raw.data(), raw.size(), out->data(), len) != simdjson::SUCCESS) return false;
+  out->resize(len);
+  return true;
+}
+
+bool ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext& ctx, Event* out,
+                           ParseFailure* failure) {
   // One pass over the top-level keys picks up everything the canonical event needs.
   std::string_view event_time, event_id, account, region, event_type, identity_account;
   bool has_time = false;
@@ -96,11 +113,11 @@ bool ParseCloudTrailRecord(object rec, const RecordContext& ctx, Event* out, Par
   } else {
     out->region = ctx.region_hint;
   }
-  out->json = simdjson::to_string(rec);
+  CompactJson(rec, raw, &out->json);
   if (!event_id.empty()) {
     out->id.assign(event_id);
   } else {
-    out->id = ContentId(out->json);
+    out->id = ContentId(simdjson::to_string(rec));  // canonical form: the same from every path
   }
   return true;
 }

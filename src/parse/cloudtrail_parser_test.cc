@@ -16,7 +16,7 @@ Parsed ParseJson(const std::string& json, RecordContext ctx = {}) {
   simdjson::dom::object obj = p.parse(json).get_object().value();
   Parsed out{false, {}, {DropReason::kInvalidJson, ""}};
   if (IsCloudTrailRecord(obj)) {
-    out.ok = ParseCloudTrailRecord(obj, ctx, &out.ev, &out.failure);
+    out.ok = ParseCloudTrailRecord(obj, {}, ctx, &out.ev, &out.failure);
   } else if (IsCloudTrailDigest(obj)) {
     out.ok = ParseCloudTrailDigest(obj, ctx, &out.ev, &out.failure);
   }

@@ -51,7 +51,8 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
   emit_(std::move(ev));
 }
 
-void RecordParser::OnJsonRecord(element record, const RecordContext& ctx) {
+void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloudtrail,
+                                const RecordContext& ctx) {
   StageCounter& parse = counters_->stage(Stage::kParse);
   PipelineCounters::Add(parse.records_in, 1);
   object obj;
@@ -62,8 +63,8 @@ void RecordParser::OnJsonRecord(element record, const RecordContext& ctx) {
   Event ev;
   ParseFailure failure{DropReason::kInvalidJson, ""};
   bool ok = true;
-  if (IsCloudTrailRecord(obj)) {
-    ok = ParseCloudTrailRecord(obj, ctx, &ev, &failure);
+  if (cloudtrail || IsCloudTrailRecord(obj)) {
+    ok = ParseCloudTrailRecord(obj, raw, ctx, &ev, &failure);
   } else if (IsCloudTrailDigest(obj)) {
     ok = ParseCloudTrailDigest(obj, ctx, &ev, &failure);
   } else if (obj["detail-type"].error() == simdjson::SUCCESS && obj["source"].error() == simdjson::SUCCESS) {
@@ -84,8 +85,8 @@ void RecordParser::OnJsonRecord(element record, const RecordContext& ctx) {
     ev.received = ctx.received;
     ev.account.assign(account);
     ev.region.assign(region);
-    ev.json = simdjson::to_string(record);
-    ev.id = id.empty() ? ContentId(ev.json) : std::string(id);
+    CompactJson(record, raw, &ev.json);
+    ev.id = id.empty() ? ContentId(simdjson::to_string(record)) : std::string(id);
   } else {
     ev.log_type = LogType::kUnknown;
     ev.path = ctx.path;
@@ -93,8 +94,8 @@ void RecordParser::OnJsonRecord(element record, const RecordContext& ctx) {
     ev.received = ctx.received;
     ev.account = ctx.account_hint;
     ev.region = ctx.region_hint;
-    ev.json = simdjson::to_string(record);
-    ev.id = ContentId(ev.json);
+    CompactJson(record, raw, &ev.json);
+    ev.id = ContentId(simdjson::to_string(record));  // canonical form: the same from every path
   }
   if (!ok) {
     Fail(failure.reason, ctx, failure.what);

@@ -19,7 +19,8 @@ class RecordParser final : public RecordSink {
   using EmitFn = std::function<void(Event&&)>;
   RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit);
 
-  void OnJsonRecord(simdjson::dom::element record, const RecordContext& ctx) override;
+  void OnJsonRecord(simdjson::dom::element record, std::string_view raw, bool cloudtrail,
+                    const RecordContext& ctx) override;
   void OnTextLine(std::string_view line, const RecordContext& ctx) override;
 
  private:
@@ -28,6 +29,7 @@ class RecordParser final : public RecordSink {
   PipelineCounters* const counters_;
   ErrorLog* const errors_;
   const EmitFn emit_;
+  std::string minify_buf_;
 };
 
 }  // namespace fastpath

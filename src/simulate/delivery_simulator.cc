@@ -81,7 +81,7 @@ std::string Compact(TimeNs t) {  // 20230710T1145Z
 class Collector final : public RecordSink {
  public:
   explicit Collector(std::vector<std::string>* out) : out_(out) {}
-  void OnJsonRecord(simdjson::dom::element record, const RecordContext&) override {
+  void OnJsonRecord(simdjson::dom::element record, std::string_view, bool, const RecordContext&) override {
     out_->push_back(simdjson::to_string(record));
   }
   void OnTextLine(std::string_view, const RecordContext&) override {}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fastpath builds and tests with, and only those that are missing.
+# Idempotent: a second run installs nothing. Needs root (or sudo) when something is missing.
+#   tools/setup.sh            build and test dependencies
+#   tools/setup.sh --fuzz     also clang and libFuzzer, for tools/fuzz.sh
+set -euo pipefail
+
+packages=(
+  g++ make cmake ninja-build pkg-config gzip
+  libsimdjson-dev zlib1g-dev libssl-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format
+)
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-14-dev llvm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
