@@ -47,6 +47,12 @@ std::string_view StringOr(element el, std::string_view fallback = {}) {
   return fallback;
 }
 
+std::string_view StringOr(simdjson::simdjson_result<element> r, std::string_view fallback = {}) {
+  std::string_view v;
+  if (r.get_string().get(v) == simdjson::SUCCESS) return v;
+  return fallback;
+}
+
 // A field that may be absent. (A default dom::element must not be inspected.)
 struct Slot {
   element v;
