@@ -39,8 +39,8 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
 std::string WithEventId(const std::string& rec, uint64_t n) {
   static const std::string kKey = "\"eventID\":\"";
   char id[64];
-  std::snprintf(id, sizeof id, "%08llx-bench-4000-8000-%012llx", static_cast<unsigned long long>(n >> 20),
-                static_cast<unsigned long long>(n));
+  std::snprintf(id, sizeof id, "%08llx-bench-4000-8000-%012llx",
+                static_cast<unsigned long long>(n >> 20), static_cast<unsigned long long>(n));
   const size_t at = rec.find(kKey);
   if (at == std::string::npos) return rec;
   const size_t start = at + kKey.size();
@@ -57,7 +57,8 @@ struct Generated {
 Generated Generate(const std::string& dir, uint64_t target_bytes) {
   auto objects = LoadTrailObjects({FASTPATH_DEMO_DATA});
   if (!objects.ok()) {
-    std::fprintf(stderr, "cannot load %s: %s\n", FASTPATH_DEMO_DATA, objects.status().ToString().c_str());
+    std::fprintf(stderr, "cannot load %s: %s\n", FASTPATH_DEMO_DATA,
+                 objects.status().ToString().c_str());
     std::exit(2);
   }
   std::vector<std::string> pool;
@@ -76,15 +77,17 @@ Generated Generate(const std::string& dir, uint64_t target_bytes) {
     const std::string json = EncodeCloudTrailLogFile(recs);
     const std::string gz = GzipCompress(json);
     char name[128];
-    std::snprintf(name, sizeof name, "%s/123456789012_CloudTrail_us-east-1_20240101T%04dZ_bench%06d.json.gz", dir.c_str(),
-                  file % 2400, file);
+    std::snprintf(name, sizeof name,
+                  "%s/123456789012_CloudTrail_us-east-1_20240101T%04dZ_bench%06d.json.gz",
+                  dir.c_str(), file % 2400, file);
     std::ofstream(name, std::ios::binary).write(gz.data(), static_cast<std::streamsize>(gz.size()));
     g.records += recs.size();
     g.raw_bytes += json.size();
     g.gz_bytes += gz.size();
   }
   std::fprintf(stderr, "generated %llu records, %.1f MiB JSON, %.1f MiB gzip in %s\n",
-               static_cast<unsigned long long>(g.records), g.raw_bytes / 1048576.0, g.gz_bytes / 1048576.0, dir.c_str());
+               static_cast<unsigned long long>(g.records), g.raw_bytes / 1048576.0,
+               g.gz_bytes / 1048576.0, dir.c_str());
   return g;
 }
 
@@ -114,7 +117,9 @@ bool Measure(const std::string& dir, int workers, uint64_t expect_records) {
     raw += json.value().size();
     auto t1 = std::chrono::steady_clock::now();
     simdjson::dom::array arr;
-    if (parser.parse(json.value()).get_object()["Records"].get_array().get(arr) != simdjson::SUCCESS) return false;
+    if (parser.parse(json.value()).get_object()["Records"].get_array().get(arr) !=
+        simdjson::SUCCESS)
+      return false;
     records += arr.size();
     parse_s += Seconds(t1);
   }
@@ -122,9 +127,10 @@ bool Measure(const std::string& dir, int workers, uint64_t expect_records) {
   std::printf("corpus: %zu objects, %.1f MB of JSON, %llu records\n", listed.inputs.size(), mb,
               static_cast<unsigned long long>(records));
   std::printf("%-44s %10s %12s\n", "", "MB/s", "events/s");
-  std::printf("%-44s %10.0f %12.0f\n", "bare simdjson DOM parse (1 core)", mb / parse_s, records / parse_s);
-  std::printf("%-44s %10.0f %12.0f\n", "bare gunzip (zlib) + simdjson parse (1 core)", mb / (inflate_s + parse_s),
-              records / (inflate_s + parse_s));
+  std::printf("%-44s %10.0f %12.0f\n", "bare simdjson DOM parse (1 core)", mb / parse_s,
+              records / parse_s);
+  std::printf("%-44s %10.0f %12.0f\n", "bare gunzip (zlib) + simdjson parse (1 core)",
+              mb / (inflate_s + parse_s), records / (inflate_s + parse_s));
   bool ok = expect_records == 0 || records == expect_records;
   // 2. The pipeline: decode + parse + dedupe, events discarded at the sink.
   for (int w : {1, workers}) {
@@ -137,12 +143,15 @@ bool Measure(const std::string& dir, int workers, uint64_t expect_records) {
     ScanSummary s = pipeline.Run(listed.inputs);
     const double sec = Seconds(t0);
     char label[64];
-    std::snprintf(label, sizeof label, "fastpath scan pipeline (%d worker%s)", w, w == 1 ? "" : "s");
-    std::printf("%-44s %10.0f %12.0f   (%.2fx bare parse, %.2fx gunzip+parse)\n", label, mb / sec, s.events_out / sec,
-                parse_s / sec, (inflate_s + parse_s) / sec);
-    if (s.events_out != records || s.duplicates != 0 || pipeline.counters().unexpected_drops() != 0) {
+    std::snprintf(label, sizeof label, "fastpath scan pipeline (%d worker%s)", w,
+                  w == 1 ? "" : "s");
+    std::printf("%-44s %10.0f %12.0f   (%.2fx bare parse, %.2fx gunzip+parse)\n", label, mb / sec,
+                s.events_out / sec, parse_s / sec, (inflate_s + parse_s) / sec);
+    if (s.events_out != records || s.duplicates != 0 ||
+        pipeline.counters().unexpected_drops() != 0) {
       std::printf("WRONG ANSWER: %llu events out for %llu records, %llu duplicates, %llu bad\n",
-                  static_cast<unsigned long long>(s.events_out), static_cast<unsigned long long>(records),
+                  static_cast<unsigned long long>(s.events_out),
+                  static_cast<unsigned long long>(records),
                   static_cast<unsigned long long>(s.duplicates),
                   static_cast<unsigned long long>(pipeline.counters().unexpected_drops()));
       ok = false;
@@ -170,13 +179,17 @@ int main(int argc, char** argv) {
   }
   if (mode == "--measure" && !dir.empty()) return Measure(dir, workers, 0) ? 0 : 1;
   if (mode == "--check") {
-    const std::string tmp = (fs::temp_directory_path() / ("fastpath-bench-check-" + std::to_string(::getpid()))).string();
+    const std::string tmp =
+        (fs::temp_directory_path() / ("fastpath-bench-check-" + std::to_string(::getpid())))
+            .string();
     Generated g = Generate(tmp, 3u << 20);
     const bool ok = Measure(tmp, 2, g.records);
     fs::remove_all(tmp);
     std::printf(ok ? "bench check: answers right\n" : "bench check: WRONG ANSWER\n");
     return ok ? 0 : 1;
   }
-  std::fprintf(stderr, "usage: fastpath_bench_scan --generate DIR [--mib N] | --measure DIR [--workers N] | --check\n");
+  std::fprintf(stderr,
+               "usage: fastpath_bench_scan --generate DIR [--mib N] | --measure DIR [--workers N] "
+               "| --check\n");
   return 2;
 }

@@ -21,7 +21,8 @@ std::string LogFile(int n) {
         R"({"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:session","arn":"arn:aws:sts::123456789012:assumed-role/Admin/session","accountId":"123456789012","accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::123456789012:role/Admin","accountId":"123456789012","userName":"Admin"},"attributes":{"creationDate":"2024-01-01T00:00:00Z","mfaAuthenticated":"false"}}},"eventTime":"2024-01-01T00:00:)" +
         std::to_string(10 + i % 50) +
         R"(Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0 exe/x86_64.debian.12 prompt/off command/ec2.describe-instances","requestParameters":{"instancesSet":{},"filterSet":{}},"responseElements":null,"requestID":"0a1b2c3d-0000-4000-8000-)" +
-        std::to_string(100000000000 + i) + R"(","eventID":"e5f6a7b8-0000-4000-8000-)" + std::to_string(100000000000 + i) +
+        std::to_string(100000000000 + i) + R"(","eventID":"e5f6a7b8-0000-4000-8000-)" +
+        std::to_string(100000000000 + i) +
         R"(","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"123456789012","eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"ec2.us-east-1.amazonaws.com"}})");
   }
   return EncodeCloudTrailLogFile(recs);
@@ -34,7 +35,8 @@ void BM_BareSimdjsonParse(benchmark::State& state) {
   simdjson::dom::parser parser;
   for (auto _ : state) {
     simdjson::dom::array arr;
-    if (parser.parse(json).get_object()["Records"].get_array().get(arr) != simdjson::SUCCESS || arr.size() != kRecords) {
+    if (parser.parse(json).get_object()["Records"].get_array().get(arr) != simdjson::SUCCESS ||
+        arr.size() != kRecords) {
       state.SkipWithError("wrong record count");
       break;
     }
@@ -87,12 +89,15 @@ BENCHMARK(BM_DecodeAndParse)->Arg(0)->Arg(1);
 
 void BM_Dedupe(benchmark::State& state) {
   std::vector<std::string> ids;
-  for (int i = 0; i < 100000; ++i) ids.push_back("e5f6a7b8-0000-4000-8000-" + std::to_string(100000000000 + i));
+  for (int i = 0; i < 100000; ++i)
+    ids.push_back("e5f6a7b8-0000-4000-8000-" + std::to_string(100000000000 + i));
   for (auto _ : state) {
     FirstArrivalDeduper d({});
     size_t firsts = 0;
-    for (const auto& id : ids) firsts += d.Observe(LogType::kCloudTrail, id, DeliveryPath::kEventBridge, 1).first;
-    for (const auto& id : ids) firsts += d.Observe(LogType::kCloudTrail, id, DeliveryPath::kS3, 2).first;
+    for (const auto& id : ids)
+      firsts += d.Observe(LogType::kCloudTrail, id, DeliveryPath::kEventBridge, 1).first;
+    for (const auto& id : ids)
+      firsts += d.Observe(LogType::kCloudTrail, id, DeliveryPath::kS3, 2).first;
     if (firsts != ids.size()) {
       state.SkipWithError("wrong first-arrival count");
       break;

@@ -10,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace fastpath;
   auto t = ParseRfc3339(std::string_view(reinterpret_cast<const char*>(data), size));
   if (t) {
-    const TimeNs ms = *t - ((*t % kNsPerMs) + kNsPerMs) % kNsPerMs;  // formatting keeps milliseconds
+    const TimeNs ms =
+        *t - ((*t % kNsPerMs) + kNsPerMs) % kNsPerMs;  // formatting keeps milliseconds
     auto back = ParseRfc3339(FormatRfc3339(*t));
     if (!back || *back != ms) std::abort();
   }

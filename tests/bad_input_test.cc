@@ -45,15 +45,24 @@ TEST(BadInput, EachKindIsReportedCountedAndTheRestKept) {
   gz.resize(gz.size() * 2 / 3);
   const std::string truncated = dir.Write("truncated.json.gz", gz);
   // Invalid JSON among NDJSON lines.
-  const std::string invalid = dir.Write("invalid.ndjson", Record(2) + "\n{\"eventVersion\": nope}\n" + Record(3) + "\n");
+  const std::string invalid =
+      dir.Write("invalid.ndjson", Record(2) + "\n{\"eventVersion\": nope}\n" + Record(3) + "\n");
   // Records that are not objects.
-  const std::string not_object = dir.Write("not_object.json", "{\"Records\":[" + Record(4) + ",\"a string\",42,[1]]}");
+  const std::string not_object =
+      dir.Write("not_object.json", "{\"Records\":[" + Record(4) + ",\"a string\",42,[1]]}");
   // A 100 MB line, between two good lines.
-  const std::string huge = dir.Write("huge.ndjson", Record(5) + "\n{\"x\":\"" + std::string(100u << 20, 'a') + "\"}\n" + Record(6) + "\n");
+  const std::string huge =
+      dir.Write("huge.ndjson", Record(5) + "\n{\"x\":\"" + std::string(100u << 20, 'a') + "\"}\n" +
+                                   Record(6) + "\n");
   // 20,000-deep nesting.
-  const std::string deep = dir.Write("deep.json", "{\"Records\":[" + std::string(20000, '[') + std::string(20000, ']') + "," + Record(7) + "]}");
+  const std::string deep =
+      dir.Write("deep.json", "{\"Records\":[" + std::string(20000, '[') + std::string(20000, ']') +
+                                 "," + Record(7) + "]}");
   // Invalid UTF-8 in a record.
-  const std::string utf8 = dir.Write("utf8.ndjson", "{\"eventVersion\":\"1\",\"eventID\":\"\xff\xfe\",\"eventTime\":\"2024-01-01T00:00:00Z\"}\n" + Record(8) + "\n");
+  const std::string utf8 = dir.Write(
+      "utf8.ndjson",
+      "{\"eventVersion\":\"1\",\"eventID\":\"\xff\xfe\",\"eventTime\":\"2024-01-01T00:00:00Z\"}\n" +
+          Record(8) + "\n");
   // Empty file.
   const std::string empty = dir.Write("empty.json", "");
   // An input that cannot be opened: a socket (open fails even for root, unlike chmod 000).
@@ -66,7 +75,9 @@ TEST(BadInput, EachKindIsReportedCountedAndTheRestKept) {
 
   ScanOptions o;
   o.limits.max_document_bytes = 64u << 20;
-  RunResult r = RunPipeline({dir.path() + "/good.json", truncated, invalid, not_object, huge, deep, utf8, empty, sock}, o);
+  RunResult r = RunPipeline(
+      {dir.path() + "/good.json", truncated, invalid, not_object, huge, deep, utf8, empty, sock},
+      o);
   ::close(fd);
 
   const PipelineCounters& c = r.pipeline->counters();
@@ -90,7 +101,8 @@ TEST(BadInput, EachKindIsReportedCountedAndTheRestKept) {
 
   std::set<std::string> ids;
   for (const Event& e : r.events) ids.insert(e.id);
-  for (int i : {1, 2, 3, 4, 5, 6, 7, 8}) EXPECT_TRUE(ids.count("id-" + std::to_string(i))) << "id-" << i << "\n" << Dump(r);
+  for (int i : {1, 2, 3, 4, 5, 6, 7, 8})
+    EXPECT_TRUE(ids.count("id-" + std::to_string(i))) << "id-" << i << "\n" << Dump(r);
   size_t before_cut = 0;
   for (int i = 100; i < 400; ++i) before_cut += ids.count("id-" + std::to_string(i));
   EXPECT_GT(before_cut, 50u) << "records before the truncation point must come out";

@@ -23,9 +23,11 @@ struct Envelope {
   std::string bytes;
 };
 
-std::vector<Envelope> WrapEveryWay(const std::vector<std::string>& records, std::set<std::string>* detail_types) {
+std::vector<Envelope> WrapEveryWay(const std::vector<std::string>& records,
+                                   std::set<std::string>* detail_types) {
   std::vector<Envelope> out;
-  out.push_back({"s3 log file (gzip)", DeliveryPath::kS3, GzipCompress(EncodeCloudTrailLogFile(records))});
+  out.push_back(
+      {"s3 log file (gzip)", DeliveryPath::kS3, GzipCompress(EncodeCloudTrailLogFile(records))});
   std::string ndjson;
   for (const auto& r : records) ndjson += r + "\n";
   out.push_back({"bare NDJSON", DeliveryPath::kFile, ndjson});
@@ -35,11 +37,15 @@ std::vector<Envelope> WrapEveryWay(const std::vector<std::string>& records, std:
   for (const auto& r : records) log_events.push_back({std::to_string(++i), 1700000000000 + i, r});
   // No owner/stream hints here: some old samples lack recipientAccountId and awsRegion, and a hint
   // from a made-up owner would (rightly) fill them differently from the other envelopes.
-  const std::string cwl = GzipCompress(EncodeCwlDataMessage("", "trail", "trail-stream", log_events));
-  out.push_back({"cwl via firehose http", DeliveryPath::kCloudWatchLogs, EncodeFirehoseHttpBody("r1", 1700000000000, {cwl})});
+  const std::string cwl =
+      GzipCompress(EncodeCwlDataMessage("", "trail", "trail-stream", log_events));
+  out.push_back({"cwl via firehose http", DeliveryPath::kCloudWatchLogs,
+                 EncodeFirehoseHttpBody("r1", 1700000000000, {cwl})});
   out.push_back({"cwl via kinesis", DeliveryPath::kCloudWatchLogs,
-                 EncodeKinesisEvent("arn:aws:kinesis:us-east-1:1:stream/s", {{cwl, "pk", "1", 1700000000 * kNsPerSec}})});
-  out.push_back({"cwl via lambda awslogs", DeliveryPath::kCloudWatchLogs, R"({"awslogs":{"data":")" + Base64Encode(cwl) + "\"}}"});
+                 EncodeKinesisEvent("arn:aws:kinesis:us-east-1:1:stream/s",
+                                    {{cwl, "pk", "1", 1700000000 * kNsPerSec}})});
+  out.push_back({"cwl via lambda awslogs", DeliveryPath::kCloudWatchLogs,
+                 R"({"awslogs":{"data":")" + Base64Encode(cwl) + "\"}}"});
 
   std::vector<std::string> eb;
   std::vector<KinesisRecordOut> kin;
@@ -49,14 +55,17 @@ std::vector<Envelope> WrapEveryWay(const std::vector<std::string>& records, std:
     auto e = EncodeEventBridgeForCloudTrail(r);
     EXPECT_TRUE(e.ok());
     std::string_view dt;
-    if (p.parse(e.value())["detail-type"].get_string().get(dt) == simdjson::SUCCESS) detail_types->insert(std::string(dt));
+    if (p.parse(e.value())["detail-type"].get_string().get(dt) == simdjson::SUCCESS)
+      detail_types->insert(std::string(dt));
     eb.push_back(e.value());
     eb_ndjson += e.value() + "\n";
     kin.push_back({e.value(), "pk", std::to_string(kin.size()), 1700000000 * kNsPerSec});
   }
   out.push_back({"eventbridge NDJSON", DeliveryPath::kEventBridge, eb_ndjson});
-  out.push_back({"eventbridge via firehose http", DeliveryPath::kEventBridge, EncodeFirehoseHttpBody("r2", 1700000000000, eb)});
-  out.push_back({"eventbridge via kinesis", DeliveryPath::kEventBridge, EncodeKinesisEvent("arn:aws:kinesis:us-east-1:1:stream/s", kin)});
+  out.push_back({"eventbridge via firehose http", DeliveryPath::kEventBridge,
+                 EncodeFirehoseHttpBody("r2", 1700000000000, eb)});
+  out.push_back({"eventbridge via kinesis", DeliveryPath::kEventBridge,
+                 EncodeKinesisEvent("arn:aws:kinesis:us-east-1:1:stream/s", kin)});
   return out;
 }
 
@@ -69,7 +78,8 @@ TEST(Envelopes, SameEventsWhicheverWayTheyCame) {
     for (const auto& r : o.records) {
       // CloudTrail records only: the corpus folder also holds digest files and fragments.
       simdjson::dom::object obj;
-      if (parser.parse(r).get_object().get(obj) == simdjson::SUCCESS && IsCloudTrailRecord(obj)) records.push_back(r);
+      if (parser.parse(r).get_object().get(obj) == simdjson::SUCCESS && IsCloudTrailRecord(obj))
+        records.push_back(r);
     }
   }
   ASSERT_GT(records.size(), 300u);
@@ -101,7 +111,9 @@ TEST(Envelopes, SameEventsWhicheverWayTheyCame) {
       e.json = simdjson::to_string(p.parse(e.json).value());
       std::string line;
       AppendEventJsonLine(e, &line);
-      got[e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight ? e.id : "?" + e.id] = line;
+      got[e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight
+              ? e.id
+              : "?" + e.id] = line;
     }
     if (reference.empty()) {
       reference = got;
@@ -112,7 +124,8 @@ TEST(Envelopes, SameEventsWhicheverWayTheyCame) {
     for (const auto& [id, line] : reference) {
       auto it = got.find(id);
       ASSERT_NE(it, got.end()) << "eventID " << id << " missing from " << env.name;
-      EXPECT_EQ(it->second, line) << "eventID " << id << " differs between " << reference_name << " and " << env.name;
+      EXPECT_EQ(it->second, line) << "eventID " << id << " differs between " << reference_name
+                                  << " and " << env.name;
     }
   }
 }

@@ -32,7 +32,8 @@ std::string DropsLine(const std::string& rel, const PipelineCounters& c) {
   std::string line = rel;
   for (int i = 0; i < kNumDropReasons; ++i) {
     const DropReason r = static_cast<DropReason>(i);
-    if (c.drops(r) > 0) line += " " + std::string(DropReasonName(r)) + "=" + std::to_string(c.drops(r));
+    if (c.drops(r) > 0)
+      line += " " + std::string(DropReasonName(r)) + "=" + std::to_string(c.drops(r));
   }
   return line;
 }
@@ -60,7 +61,8 @@ TEST(Golden, EveryCorpusFileMatchesItsGoldenOutput) {
       std::ofstream(golden, std::ios::binary) << ndjson;
       continue;
     }
-    ASSERT_TRUE(fs::exists(golden)) << "no golden file for " << rel << " (run tools/update_golden.sh)";
+    ASSERT_TRUE(fs::exists(golden))
+        << "no golden file for " << rel << " (run tools/update_golden.sh)";
     EXPECT_EQ(ndjson, ReadFile(golden)) << "output of " << rel << " differs from " << golden;
   }
   const std::string drops_file = TestData("golden/drops.txt");

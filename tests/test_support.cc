@@ -58,6 +58,8 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-std::string TestData(const std::string& relative) { return std::string(FASTPATH_TESTDATA) + "/" + relative; }
+std::string TestData(const std::string& relative) {
+  return std::string(FASTPATH_TESTDATA) + "/" + relative;
+}
 
 }  // namespace fastpath::testing

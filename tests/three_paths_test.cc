@@ -19,14 +19,20 @@ struct Fixture {
   Fixture() {
     auto event = EncodeEventBridgeForCloudTrail(kRecord).value();
     eb = dir.Write("kinesis/batch.json",
-                   EncodeKinesisEvent("arn:aws:kinesis:eu-west-1:123456789012:stream/s", {{event, "pk", "1", t0 + 2 * kNsPerSec}}),
+                   EncodeKinesisEvent("arn:aws:kinesis:eu-west-1:123456789012:stream/s",
+                                      {{event, "pk", "1", t0 + 2 * kNsPerSec}}),
                    t0 + 3 * kNsPerSec);
-    const std::string msg = EncodeCwlDataMessage("123456789012", "ct", "123456789012_CloudTrail_eu-west-1",
-                                                 {{"1", (t0 + 100 * kNsPerSec) / kNsPerMs, kRecord}});
-    cwl = dir.Write("firehose/req.json", EncodeFirehoseHttpBody("req", (t0 + 180 * kNsPerSec) / kNsPerMs, {GzipCompress(msg)}),
-                    t0 + 181 * kNsPerSec);
-    s3 = dir.Write("s3/AWSLogs/123456789012/CloudTrail/eu-west-1/2024/03/01/123456789012_CloudTrail_eu-west-1_20240301T1005Z_x.json.gz",
-                   GzipCompress(EncodeCloudTrailLogFile({kRecord})), t0 + 360 * kNsPerSec);
+    const std::string msg =
+        EncodeCwlDataMessage("123456789012", "ct", "123456789012_CloudTrail_eu-west-1",
+                             {{"1", (t0 + 100 * kNsPerSec) / kNsPerMs, kRecord}});
+    cwl = dir.Write(
+        "firehose/req.json",
+        EncodeFirehoseHttpBody("req", (t0 + 180 * kNsPerSec) / kNsPerMs, {GzipCompress(msg)}),
+        t0 + 181 * kNsPerSec);
+    s3 = dir.Write(
+        "s3/AWSLogs/123456789012/CloudTrail/eu-west-1/2024/03/01/"
+        "123456789012_CloudTrail_eu-west-1_20240301T1005Z_x.json.gz",
+        GzipCompress(EncodeCloudTrailLogFile({kRecord})), t0 + 360 * kNsPerSec);
   }
 };
 
@@ -42,12 +48,23 @@ void ExpectOneEventTwoLaterArrivals(const RunResult& r) {
   const auto& lags = r.pipeline->latency().lags();
   ASSERT_EQ(lags.size(), 2u);
   // Kinesis arrival 10:00:02; Firehose request 10:03:00; S3 object written 10:06:00.
-  EXPECT_EQ(lags.at({LogType::kCloudTrail, DeliveryPath::kEventBridge, DeliveryPath::kCloudWatchLogs}).max(), 178000);
-  EXPECT_EQ(lags.at({LogType::kCloudTrail, DeliveryPath::kEventBridge, DeliveryPath::kS3}).max(), 358000);
+  EXPECT_EQ(
+      lags.at({LogType::kCloudTrail, DeliveryPath::kEventBridge, DeliveryPath::kCloudWatchLogs})
+          .max(),
+      178000);
+  EXPECT_EQ(lags.at({LogType::kCloudTrail, DeliveryPath::kEventBridge, DeliveryPath::kS3}).max(),
+            358000);
   const auto& delays = r.pipeline->latency().delays();
-  EXPECT_EQ(delays.at({LogType::kCloudTrail, "123456789012", "eu-west-1", DeliveryPath::kEventBridge}).max(), 2000);
-  EXPECT_EQ(delays.at({LogType::kCloudTrail, "123456789012", "eu-west-1", DeliveryPath::kCloudWatchLogs}).max(), 180000);
-  EXPECT_EQ(delays.at({LogType::kCloudTrail, "123456789012", "eu-west-1", DeliveryPath::kS3}).max(), 360000);
+  EXPECT_EQ(
+      delays.at({LogType::kCloudTrail, "123456789012", "eu-west-1", DeliveryPath::kEventBridge})
+          .max(),
+      2000);
+  EXPECT_EQ(
+      delays.at({LogType::kCloudTrail, "123456789012", "eu-west-1", DeliveryPath::kCloudWatchLogs})
+          .max(),
+      180000);
+  EXPECT_EQ(delays.at({LogType::kCloudTrail, "123456789012", "eu-west-1", DeliveryPath::kS3}).max(),
+            360000);
 }
 
 TEST(ThreePaths, FirstArrivalWinsAndLaterArrivalsAreMeasured) {
@@ -68,8 +85,12 @@ TEST(ThreePaths, LagIsRightEvenWhenTheFilesAreReadOutOfOrder) {
   EXPECT_EQ(r.events[0].path, DeliveryPath::kS3);  // the first one processed is the one emitted
   EXPECT_EQ(r.summary.out_of_order, 2u);
   const auto& lags = r.pipeline->latency().lags();
-  EXPECT_EQ(lags.at({LogType::kCloudTrail, DeliveryPath::kCloudWatchLogs, DeliveryPath::kS3}).max(), 180000);
-  EXPECT_EQ(lags.at({LogType::kCloudTrail, DeliveryPath::kEventBridge, DeliveryPath::kCloudWatchLogs}).max(), 178000);
+  EXPECT_EQ(lags.at({LogType::kCloudTrail, DeliveryPath::kCloudWatchLogs, DeliveryPath::kS3}).max(),
+            180000);
+  EXPECT_EQ(
+      lags.at({LogType::kCloudTrail, DeliveryPath::kEventBridge, DeliveryPath::kCloudWatchLogs})
+          .max(),
+      178000);
 }
 
 TEST(ThreePaths, ReceivedAtOverridesEveryReceiveTime) {

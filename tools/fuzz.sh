@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs each for SECONDS (default 30) from its seed
-# corpus. New inputs that raise coverage are kept in build/fuzz/corpus/<target>/; a crash is
+# corpus. New inputs that raise coverage are kept in build/libfuzzer/corpus/<target>/; a crash is
 # written to fuzz/crashes/<target>/, where it replays as a test in every build from then on.
 #   tools/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
@@ -9,14 +9,14 @@ seconds="${1:-30}"
 shift || true
 bash tools/setup.sh --fuzz
 cxx=$(command -v clang++ || command -v clang++-14)
-cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
+cmake -S . -B build/libfuzzer -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
   -DFASTPATH_FUZZ=ON -DFASTPATH_WERROR=OFF >/dev/null
-ninja -C build/fuzz fuzz_targets
+ninja -C build/libfuzzer fuzz_targets
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then targets=(envelope_decoder document_splitter inflate rfc3339); fi
 for t in "${targets[@]}"; do
-  mkdir -p "build/fuzz/corpus/$t" "fuzz/crashes/$t"
+  mkdir -p "build/libfuzzer/corpus/$t" "fuzz/crashes/$t"
   echo "=== fuzz_$t for ${seconds}s"
-  "build/fuzz/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
-    -artifact_prefix="fuzz/crashes/$t/" "build/fuzz/corpus/$t" "fuzz/corpus/$t"
+  "build/libfuzzer/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
+    -artifact_prefix="fuzz/crashes/$t/" "build/libfuzzer/corpus/$t" "fuzz/corpus/$t"
 done

@@ -48,7 +48,8 @@ std::string DefaultDataDir() {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    for (auto dir : {exe.parent_path() / "data" / "demo", exe.parent_path().parent_path() / "data" / "demo"}) {
+    for (auto dir :
+         {exe.parent_path() / "data" / "demo", exe.parent_path().parent_path() / "data" / "demo"}) {
       if (std::filesystem::is_directory(dir)) return dir.string();
     }
   }
@@ -61,7 +62,8 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
   const std::string data = o.data_dir.empty() ? DefaultDataDir() : o.data_dir;
   auto objects = LoadTrailObjects({data});
   if (!objects.ok()) {
-    std::fprintf(err, "fastpath demo: cannot read the bundled data: %s\n", objects.status().ToString().c_str());
+    std::fprintf(err, "fastpath demo: cannot read the bundled data: %s\n",
+                 objects.status().ToString().c_str());
     return 1;
   }
   size_t records = 0;
@@ -93,10 +95,12 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
     per_path[d.path].second += d.records;
   }
 
-  std::fprintf(out, "fastpath demo: %zu CloudTrail records from %s, delivered the way AWS delivers them\n\n",
-               records, data.c_str());
+  std::fprintf(
+      out, "fastpath demo: %zu CloudTrail records from %s, delivered the way AWS delivers them\n\n",
+      records, data.c_str());
   std::fprintf(out, "  %-16s %-44s %10s %14s\n", "path", "as", "deliveries", "record copies");
-  const char* as[] = {"", "gzip'd log objects under AWSLogs/ (S3)", "Firehose HTTP requests of CWL messages",
+  const char* as[] = {"", "gzip'd log objects under AWSLogs/ (S3)",
+                      "Firehose HTTP requests of CWL messages",
                       "Kinesis batches of EventBridge events", ""};
   for (auto& [path, n] : per_path) {
     std::fprintf(out, "  %-16s %-44s %10zu %14zu\n", std::string(DeliveryPathName(path)).c_str(),
@@ -114,28 +118,36 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
   ScanSummary summary = pipeline.Run(listed.inputs);
 
   std::fprintf(out, "first events out (first arrival wins):\n");
-  std::fprintf(out, "  %-21s %-16s %-34s %-13s %-10s %s\n", "time", "path", "eventName", "account", "region", "id");
+  std::fprintf(out, "  %-21s %-16s %-34s %-13s %-10s %s\n", "time", "path", "eventName", "account",
+               "region", "id");
   for (const Event& e : sink.shown()) {
     std::fprintf(out, "  %-21s %-16s %-34s %-13s %-10s %s\n", FormatRfc3339(e.time).c_str(),
-                 std::string(DeliveryPathName(e.path)).c_str(), Field(e.json, "eventName").substr(0, 34).c_str(),
-                 e.account.c_str(), e.region.c_str(), e.id.c_str());
+                 std::string(DeliveryPathName(e.path)).c_str(),
+                 Field(e.json, "eventName").substr(0, 34).c_str(), e.account.c_str(),
+                 e.region.c_str(), e.id.c_str());
   }
-  std::fprintf(out, "\n%llu unique events out; first arrivals by path:", static_cast<unsigned long long>(summary.events_out));
+  std::fprintf(out, "\n%llu unique events out; first arrivals by path:",
+               static_cast<unsigned long long>(summary.events_out));
   for (auto& [path, n] : sink.by_path()) {
-    std::fprintf(out, " %s %llu", std::string(DeliveryPathName(path)).c_str(), static_cast<unsigned long long>(n));
+    std::fprintf(out, " %s %llu", std::string(DeliveryPathName(path)).c_str(),
+                 static_cast<unsigned long long>(n));
   }
-  std::fprintf(out, "\n%llu later arrivals dropped as duplicates:", static_cast<unsigned long long>(summary.duplicates));
+  std::fprintf(out, "\n%llu later arrivals dropped as duplicates:",
+               static_cast<unsigned long long>(summary.duplicates));
   for (int p = 0; p < kNumDeliveryPaths; ++p) {
     if (summary.duplicates_by_path[p] == 0) continue;
-    std::fprintf(out, " %s %llu", std::string(DeliveryPathName(static_cast<DeliveryPath>(p))).c_str(),
+    std::fprintf(out, " %s %llu",
+                 std::string(DeliveryPathName(static_cast<DeliveryPath>(p))).c_str(),
                  static_cast<unsigned long long>(summary.duplicates_by_path[p]));
   }
-  std::fprintf(out, "\n%llu bad records\n\n", static_cast<unsigned long long>(pipeline.counters().unexpected_drops()));
+  std::fprintf(out, "\n%llu bad records\n\n",
+               static_cast<unsigned long long>(pipeline.counters().unexpected_drops()));
   std::fprintf(out, "%s", pipeline.latency().FormatTables().c_str());
-  std::fprintf(out,
-               "\nEventBridge carries write events within seconds; the S3 and CloudWatch Logs paths bring\n"
-               "every event minutes later, and fastpath drops those copies while measuring the lag.\n"
-               "Scan the deliveries yourself: fastpath demo --keep DIR, then fastpath scan --stats DIR\n");
+  std::fprintf(
+      out,
+      "\nEventBridge carries write events within seconds; the S3 and CloudWatch Logs paths bring\n"
+      "every event minutes later, and fastpath drops those copies while measuring the lag.\n"
+      "Scan the deliveries yourself: fastpath demo --keep DIR, then fastpath scan --stats DIR\n");
   if (temporary) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

@@ -4,30 +4,51 @@
 #include "app/scan_command.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"fastpath: AWS security monitoring pipeline (CloudTrail and more, on every delivery path)"};
+  CLI::App app{
+      "fastpath: AWS security monitoring pipeline (CloudTrail and more, on every delivery path)"};
   app.set_version_flag("--version", std::string("fastpath ") + FASTPATH_VERSION);
   app.require_subcommand(1);
 
   fastpath::ScanCommandOptions scan;
-  CLI::App* scan_cmd = app.add_subcommand("scan", "Read files, folders (recursively) or - (stdin); NDJSON events on stdout");
+  CLI::App* scan_cmd = app.add_subcommand(
+      "scan", "Read files, folders (recursively) or - (stdin); NDJSON events on stdout");
   scan_cmd->add_option("paths", scan.paths, "Files, folders or - for stdin")->required();
-  scan_cmd->add_option("--output", scan.output, "events (NDJSON canonical events) or alerts (none until rules are loaded)")
+  scan_cmd
+      ->add_option("--output", scan.output,
+                   "events (NDJSON canonical events) or alerts (none until rules are loaded)")
       ->check(CLI::IsMember({"events", "alerts"}));
-  scan_cmd->add_flag("--stats", scan.stats, "Print stage counters, drops by reason and per-path latency tables on stderr");
-  scan_cmd->add_option("--received-at", scan.received_at, "RFC 3339 receive time for every input (default: file modification time, or the envelope's arrival time)");
-  scan_cmd->add_option("--workers", scan.workers, "Worker threads (default: one per core)")->check(CLI::Range(0, 256));
-  scan_cmd->add_option("--max-document-mib", scan.max_document_mib, "Largest JSON document or line accepted, MiB")->check(CLI::Range(1, 4096));
-  scan_cmd->add_option("--dedupe-window", scan.dedupe_window, "How long an event id is remembered (24h, 30m, ...)");
-  scan_cmd->add_option("--dedupe-memory-mib", scan.dedupe_memory_mib, "Memory cap of the de-duplication table, MiB")->check(CLI::Range(1, 1 << 20));
+  scan_cmd->add_flag("--stats", scan.stats,
+                     "Print stage counters, drops by reason and per-path latency tables on stderr");
+  scan_cmd->add_option("--received-at", scan.received_at,
+                       "RFC 3339 receive time for every input (default: file modification time, or "
+                       "the envelope's arrival time)");
+  scan_cmd->add_option("--workers", scan.workers, "Worker threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  scan_cmd
+      ->add_option("--max-document-mib", scan.max_document_mib,
+                   "Largest JSON document or line accepted, MiB")
+      ->check(CLI::Range(1, 4096));
+  scan_cmd->add_option("--dedupe-window", scan.dedupe_window,
+                       "How long an event id is remembered (24h, 30m, ...)");
+  scan_cmd
+      ->add_option("--dedupe-memory-mib", scan.dedupe_memory_mib,
+                   "Memory cap of the de-duplication table, MiB")
+      ->check(CLI::Range(1, 1 << 20));
   bool no_progress = false;
   scan_cmd->add_flag("--no-progress", no_progress, "Never draw the progress bar");
 
   fastpath::DemoCommandOptions demo;
-  CLI::App* demo_cmd = app.add_subcommand("demo", "Replay the bundled CloudTrail data over all three delivery paths and show what fastpath sees");
-  demo_cmd->add_flag("--once", demo.once, "Print the results and exit (the default until the dashboard lands)");
-  demo_cmd->add_option("--data", demo.data_dir, "Folder of CloudTrail data to replay (default: the bundled data/demo)");
-  demo_cmd->add_option("--keep", demo.keep_dir, "Write the simulated deliveries to this folder and keep them");
-  demo_cmd->add_option("--workers", demo.workers, "Worker threads (default: one per core)")->check(CLI::Range(0, 256));
+  CLI::App* demo_cmd = app.add_subcommand("demo",
+                                          "Replay the bundled CloudTrail data over all three "
+                                          "delivery paths and show what fastpath sees");
+  demo_cmd->add_flag("--once", demo.once,
+                     "Print the results and exit (the default until the dashboard lands)");
+  demo_cmd->add_option("--data", demo.data_dir,
+                       "Folder of CloudTrail data to replay (default: the bundled data/demo)");
+  demo_cmd->add_option("--keep", demo.keep_dir,
+                       "Write the simulated deliveries to this folder and keep them");
+  demo_cmd->add_option("--workers", demo.workers, "Worker threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
 
   try {
     app.parse(argc, argv);

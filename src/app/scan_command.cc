@@ -32,7 +32,8 @@ namespace {
 // Draws "[#####.....] 12/40 files  180 MB  95,000 events" on a terminal while a scan runs.
 class ProgressBar {
  public:
-  ProgressBar(const PipelineCounters* counters, uint64_t total_bytes, size_t total_inputs, std::FILE* err)
+  ProgressBar(const PipelineCounters* counters, uint64_t total_bytes, size_t total_inputs,
+              std::FILE* err)
       : counters_(counters), total_bytes_(total_bytes), total_inputs_(total_inputs), err_(err) {
     thread_ = std::thread([this] { Loop(); });
   }
@@ -56,13 +57,16 @@ class ProgressBar {
     const uint64_t bytes = counters_->stage(Stage::kDecode).bytes_in.load();
     const uint64_t inputs = counters_->stage(Stage::kDecode).records_in.load();
     const uint64_t events = counters_->stage(Stage::kParse).records_out.load();
-    const double frac = total_bytes_ ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes_)) : 0;
+    const double frac =
+        total_bytes_ ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes_))
+                     : 0;
     char bar[31];
     const int filled = static_cast<int>(frac * 30);
     for (int i = 0; i < 30; ++i) bar[i] = i < filled ? '#' : '.';
     bar[30] = 0;
-    std::fprintf(err_, "\r[%s] %3d%%  %llu/%zu inputs  %.1f MB  %llu events", bar, static_cast<int>(frac * 100),
-                 static_cast<unsigned long long>(inputs), total_inputs_, static_cast<double>(bytes) / 1e6,
+    std::fprintf(err_, "\r[%s] %3d%%  %llu/%zu inputs  %.1f MB  %llu events", bar,
+                 static_cast<int>(frac * 100), static_cast<unsigned long long>(inputs),
+                 total_inputs_, static_cast<double>(bytes) / 1e6,
                  static_cast<unsigned long long>(events));
     std::fflush(err_);
   }
@@ -93,7 +97,8 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   if (!o.received_at.empty()) {
     auto t = ParseRfc3339(o.received_at);
     if (!t) {
-      std::fprintf(err, "fastpath scan: --received-at '%s' is not an RFC 3339 time\n", o.received_at.c_str());
+      std::fprintf(err, "fastpath scan: --received-at '%s' is not an RFC 3339 time\n",
+                   o.received_at.c_str());
       return 2;
     }
     so.received_at = *t;
@@ -126,11 +131,16 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "%s", pipeline.FormatStats(summary).c_str());
   }
   const uint64_t bad = pipeline.counters().unexpected_drops();
-  std::fprintf(err, "fastpath scan: %llu inputs, %llu events, %llu later arrivals dropped, %llu bad records skipped\n",
-               static_cast<unsigned long long>(summary.inputs), static_cast<unsigned long long>(summary.events_out),
-               static_cast<unsigned long long>(summary.duplicates), static_cast<unsigned long long>(bad));
+  std::fprintf(err,
+               "fastpath scan: %llu inputs, %llu events, %llu later arrivals dropped, %llu bad "
+               "records skipped\n",
+               static_cast<unsigned long long>(summary.inputs),
+               static_cast<unsigned long long>(summary.events_out),
+               static_cast<unsigned long long>(summary.duplicates),
+               static_cast<unsigned long long>(bad));
   if (errors.suppressed() > 0) {
-    std::fprintf(err, "fastpath scan: %llu more bad-input messages were not printed (see --stats)\n",
+    std::fprintf(err,
+                 "fastpath scan: %llu more bad-input messages were not printed (see --stats)\n",
                  static_cast<unsigned long long>(errors.suppressed()));
   }
   if (!listed.problems.empty() || summary.unreadable_inputs > 0) return 1;

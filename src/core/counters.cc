@@ -6,36 +6,60 @@ namespace fastpath {
 
 std::string_view StageName(Stage s) {
   switch (s) {
-    case Stage::kSource: return "source";
-    case Stage::kDecode: return "decode";
-    case Stage::kParse: return "parse";
-    case Stage::kDedupe: return "dedupe";
-    case Stage::kSink: return "sink";
+    case Stage::kSource:
+      return "source";
+    case Stage::kDecode:
+      return "decode";
+    case Stage::kParse:
+      return "parse";
+    case Stage::kDedupe:
+      return "dedupe";
+    case Stage::kSink:
+      return "sink";
   }
   return "?";
 }
 
 std::string_view DropReasonName(DropReason r) {
   switch (r) {
-    case DropReason::kUnreadable: return "unreadable_input";
-    case DropReason::kEmptyInput: return "empty_input";
-    case DropReason::kCorruptGzip: return "corrupt_gzip";
-    case DropReason::kTruncatedGzip: return "truncated_gzip";
-    case DropReason::kInvalidJson: return "invalid_json";
-    case DropReason::kInvalidUtf8: return "invalid_utf8";
-    case DropReason::kTooDeep: return "too_deep";
-    case DropReason::kTooLarge: return "too_large";
-    case DropReason::kNotAnObject: return "not_an_object";
-    case DropReason::kBadBase64: return "bad_base64";
-    case DropReason::kEnvelopeTooDeep: return "envelope_too_deep";
-    case DropReason::kMissingField: return "missing_field";
-    case DropReason::kBadTimestamp: return "bad_timestamp";
-    case DropReason::kTextLine: return "unparsed_text_line";
-    case DropReason::kControlMessage: return "cwl_control_message";
-    case DropReason::kS3TestEvent: return "s3_test_event";
-    case DropReason::kS3Notification: return "s3_notification";
-    case DropReason::kDuplicate: return "duplicate";
-    case DropReason::kUnsupportedFormat: return "unsupported_format";
+    case DropReason::kUnreadable:
+      return "unreadable_input";
+    case DropReason::kEmptyInput:
+      return "empty_input";
+    case DropReason::kCorruptGzip:
+      return "corrupt_gzip";
+    case DropReason::kTruncatedGzip:
+      return "truncated_gzip";
+    case DropReason::kInvalidJson:
+      return "invalid_json";
+    case DropReason::kInvalidUtf8:
+      return "invalid_utf8";
+    case DropReason::kTooDeep:
+      return "too_deep";
+    case DropReason::kTooLarge:
+      return "too_large";
+    case DropReason::kNotAnObject:
+      return "not_an_object";
+    case DropReason::kBadBase64:
+      return "bad_base64";
+    case DropReason::kEnvelopeTooDeep:
+      return "envelope_too_deep";
+    case DropReason::kMissingField:
+      return "missing_field";
+    case DropReason::kBadTimestamp:
+      return "bad_timestamp";
+    case DropReason::kTextLine:
+      return "unparsed_text_line";
+    case DropReason::kControlMessage:
+      return "cwl_control_message";
+    case DropReason::kS3TestEvent:
+      return "s3_test_event";
+    case DropReason::kS3Notification:
+      return "s3_notification";
+    case DropReason::kDuplicate:
+      return "duplicate";
+    case DropReason::kUnsupportedFormat:
+      return "unsupported_format";
   }
   return "?";
 }

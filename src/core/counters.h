@@ -63,7 +63,9 @@ class PipelineCounters {
     return drops_[static_cast<int>(r)].load(std::memory_order_relaxed);
   }
   uint64_t unexpected_drops() const;
-  static void Add(std::atomic<uint64_t>& c, uint64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
+  static void Add(std::atomic<uint64_t>& c, uint64_t n) {
+    c.fetch_add(n, std::memory_order_relaxed);
+  }
 
  private:
   std::array<StageCounter, kNumStages> stages_;
@@ -83,8 +85,8 @@ class ErrorLog {
  private:
   const int max_per_reason_;
   std::mutex mu_;
-  std::array<int, kNumDropReasons> printed_{};           // guarded by mu_
-  std::function<void(const std::string&)> sink_;        // guarded by mu_
+  std::array<int, kNumDropReasons> printed_{};    // guarded by mu_
+  std::function<void(const std::string&)> sink_;  // guarded by mu_
   std::atomic<uint64_t> suppressed_{0};
 };
 

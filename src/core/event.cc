@@ -4,22 +4,32 @@ namespace fastpath {
 
 std::string_view DeliveryPathName(DeliveryPath p) {
   switch (p) {
-    case DeliveryPath::kFile: return "file";
-    case DeliveryPath::kS3: return "s3";
-    case DeliveryPath::kCloudWatchLogs: return "cloudwatch_logs";
-    case DeliveryPath::kEventBridge: return "eventbridge";
-    case DeliveryPath::kFirehose: return "firehose";
+    case DeliveryPath::kFile:
+      return "file";
+    case DeliveryPath::kS3:
+      return "s3";
+    case DeliveryPath::kCloudWatchLogs:
+      return "cloudwatch_logs";
+    case DeliveryPath::kEventBridge:
+      return "eventbridge";
+    case DeliveryPath::kFirehose:
+      return "firehose";
   }
   return "file";
 }
 
 std::string_view LogTypeName(LogType t) {
   switch (t) {
-    case LogType::kUnknown: return "unknown";
-    case LogType::kCloudTrail: return "aws.cloudtrail";
-    case LogType::kCloudTrailDigest: return "aws.cloudtrail.digest";
-    case LogType::kCloudTrailInsight: return "aws.cloudtrail.insight";
-    case LogType::kEventBridge: return "aws.eventbridge";
+    case LogType::kUnknown:
+      return "unknown";
+    case LogType::kCloudTrail:
+      return "aws.cloudtrail";
+    case LogType::kCloudTrailDigest:
+      return "aws.cloudtrail.digest";
+    case LogType::kCloudTrailInsight:
+      return "aws.cloudtrail.insight";
+    case LogType::kEventBridge:
+      return "aws.eventbridge";
   }
   return "unknown";
 }
@@ -34,13 +44,27 @@ void AppendJsonString(std::string* out, std::string_view s) {
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);

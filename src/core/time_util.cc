@@ -50,8 +50,8 @@ std::optional<TimeNs> ParseRfc3339(std::string_view s) {
     return std::nullopt;
   }
   // Nanoseconds in an int64 reach from 1677 to 2262; AWS times are well inside 1900-2200.
-  if (year < 1900 || year > 2200 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 ||
-      sec > 60) {
+  if (year < 1900 || year > 2200 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
+      min > 59 || sec > 60) {
     return std::nullopt;
   }
   size_t pos = 19;
@@ -106,9 +106,9 @@ std::string FormatRfc3339(TimeNs t) {
   char buf[48];
   const int ms = static_cast<int>(ns / kNsPerMs);
   if (ms != 0) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y),
-                  m, d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                  static_cast<int>(rem % 60), ms);
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                  static_cast<long long>(y), m, d, static_cast<int>(rem / 3600),
+                  static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60), ms);
   } else {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m,
                   d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),

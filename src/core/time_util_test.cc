@@ -14,8 +14,10 @@ TEST(Rfc3339, ParsesWhatAwsWrites) {
 }
 
 TEST(Rfc3339, RejectsMalformed) {
-  for (const char* bad : {"", "2023-07-10", "2023-07-10T11:45:03", "2023-13-10T11:45:03Z", "2023-07-10T25:45:03Z",
-                          "2023-07-10T11:45:03ZZ", "2023-07-10T11:45:03.Z", "2021-01-19TT00:52:27Z", "garbage", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"}) {
+  for (const char* bad :
+       {"", "2023-07-10", "2023-07-10T11:45:03", "2023-13-10T11:45:03Z", "2023-07-10T25:45:03Z",
+        "2023-07-10T11:45:03ZZ", "2023-07-10T11:45:03.Z", "2021-01-19TT00:52:27Z", "garbage",
+        "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"}) {
     EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
   }
 }
@@ -24,7 +26,8 @@ TEST(Rfc3339, FormatsUtcWithMillisecondsOnlyWhenPresent) {
   EXPECT_EQ(FormatRfc3339(1688989503LL * kNsPerSec), "2023-07-10T11:45:03Z");
   EXPECT_EQ(FormatRfc3339(1688989503LL * kNsPerSec + 7 * kNsPerMs), "2023-07-10T11:45:03.007Z");
   EXPECT_EQ(FormatRfc3339(-kNsPerSec), "1969-12-31T23:59:59Z");
-  for (const char* s : {"2000-02-29T12:00:00Z", "2024-12-31T23:59:59.999Z", "1999-01-01T00:00:00Z"}) {
+  for (const char* s :
+       {"2000-02-29T12:00:00Z", "2024-12-31T23:59:59.999Z", "1999-01-01T00:00:00Z"}) {
     EXPECT_EQ(FormatRfc3339(*ParseRfc3339(s)), s);
   }
 }

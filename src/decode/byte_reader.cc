@@ -50,7 +50,8 @@ Compression SniffCompression(std::string_view head) {
   }
   // zlib: CMF 0x78 (deflate, 32K window) and a header checksum divisible by 31.
   if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x78 &&
-      ((static_cast<unsigned char>(head[0]) << 8) | static_cast<unsigned char>(head[1])) % 31 == 0) {
+      ((static_cast<unsigned char>(head[0]) << 8) | static_cast<unsigned char>(head[1])) % 31 ==
+          0) {
     return Compression::kZlib;
   }
   return Compression::kNone;
@@ -130,7 +131,8 @@ Result<size_t> InflateReader::Read(char* buf, size_t n) {
     }
     if (rc != Z_OK) {
       failed_ = true;
-      return Status::Corrupt(std::string("corrupt gzip stream: ") + (zs_.msg ? zs_.msg : "inflate error"));
+      return Status::Corrupt(std::string("corrupt gzip stream: ") +
+                             (zs_.msg ? zs_.msg : "inflate error"));
     }
   }
   return n - zs_.avail_out;
@@ -150,7 +152,8 @@ Result<std::unique_ptr<ByteReader>> OpenMaybeCompressed(std::unique_ptr<ByteRead
     // Put the sniffed bytes back in front with a tiny concatenating reader.
     class PrefixReader final : public ByteReader {
      public:
-      PrefixReader(std::unique_ptr<ByteReader> s, std::string p) : s_(std::move(s)), p_(std::move(p)) {}
+      PrefixReader(std::unique_ptr<ByteReader> s, std::string p)
+          : s_(std::move(s)), p_(std::move(p)) {}
       Result<size_t> Read(char* buf, size_t n) override {
         if (pos_ < p_.size()) {
           const size_t k = std::min(n, p_.size() - pos_);
@@ -167,9 +170,11 @@ Result<std::unique_ptr<ByteReader>> OpenMaybeCompressed(std::unique_ptr<ByteRead
       std::string p_;
       size_t pos_ = 0;
     };
-    return std::unique_ptr<ByteReader>(std::make_unique<PrefixReader>(std::move(src), std::move(head)));
+    return std::unique_ptr<ByteReader>(
+        std::make_unique<PrefixReader>(std::move(src), std::move(head)));
   }
-  return std::unique_ptr<ByteReader>(std::make_unique<InflateReader>(std::move(src), std::move(head)));
+  return std::unique_ptr<ByteReader>(
+      std::make_unique<InflateReader>(std::move(src), std::move(head)));
 }
 
 Result<std::string> InflateBuffer(std::string_view in, size_t max_out) {
@@ -207,12 +212,15 @@ std::string GzipCompress(std::string_view in, int level) {
 
 Result<std::string> Base64Decode(std::string_view in) {
   // Strip surrounding whitespace; base64 from AWS has none inside.
-  while (!in.empty() && (in.front() == ' ' || in.front() == '\n' || in.front() == '\r')) in.remove_prefix(1);
-  while (!in.empty() && (in.back() == ' ' || in.back() == '\n' || in.back() == '\r')) in.remove_suffix(1);
+  while (!in.empty() && (in.front() == ' ' || in.front() == '\n' || in.front() == '\r'))
+    in.remove_prefix(1);
+  while (!in.empty() && (in.back() == ' ' || in.back() == '\n' || in.back() == '\r'))
+    in.remove_suffix(1);
   if (in.size() % 4 != 0) return Status::Corrupt("base64 length is not a multiple of 4");
   std::string out(in.size() / 4 * 3, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
   if (n < 0) return Status::Corrupt("invalid base64 character");
   size_t pad = 0;
   if (!in.empty() && in.back() == '=') ++pad;
@@ -224,7 +232,8 @@ Result<std::string> Base64Decode(std::string_view in) {
 std::string Base64Encode(std::string_view in) {
   std::string out((in.size() + 2) / 3 * 4 + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }

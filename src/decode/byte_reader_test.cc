@@ -44,7 +44,8 @@ TEST(Inflate, MultiMemberGzipIsOneStream) {
 TEST(Inflate, ByteAtATimeInput) {
   std::string text;
   for (int i = 0; i < 2000; ++i) text += "line " + std::to_string(i) + "\n";
-  auto r = OpenMaybeCompressed(std::make_unique<TrickleReader>(GzipCompress(text) + GzipCompress(text)));
+  auto r =
+      OpenMaybeCompressed(std::make_unique<TrickleReader>(GzipCompress(text) + GzipCompress(text)));
   ASSERT_TRUE(r.ok());
   auto out = Drain(r.value().get(), 4096);
   ASSERT_TRUE(out.ok()) << out.status().ToString();

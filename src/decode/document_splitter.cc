@@ -5,10 +5,14 @@
 namespace fastpath {
 namespace {
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 // Bytes that can end a bare scalar (number, true, false, null) inside a container.
-inline bool EndsScalar(char c) { return c == ',' || c == ']' || c == '}' || IsSpace(c); }
+inline bool EndsScalar(char c) {
+  return c == ',' || c == ']' || c == '}' || IsSpace(c);
+}
 
 // Index of the first '"' or '\\' in [p, e), or e. Eight bytes at a time (SWAR): most of a JSON
 // document is string bodies, and this is the splitter's inner loop.
@@ -77,7 +81,8 @@ bool DocumentSplitter::SkipWhitespace(bool* saw_newline) {
         *saw_newline = true;
       } else if (!IsSpace(c)) {
         // A UTF-8 byte order mark at the very start is not content.
-        if (stream_base_ + begin_ == 0 && end_ - begin_ >= 3 && std::memcmp(&buf_[begin_], "\xEF\xBB\xBF", 3) == 0) {
+        if (stream_base_ + begin_ == 0 && end_ - begin_ >= 3 &&
+            std::memcmp(&buf_[begin_], "\xEF\xBB\xBF", 3) == 0) {
           begin_ += 3;
           continue;
         }
@@ -221,8 +226,9 @@ DocumentSplitter::Step DocumentSplitter::Oversize(size_t end, SplitProblem* prob
   begin_ = end;
   problem->reason = DropReason::kTooLarge;
   problem->offset = skipped_from_;
-  problem->what = "document larger than the limit of " + std::to_string(options_.max_document_bytes) +
-                  " bytes; skipped " + std::to_string(stream_base_ + end - skipped_from_) + " bytes";
+  problem->what = "document larger than the limit of " +
+                  std::to_string(options_.max_document_bytes) + " bytes; skipped " +
+                  std::to_string(stream_base_ + end - skipped_from_) + " bytes";
   return Step::kProblem;
 }
 
@@ -239,9 +245,12 @@ DocumentSplitter::Step DocumentSplitter::EmitJson(size_t start, size_t end, bool
 namespace {
 DropReason ReasonForReadError(const Status& s) {
   switch (s.code()) {
-    case Status::Code::kTruncated: return DropReason::kTruncatedGzip;
-    case Status::Code::kCorrupt: return DropReason::kCorruptGzip;
-    default: return DropReason::kUnreadable;
+    case Status::Code::kTruncated:
+      return DropReason::kTruncatedGzip;
+    case Status::Code::kCorrupt:
+      return DropReason::kCorruptGzip;
+    default:
+      return DropReason::kUnreadable;
   }
 }
 }  // namespace
@@ -313,9 +322,11 @@ DocumentSplitter::Step DocumentSplitter::Next(Document* doc, SplitProblem* probl
           return Step::kDocument;
         }
         Scan s = ScanValue(begin_, &end);
-        if (s == Scan::kTruncated) return end_of_stream("JSON value not closed before the end of input");
+        if (s == Scan::kTruncated)
+          return end_of_stream("JSON value not closed before the end of input");
         if (s == Scan::kOversize) return Oversize(end, problem);
-        check_ndjson_ = std::memchr(buf_.data() + value_start_, '\n', end - value_start_) == nullptr;
+        check_ndjson_ =
+            std::memchr(buf_.data() + value_start_, '\n', end - value_start_) == nullptr;
         return EmitJson(value_start_, end, false, doc);
       }
 
@@ -346,7 +357,8 @@ DocumentSplitter::Step DocumentSplitter::Next(Document* doc, SplitProblem* probl
       case Mode::kElementStart: {
         bool newline = false;
         value_start_ = begin_;
-        if (!SkipWhitespace(&newline)) return end_of_stream("array not closed before the end of input");
+        if (!SkipWhitespace(&newline))
+          return end_of_stream("array not closed before the end of input");
         if (buf_[begin_] == ']') {
           ++begin_;
           mode_ = records_container_ ? Mode::kRecordsTail : Mode::kTop;
@@ -354,7 +366,8 @@ DocumentSplitter::Step DocumentSplitter::Next(Document* doc, SplitProblem* probl
         }
         size_t end = 0;
         Scan s = ScanValue(begin_, &end);
-        if (s == Scan::kTruncated) return end_of_stream("array element not closed before the end of input");
+        if (s == Scan::kTruncated)
+          return end_of_stream("array element not closed before the end of input");
         mode_ = Mode::kElementEnd;
         if (s == Scan::kOversize) return Oversize(end, problem);
         return EmitJson(value_start_, end, records_container_, doc);
@@ -363,7 +376,8 @@ DocumentSplitter::Step DocumentSplitter::Next(Document* doc, SplitProblem* probl
       case Mode::kElementEnd: {
         bool newline = false;
         value_start_ = begin_;
-        if (!SkipWhitespace(&newline)) return end_of_stream("array not closed before the end of input");
+        if (!SkipWhitespace(&newline))
+          return end_of_stream("array not closed before the end of input");
         const char c = buf_[begin_];
         if (c == ',') {
           ++begin_;
@@ -387,7 +401,8 @@ DocumentSplitter::Step DocumentSplitter::Next(Document* doc, SplitProblem* probl
         // After the Records array: any further keys are not records; skip to the closing brace.
         size_t end = 0;
         Scan s = ScanValue(begin_, &end);
-        if (s == Scan::kTruncated) return end_of_stream("object not closed before the end of input");
+        if (s == Scan::kTruncated)
+          return end_of_stream("object not closed before the end of input");
         begin_ = end;
         mode_ = Mode::kTop;
         continue;

@@ -71,7 +71,7 @@ class DocumentSplitter {
   enum class Scan { kComplete, kOversize, kTruncated };
 
   bool Fill();  // compacts, reads more; false at end of stream or on a read error
-  bool SkipWhitespace(bool* saw_newline);  // false at end of stream
+  bool SkipWhitespace(bool* saw_newline);                   // false at end of stream
   int MatchRecordsPrefix(size_t pos, size_t* array_start);  // 1 match, 0 no, -1 need more
   Scan ScanValue(size_t start, size_t* end);
   Scan ScanLine(size_t start, size_t* end);
@@ -83,8 +83,8 @@ class DocumentSplitter {
   const Options options_;
 
   std::vector<char> buf_;
-  size_t begin_ = 0;  // first unconsumed byte
-  size_t end_ = 0;    // one past the last valid byte
+  size_t begin_ = 0;          // first unconsumed byte
+  size_t end_ = 0;            // one past the last valid byte
   uint64_t stream_base_ = 0;  // stream offset of buf_[0]
   bool eof_ = false;
   bool saw_content_ = false;

@@ -15,10 +15,14 @@ namespace {
 
 DropReason ReasonForJsonError(simdjson::error_code err) {
   switch (err) {
-    case simdjson::UTF8_ERROR: return DropReason::kInvalidUtf8;
-    case simdjson::DEPTH_ERROR: return DropReason::kTooDeep;
-    case simdjson::CAPACITY: return DropReason::kTooLarge;
-    default: return DropReason::kInvalidJson;
+    case simdjson::UTF8_ERROR:
+      return DropReason::kInvalidUtf8;
+    case simdjson::DEPTH_ERROR:
+      return DropReason::kTooDeep;
+    case simdjson::CAPACITY:
+      return DropReason::kTooLarge;
+    default:
+      return DropReason::kInvalidJson;
   }
 }
 
@@ -167,7 +171,8 @@ bool EnvelopeDecoder::RejectBinary(std::string_view head, const RecordContext& c
   return true;
 }
 
-void EnvelopeDecoder::DecodeBytes(std::string_view bytes, const RecordContext& ctx, RecordSink* sink) {
+void EnvelopeDecoder::DecodeBytes(std::string_view bytes, const RecordContext& ctx,
+                                  RecordSink* sink) {
   if (ctx.depth > limits_.max_envelope_depth) {
     Problem(DropReason::kEnvelopeTooDeep, ctx,
             "envelopes nested deeper than " + std::to_string(limits_.max_envelope_depth));
@@ -177,9 +182,10 @@ void EnvelopeDecoder::DecodeBytes(std::string_view bytes, const RecordContext& c
   if (SniffCompression(bytes) != Compression::kNone) {
     auto r = InflateBuffer(bytes, limits_.max_document_bytes);
     if (!r.ok()) {
-      const DropReason reason = r.status().code() == Status::Code::kTooLarge  ? DropReason::kTooLarge
-                                : r.status().code() == Status::Code::kTruncated ? DropReason::kTruncatedGzip
-                                                                                : DropReason::kCorruptGzip;
+      const DropReason reason = r.status().code() == Status::Code::kTooLarge ? DropReason::kTooLarge
+                                : r.status().code() == Status::Code::kTruncated
+                                    ? DropReason::kTruncatedGzip
+                                    : DropReason::kCorruptGzip;
       Problem(reason, ctx, "embedded payload: " + r.status().message());
       return;
     }
@@ -190,8 +196,8 @@ void EnvelopeDecoder::DecodeBytes(std::string_view bytes, const RecordContext& c
   DecodeDocuments(&reader, ctx, sink, /*top=*/false);
 }
 
-void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& ctx, RecordSink* sink,
-                                      bool top) {
+void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& ctx,
+                                      RecordSink* sink, bool top) {
   DocumentSplitter::Options opts;
   opts.max_document_bytes = limits_.max_document_bytes;
   if (!top) opts.read_chunk = 64 * 1024;
@@ -229,7 +235,8 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
   }
 }
 
-void EnvelopeDecoder::HandleDocument(const Document& doc, const RecordContext& ctx, RecordSink* sink) {
+void EnvelopeDecoder::HandleDocument(const Document& doc, const RecordContext& ctx,
+                                     RecordSink* sink) {
   if (doc.kind == Document::Kind::kTextLine) {
     sink->OnTextLine(doc.bytes, ctx);
     return;
@@ -270,16 +277,16 @@ void EnvelopeDecoder::DecodeBase64Payload(std::string_view b64, const RecordCont
   DecodeBytes(bytes.value(), inner, sink);
 }
 
-void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records, const RecordContext& ctx,
-                            RecordSink* sink) {
+void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
+                            const RecordContext& ctx, RecordSink* sink) {
   object obj;
   if (el.get_object().get(obj) != simdjson::SUCCESS) {
     if (ctx.depth > 0 && el.is_string()) {  // a JSON string holding a record (double-encoded)
       DecodeEmbeddedJson(StringOr(el), ctx, sink);
       return;
     }
-    Problem(DropReason::kNotAnObject, ctx, in_records ? "Records element is not an object"
-                                                      : "record is not a JSON object");
+    Problem(DropReason::kNotAnObject, ctx,
+            in_records ? "Records element is not an object" : "record is not a JSON object");
     return;
   }
 
@@ -298,43 +305,64 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records, c
         if (k == "Sns") sns = field.value;
         break;
       case 4:
-        if (k == "body") body = field.value;
-        else if (k == "Type") type = field.value;
+        if (k == "body")
+          body = field.value;
+        else if (k == "Type")
+          type = field.value;
         break;
       case 5:
         if (k == "Event") s3_event = field.value;
         break;
       case 6:
-        if (k == "detail") detail = field.value;
-        else if (k == "source") eb_source = field.value;
-        else if (k == "region") eb_region = field.value;
-        else if (k == "Events") lookup_events = field.value;
+        if (k == "detail")
+          detail = field.value;
+        else if (k == "source")
+          eb_source = field.value;
+        else if (k == "region")
+          eb_region = field.value;
+        else if (k == "Events")
+          lookup_events = field.value;
         break;
       case 7:
-        if (k == "records") records_lc = field.value;
-        else if (k == "Records") records_uc = field.value;
-        else if (k == "awslogs") awslogs = field.value;
-        else if (k == "kinesis") kinesis = field.value;
-        else if (k == "Message") message = field.value;
-        else if (k == "account") eb_account = field.value;
+        if (k == "records")
+          records_lc = field.value;
+        else if (k == "Records")
+          records_uc = field.value;
+        else if (k == "awslogs")
+          awslogs = field.value;
+        else if (k == "kinesis")
+          kinesis = field.value;
+        else if (k == "Message")
+          message = field.value;
+        else if (k == "account")
+          eb_account = field.value;
         break;
       case 9:
-        if (k == "logEvents") log_events = field.value;
-        else if (k == "requestId") request_id = field.value;
-        else if (k == "timestamp") timestamp_ms = field.value;
-        else if (k == "Timestamp") sns_timestamp = field.value;
+        if (k == "logEvents")
+          log_events = field.value;
+        else if (k == "requestId")
+          request_id = field.value;
+        else if (k == "timestamp")
+          timestamp_ms = field.value;
+        else if (k == "Timestamp")
+          sns_timestamp = field.value;
         break;
       case 10:
         if (k == "attributes") attributes = field.value;
         break;
       case 11:
-        if (k == "detail-type") detail_type = field.value;
-        else if (k == "messageType") message_type = field.value;
-        else if (k == "eventSource" || k == "EventSource") event_source = field.value;
+        if (k == "detail-type")
+          detail_type = field.value;
+        else if (k == "messageType")
+          message_type = field.value;
+        else if (k == "eventSource" || k == "EventSource")
+          event_source = field.value;
         break;
       case 12:
-        if (k == "eventVersion" || k == "EventVersion") event_version = field.value;
-        else if (k == "invocationId") invocation_id = field.value;
+        if (k == "eventVersion" || k == "EventVersion")
+          event_version = field.value;
+        else if (k == "invocationId")
+          invocation_id = field.value;
         break;
       case 14:
         if (k == "digestS3Object") digest_object = field.value;
@@ -372,7 +400,8 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records, c
   }
 
   // CloudWatch Logs subscription message (already decompressed).
-  if (message_type.is_string() && (log_events.is_array() || message_type.str() == "CONTROL_MESSAGE")) {
+  if (message_type.is_string() &&
+      (log_events.is_array() || message_type.str() == "CONTROL_MESSAGE")) {
     const std::string_view mt = message_type.str();
     if (mt == "CONTROL_MESSAGE") {
       counters_->Drop(DropReason::kControlMessage);
@@ -433,7 +462,8 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records, c
     RecordContext rc = ctx;
     if (rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kFirehose;
     TimeNs t;
-    if (!ctx.received_fixed && timestamp_ms.present() && EpochMs(timestamp_ms.v, &t)) rc.received = t;
+    if (!ctx.received_fixed && timestamp_ms.present() && EpochMs(timestamp_ms.v, &t))
+      rc.received = t;
     size_t i = 0;
     for (element r : records_lc.arr()) {
       std::string_view data;

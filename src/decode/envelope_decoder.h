@@ -77,8 +77,8 @@ class EnvelopeDecoder {
   void DecodeDocuments(ByteReader* reader, const RecordContext& ctx, RecordSink* sink, bool top);
   void HandleDocument(const Document& doc, const RecordContext& ctx, RecordSink* sink);
   // `raw` is el's JSON text when el is a whole document, else empty.
-  void Route(simdjson::dom::element el, std::string_view raw, bool in_records, const RecordContext& ctx,
-             RecordSink* sink);
+  void Route(simdjson::dom::element el, std::string_view raw, bool in_records,
+             const RecordContext& ctx, RecordSink* sink);
   void DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx, RecordSink* sink);
   void DecodeBase64Payload(std::string_view b64, const RecordContext& ctx, RecordSink* sink);
   // True (and reported) when the first decoded bytes show a binary format fastpath does not read.

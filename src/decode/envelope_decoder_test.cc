@@ -15,7 +15,8 @@ struct Seen {
 
 class Collect final : public RecordSink {
  public:
-  void OnJsonRecord(simdjson::dom::element r, std::string_view, bool, const RecordContext& ctx) override {
+  void OnJsonRecord(simdjson::dom::element r, std::string_view, bool,
+                    const RecordContext& ctx) override {
     records.push_back({simdjson::to_string(r), ctx, std::string(ctx.log_group)});
   }
   void OnTextLine(std::string_view line, const RecordContext& ctx) override {
@@ -61,8 +62,9 @@ TEST(EnvelopeDecoder, BareRecordIsFilePath) {
 }
 
 TEST(EnvelopeDecoder, CloudWatchLogsDataMessageInFirehoseBody) {
-  const std::string msg = EncodeCwlDataMessage("123456789012", "trail-group", "123456789012_CloudTrail_eu-west-1",
-                                               {{"1", 1688989504000, kRecord}, {"2", 1688989505000, "not json"}});
+  const std::string msg =
+      EncodeCwlDataMessage("123456789012", "trail-group", "123456789012_CloudTrail_eu-west-1",
+                           {{"1", 1688989504000, kRecord}, {"2", 1688989505000, "not json"}});
   const std::string body = EncodeFirehoseHttpBody("req-1", 1688989600123, {GzipCompress(msg)});
   auto d = Decode(body);
   ASSERT_EQ(d->sink.records.size(), 1u);
@@ -128,7 +130,8 @@ TEST(EnvelopeDecoder, SqsAndSnsWrapping) {
   sns += R"(,"Timestamp":"2023-07-10T11:46:00.000Z"})";
   std::string sqs = R"({"Records":[{"messageId":"1","body":)";
   AppendJsonString(&sqs, sns);
-  sqs += R"(,"attributes":{"SentTimestamp":"1688989561000"},"eventSource":"aws:sqs","eventVersion":"2.0"}]})";
+  sqs +=
+      R"(,"attributes":{"SentTimestamp":"1688989561000"},"eventSource":"aws:sqs","eventVersion":"2.0"}]})";
   auto d = Decode(sqs);
   ASSERT_EQ(d->sink.records.size(), 1u);
   EXPECT_EQ(d->sink.records[0].json, kRecord);
@@ -140,7 +143,8 @@ TEST(EnvelopeDecoder, S3NotificationsAreCountedNotEvents) {
       R"({"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"AWSLogs/x.json.gz"}}}]})");
   EXPECT_TRUE(d->sink.records.empty());
   EXPECT_EQ(d->counters.drops(DropReason::kS3Notification), 1u);
-  auto t = Decode(R"({"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2014-10-13T15:57:02.089Z","Bucket":"b"})");
+  auto t = Decode(
+      R"({"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2014-10-13T15:57:02.089Z","Bucket":"b"})");
   EXPECT_EQ(t->counters.drops(DropReason::kS3TestEvent), 1u);
 }
 
@@ -172,7 +176,8 @@ TEST(EnvelopeDecoder, ZipIsRejectedWhole) {
 
 TEST(S3KeyHints, ReadsAccountAndRegion) {
   std::string a, r;
-  HintsFromS3Key("bucket/AWSLogs/o-abc123/111122223333/CloudTrail/eu-west-2/2024/01/01/x.json.gz", &a, &r);
+  HintsFromS3Key("bucket/AWSLogs/o-abc123/111122223333/CloudTrail/eu-west-2/2024/01/01/x.json.gz",
+                 &a, &r);
   EXPECT_EQ(a, "111122223333");
   EXPECT_EQ(r, "eu-west-2");
   std::string a2, r2;

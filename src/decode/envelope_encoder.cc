@@ -23,7 +23,8 @@ std::string EncodeCloudTrailLogFile(const std::vector<std::string>& records) {
 }
 
 std::string EncodeCwlDataMessage(std::string_view owner, std::string_view log_group,
-                                 std::string_view log_stream, const std::vector<CwlLogEvent>& events) {
+                                 std::string_view log_stream,
+                                 const std::vector<CwlLogEvent>& events) {
   std::string out = "{\"messageType\":\"DATA_MESSAGE\",\"owner\":";
   AppendJsonString(&out, owner);
   out.append(",\"logGroup\":");
@@ -60,9 +61,10 @@ std::string UuidFrom(std::string_view seed) {
   unsigned int len = 0;
   EVP_Digest(seed.data(), seed.size(), md, &len, EVP_sha256(), nullptr);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-4%01x%02x-%01x%02x%02x-%02x%02x%02x%02x%02x%02x",
-                md[0], md[1], md[2], md[3], md[4], md[5], md[6] & 15, md[7], 8 | (md[8] & 3), md[9], md[10],
-                md[11], md[12], md[13], md[14], md[15], md[16]);
+  std::snprintf(buf, sizeof buf,
+                "%02x%02x%02x%02x-%02x%02x-4%01x%02x-%01x%02x%02x-%02x%02x%02x%02x%02x%02x", md[0],
+                md[1], md[2], md[3], md[4], md[5], md[6] & 15, md[7], 8 | (md[8] & 3), md[9],
+                md[10], md[11], md[12], md[13], md[14], md[15], md[16]);
   return buf;
 }
 }  // namespace
@@ -70,7 +72,8 @@ std::string UuidFrom(std::string_view seed) {
 Result<std::string> EncodeEventBridgeForCloudTrail(std::string_view record_json) {
   simdjson::dom::parser parser;
   simdjson::dom::object rec;
-  if (parser.parse(record_json.data(), record_json.size()).get_object().get(rec) != simdjson::SUCCESS) {
+  if (parser.parse(record_json.data(), record_json.size()).get_object().get(rec) !=
+      simdjson::SUCCESS) {
     return Status::Corrupt("CloudTrail record is not a JSON object");
   }
   std::string_view event_type, event_source, account, time, region, event_id;
@@ -119,7 +122,8 @@ std::string EncodeFirehoseHttpBody(std::string_view request_id, int64_t timestam
   return out;
 }
 
-std::string EncodeKinesisEvent(std::string_view stream_arn, const std::vector<KinesisRecordOut>& records) {
+std::string EncodeKinesisEvent(std::string_view stream_arn,
+                               const std::vector<KinesisRecordOut>& records) {
   std::string out = "{\"Records\":[";
   char ts[64];
   for (size_t i = 0; i < records.size(); ++i) {
@@ -134,7 +138,9 @@ std::string EncodeKinesisEvent(std::string_view stream_arn, const std::vector<Ki
     std::snprintf(ts, sizeof ts, "%.3f", static_cast<double>(r.arrival) / 1e9);
     out.append("\",\"approximateArrivalTimestamp\":");
     out.append(ts);
-    out.append("},\"eventSource\":\"aws:kinesis\",\"eventVersion\":\"1.0\",\"eventName\":\"aws:kinesis:record\",\"eventSourceARN\":");
+    out.append(
+        "},\"eventSource\":\"aws:kinesis\",\"eventVersion\":\"1.0\",\"eventName\":\"aws:kinesis:"
+        "record\",\"eventSourceARN\":");
     AppendJsonString(&out, stream_arn);
     out.append("}");
   }

@@ -25,7 +25,8 @@ struct CwlLogEvent {
 };
 // A DATA_MESSAGE as a subscription delivers it, before compression.
 std::string EncodeCwlDataMessage(std::string_view owner, std::string_view log_group,
-                                 std::string_view log_stream, const std::vector<CwlLogEvent>& events);
+                                 std::string_view log_stream,
+                                 const std::vector<CwlLogEvent>& events);
 
 // The EventBridge event AWS builds for a CloudTrail record: version "0", an envelope id derived
 // from the eventID, detail-type from eventType, source aws.<service>, account, time, region,
@@ -43,7 +44,8 @@ struct KinesisRecordOut {
   TimeNs arrival = 0;
 };
 // A batch of Kinesis records in the shape Lambda and `aws kinesis get-records` consumers see.
-std::string EncodeKinesisEvent(std::string_view stream_arn, const std::vector<KinesisRecordOut>& records);
+std::string EncodeKinesisEvent(std::string_view stream_arn,
+                               const std::vector<KinesisRecordOut>& records);
 
 // The EventBridge detail-type for a CloudTrail eventType ("AwsApiCall" -> "AWS API Call via
 // CloudTrail"); empty for an unknown eventType.

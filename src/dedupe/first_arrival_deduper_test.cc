@@ -52,12 +52,14 @@ TEST(FirstArrivalDeduper, MemoryCapEvictsOldestFirstAndCounts) {
   o.max_memory_bytes = 64 * 1024;
   FirstArrivalDeduper d(o);
   for (int i = 0; i < 10000; ++i) {
-    d.Observe(LogType::kCloudTrail, "id-" + std::to_string(i) + "-0123456789abcdef", DeliveryPath::kS3, i);
+    d.Observe(LogType::kCloudTrail, "id-" + std::to_string(i) + "-0123456789abcdef",
+              DeliveryPath::kS3, i);
   }
   EXPECT_LE(d.memory_bytes(), o.max_memory_bytes);
   EXPECT_GT(d.evicted_by_memory(), 0u);
   EXPECT_EQ(d.entries() + d.evicted_by_memory(), 10000u);
-  EXPECT_FALSE(d.Observe(LogType::kCloudTrail, "id-9999-0123456789abcdef", DeliveryPath::kS3, 10000).first);
+  EXPECT_FALSE(
+      d.Observe(LogType::kCloudTrail, "id-9999-0123456789abcdef", DeliveryPath::kS3, 10000).first);
 }
 
 TEST(LatencyHistogram, QuantilesWithinThreePercent) {

@@ -30,7 +30,8 @@ void LatencyHistogram::Record(int64_t ms) {
 
 int64_t LatencyHistogram::Quantile(double q) const {
   if (count_ == 0) return 0;
-  const uint64_t rank = std::max<uint64_t>(1, static_cast<uint64_t>(q * static_cast<double>(count_) + 0.5));
+  const uint64_t rank =
+      std::max<uint64_t>(1, static_cast<uint64_t>(q * static_cast<double>(count_) + 0.5));
   uint64_t seen = 0;
   for (int b = 0; b < kBuckets; ++b) {
     seen += buckets_[b];

@@ -24,10 +24,12 @@ std::string_view Str(object obj, std::string_view key) {
 bool IsCloudTrailRecord(object obj) {
   std::string_view version, source;
   if (obj["eventVersion"].get_string().get(version) != simdjson::SUCCESS) return false;
-  if (obj["eventSource"].get_string().get(source) == simdjson::SUCCESS && source.substr(0, 4) == "aws:") {
+  if (obj["eventSource"].get_string().get(source) == simdjson::SUCCESS &&
+      source.substr(0, 4) == "aws:") {
     return false;
   }
-  return obj["eventTime"].error() == simdjson::SUCCESS || obj["eventID"].error() == simdjson::SUCCESS;
+  return obj["eventTime"].error() == simdjson::SUCCESS ||
+         obj["eventID"].error() == simdjson::SUCCESS;
 }
 
 bool IsCloudTrailDigest(object obj) {
@@ -52,7 +54,8 @@ std::string ContentId(std::string_view canonical_json) {
 bool MinifyInto(std::string_view raw, std::string* out) {
   // Text that simdjson has validated and that holds no line breaks is already one valid NDJSON
   // line (line breaks inside strings are escaped in valid JSON): keep it as AWS wrote it.
-  if (std::memchr(raw.data(), '\n', raw.size()) == nullptr && std::memchr(raw.data(), '\r', raw.size()) == nullptr) {
+  if (std::memchr(raw.data(), '\n', raw.size()) == nullptr &&
+      std::memchr(raw.data(), '\r', raw.size()) == nullptr) {
     out->assign(raw);
     return true;
   }
@@ -84,7 +87,8 @@ bool ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext
       if (field.value.get_string().get(v) == simdjson::SUCCESS) event_type = v;
     } else if (k == "userIdentity") {
       object ui;
-      if (field.value.get_object().get(ui) == simdjson::SUCCESS) identity_account = Str(ui, "accountId");
+      if (field.value.get_object().get(ui) == simdjson::SUCCESS)
+        identity_account = Str(ui, "accountId");
     }
   }
   if (!has_time) {
@@ -93,11 +97,12 @@ bool ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext
   }
   auto t = ParseRfc3339(event_time);
   if (!t) {
-    *failure = {DropReason::kBadTimestamp,
-                "CloudTrail eventTime is not an RFC 3339 time: '" + std::string(event_time.substr(0, 64)) + "'"};
+    *failure = {DropReason::kBadTimestamp, "CloudTrail eventTime is not an RFC 3339 time: '" +
+                                               std::string(event_time.substr(0, 64)) + "'"};
     return false;
   }
-  out->log_type = event_type == "AwsCloudTrailInsight" ? LogType::kCloudTrailInsight : LogType::kCloudTrail;
+  out->log_type =
+      event_type == "AwsCloudTrailInsight" ? LogType::kCloudTrailInsight : LogType::kCloudTrail;
   out->path = ctx.path;
   out->time = *t;
   out->received = ctx.received;
@@ -122,7 +127,8 @@ bool ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext
   return true;
 }
 
-bool ParseCloudTrailDigest(object digest, const RecordContext& ctx, Event* out, ParseFailure* failure) {
+bool ParseCloudTrailDigest(object digest, const RecordContext& ctx, Event* out,
+                           ParseFailure* failure) {
   const std::string_view end = Str(digest, "digestEndTime");
   auto t = ParseRfc3339(end);
   if (!t) {
@@ -142,7 +148,8 @@ bool ParseCloudTrailDigest(object digest, const RecordContext& ctx, Event* out, 
   out->region = region;
   out->json = simdjson::to_string(digest);
   // A digest file is named by where it is stored; that is unique and path-independent.
-  out->id = std::string(Str(digest, "digestS3Bucket")) + "/" + std::string(Str(digest, "digestS3Object"));
+  out->id =
+      std::string(Str(digest, "digestS3Bucket")) + "/" + std::string(Str(digest, "digestS3Object"));
   return true;
 }
 

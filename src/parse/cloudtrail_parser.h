@@ -24,8 +24,8 @@ struct ParseFailure {
 // REQUIRES: IsCloudTrailRecord(record). `raw` is the record's JSON text when the caller has it
 // (then it is minified as is, much faster than serializing the parsed tree), else empty.
 // On failure returns false and fills *failure.
-bool ParseCloudTrailRecord(simdjson::dom::object record, std::string_view raw, const RecordContext& ctx,
-                           Event* out, ParseFailure* failure);
+bool ParseCloudTrailRecord(simdjson::dom::object record, std::string_view raw,
+                           const RecordContext& ctx, Event* out, ParseFailure* failure);
 
 // Copies validated JSON text into *out as one line: as is when it has no line breaks, else
 // minified. False if simdjson refuses it.

@@ -56,7 +56,8 @@ TEST(CloudTrailParser, InsightEvent) {
 }
 
 TEST(CloudTrailParser, MissingIdGetsAStableContentHash) {
-  const std::string rec = R"({"eventVersion":"1.0","eventTime":"2019-10-15T21:13:00Z","eventName":"X"})";
+  const std::string rec =
+      R"({"eventVersion":"1.0","eventTime":"2019-10-15T21:13:00Z","eventName":"X"})";
   Parsed a = ParseJson(rec), b = ParseJson(rec);
   ASSERT_TRUE(a.ok);
   EXPECT_EQ(a.ev.id.size(), 32u);
@@ -75,9 +76,12 @@ TEST(CloudTrailParser, BadOrMissingTimeIsAFailureWithAReason) {
 
 TEST(CloudTrailParser, LambdaTriggerRecordsAreNotCloudTrail) {
   simdjson::dom::parser p;
-  auto obj = p.parse(std::string(R"({"eventVersion":"2.1","eventSource":"aws:s3","eventTime":"2024-01-01T00:00:00Z"})"))
-                 .get_object()
-                 .value();
+  auto obj =
+      p
+          .parse(std::string(
+              R"({"eventVersion":"2.1","eventSource":"aws:s3","eventTime":"2024-01-01T00:00:00Z"})"))
+          .get_object()
+          .value();
   EXPECT_FALSE(IsCloudTrailRecord(obj));
 }
 

@@ -67,7 +67,8 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     ok = ParseCloudTrailRecord(obj, raw, ctx, &ev, &failure);
   } else if (IsCloudTrailDigest(obj)) {
     ok = ParseCloudTrailDigest(obj, ctx, &ev, &failure);
-  } else if (obj["detail-type"].error() == simdjson::SUCCESS && obj["source"].error() == simdjson::SUCCESS) {
+  } else if (obj["detail-type"].error() == simdjson::SUCCESS &&
+             obj["source"].error() == simdjson::SUCCESS) {
     // An EventBridge event whose own parser has not arrived: keep the envelope.
     std::string_view id, time, account, region;
     JsonGet(obj["id"].get_string(), id);

@@ -132,8 +132,8 @@ std::string ScanPipeline::FormatStats(const ScanSummary& s) const {
   std::string out;
   char line[512];
   out.append("stage counters\n");
-  std::snprintf(line, sizeof line, "  %-8s %14s %14s %16s %16s\n", "stage", "records_in", "records_out",
-                "bytes_in", "bytes_out");
+  std::snprintf(line, sizeof line, "  %-8s %14s %14s %16s %16s\n", "stage", "records_in",
+                "records_out", "bytes_in", "bytes_out");
   out.append(line);
   for (int i = 0; i < kNumStages; ++i) {
     const StageCounter& c = counters_.stage(static_cast<Stage>(i));
@@ -158,18 +158,23 @@ std::string ScanPipeline::FormatStats(const ScanSummary& s) const {
   }
   if (!any) out.append("  (none)\n");
   out.append("\nde-duplication\n");
-  std::snprintf(line, sizeof line,
-                "  first arrivals %llu, later arrivals dropped %llu (s3 %llu, cloudwatch_logs %llu, "
-                "eventbridge %llu, firehose %llu, file %llu), received earlier but processed later %llu\n",
-                static_cast<unsigned long long>(s.events_out), static_cast<unsigned long long>(s.duplicates),
-                static_cast<unsigned long long>(s.duplicates_by_path[static_cast<int>(DeliveryPath::kS3)]),
-                static_cast<unsigned long long>(s.duplicates_by_path[static_cast<int>(DeliveryPath::kCloudWatchLogs)]),
-                static_cast<unsigned long long>(s.duplicates_by_path[static_cast<int>(DeliveryPath::kEventBridge)]),
-                static_cast<unsigned long long>(s.duplicates_by_path[static_cast<int>(DeliveryPath::kFirehose)]),
-                static_cast<unsigned long long>(s.duplicates_by_path[static_cast<int>(DeliveryPath::kFile)]),
-                static_cast<unsigned long long>(s.out_of_order));
+  std::snprintf(
+      line, sizeof line,
+      "  first arrivals %llu, later arrivals dropped %llu (s3 %llu, cloudwatch_logs %llu, "
+      "eventbridge %llu, firehose %llu, file %llu), received earlier but processed later %llu\n",
+      static_cast<unsigned long long>(s.events_out), static_cast<unsigned long long>(s.duplicates),
+      static_cast<unsigned long long>(s.duplicates_by_path[static_cast<int>(DeliveryPath::kS3)]),
+      static_cast<unsigned long long>(
+          s.duplicates_by_path[static_cast<int>(DeliveryPath::kCloudWatchLogs)]),
+      static_cast<unsigned long long>(
+          s.duplicates_by_path[static_cast<int>(DeliveryPath::kEventBridge)]),
+      static_cast<unsigned long long>(
+          s.duplicates_by_path[static_cast<int>(DeliveryPath::kFirehose)]),
+      static_cast<unsigned long long>(s.duplicates_by_path[static_cast<int>(DeliveryPath::kFile)]),
+      static_cast<unsigned long long>(s.out_of_order));
   out.append(line);
-  std::snprintf(line, sizeof line, "  ids held %zu (~%zu KiB), evicted by window %llu, by memory cap %llu\n",
+  std::snprintf(line, sizeof line,
+                "  ids held %zu (~%zu KiB), evicted by window %llu, by memory cap %llu\n",
                 deduper_.entries(), deduper_.memory_bytes() / 1024,
                 static_cast<unsigned long long>(deduper_.evicted_by_window()),
                 static_cast<unsigned long long>(deduper_.evicted_by_memory()));

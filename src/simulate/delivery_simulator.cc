@@ -1,7 +1,7 @@
 #include "simulate/delivery_simulator.h"
 
-#include <sys/stat.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -53,7 +53,8 @@ Result<SimRecord> Inspect(const std::string& json) {
   } else {
     std::string_view name;
     JsonGet(rec["eventName"].get_string(), name);
-    r.read_only = name.substr(0, 3) == "Get" || name.substr(0, 4) == "List" || name.substr(0, 8) == "Describe";
+    r.read_only = name.substr(0, 3) == "Get" || name.substr(0, 4) == "List" ||
+                  name.substr(0, 8) == "Describe";
   }
   return r;
 }
@@ -62,9 +63,10 @@ Result<SimRecord> Inspect(const std::string& json) {
 bool DeliveryTimeFromName(std::string_view name, TimeNs* out) {
   for (size_t i = 0; i + 15 <= name.size(); ++i) {
     if (name[i] != '_' || name[i + 9] != 'T' || name[i + 14] != 'Z') continue;
-    const std::string iso = std::string(name.substr(i + 1, 4)) + "-" + std::string(name.substr(i + 5, 2)) + "-" +
-                            std::string(name.substr(i + 7, 2)) + "T" + std::string(name.substr(i + 10, 2)) + ":" +
-                            std::string(name.substr(i + 12, 2)) + ":00Z";
+    const std::string iso =
+        std::string(name.substr(i + 1, 4)) + "-" + std::string(name.substr(i + 5, 2)) + "-" +
+        std::string(name.substr(i + 7, 2)) + "T" + std::string(name.substr(i + 10, 2)) + ":" +
+        std::string(name.substr(i + 12, 2)) + ":00Z";
     if (auto t = ParseRfc3339(iso)) {
       *out = *t;
       return true;
@@ -75,13 +77,15 @@ bool DeliveryTimeFromName(std::string_view name, TimeNs* out) {
 
 std::string Compact(TimeNs t) {  // 20230710T1145Z
   const std::string iso = FormatRfc3339(t);
-  return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + "T" + iso.substr(11, 2) + iso.substr(14, 2) + "Z";
+  return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + "T" + iso.substr(11, 2) +
+         iso.substr(14, 2) + "Z";
 }
 
 class Collector final : public RecordSink {
  public:
   explicit Collector(std::vector<std::string>* out) : out_(out) {}
-  void OnJsonRecord(simdjson::dom::element record, std::string_view, bool, const RecordContext&) override {
+  void OnJsonRecord(simdjson::dom::element record, std::string_view, bool,
+                    const RecordContext&) override {
     out_->push_back(simdjson::to_string(record));
   }
   void OnTextLine(std::string_view, const RecordContext&) override {}
@@ -118,7 +122,9 @@ Result<std::vector<TrailObject>> LoadTrailObjects(const std::vector<std::string>
 Result<std::vector<SimulatedDelivery>> SimulateDeliveries(const std::vector<TrailObject>& objects,
                                                           const SimulationOptions& options) {
   std::mt19937_64 rng(options.seed);
-  auto uniform = [&rng](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  auto uniform = [&rng](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
   auto secs = [](double s) { return static_cast<TimeNs>(s * 1e9); };
   std::vector<SimulatedDelivery> out;
 
@@ -151,20 +157,23 @@ Result<std::vector<SimulatedDelivery>> SimulateDeliveries(const std::vector<Trai
     SimulatedDelivery d;
     d.path = DeliveryPath::kS3;
     char tail[24];
-    std::snprintf(tail, sizeof tail, "%08llx", static_cast<unsigned long long>(rng() & 0xffffffffULL));
-    d.relative_path = "s3/AWSLogs/" + account + "/CloudTrail/" + region + "/" + iso.substr(0, 4) + "/" +
-                      iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + account + "_CloudTrail_" + region +
-                      "_" + Compact(delivered) + "_" + tail + ".json.gz";
+    std::snprintf(tail, sizeof tail, "%08llx",
+                  static_cast<unsigned long long>(rng() & 0xffffffffULL));
+    d.relative_path = "s3/AWSLogs/" + account + "/CloudTrail/" + region + "/" + iso.substr(0, 4) +
+                      "/" + iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + account +
+                      "_CloudTrail_" + region + "_" + Compact(delivered) + "_" + tail + ".json.gz";
     d.bytes = GzipCompress(EncodeCloudTrailLogFile(jsons));
     d.received = delivered;
     d.records = recs.size();
     out.push_back(std::move(d));
   }
-  std::sort(all.begin(), all.end(), [](const SimRecord& a, const SimRecord& b) { return a.time < b.time; });
+  std::sort(all.begin(), all.end(),
+            [](const SimRecord& a, const SimRecord& b) { return a.time < b.time; });
 
   if (options.cloudwatch_logs) {
     // CloudWatch Logs: into the log group 1-4 min after the event; Firehose buffers 60 s.
-    std::map<std::pair<TimeNs, std::string>, std::vector<std::pair<TimeNs, const SimRecord*>>> windows;
+    std::map<std::pair<TimeNs, std::string>, std::vector<std::pair<TimeNs, const SimRecord*>>>
+        windows;
     for (const SimRecord& r : all) {
       const TimeNs ingested = r.time + secs(uniform(60, 240));
       const TimeNs window = ingested / (60 * kNsPerSec);
@@ -179,7 +188,8 @@ Result<std::vector<SimulatedDelivery>> SimulateDeliveries(const std::vector<Trai
                                      ingested / kNsPerMs, r->json});
       }
       const std::string& owner = recs.front().second->account;
-      const std::string msg = EncodeCwlDataMessage(owner, "aws-cloudtrail-logs", key.second, events);
+      const std::string msg =
+          EncodeCwlDataMessage(owner, "aws-cloudtrail-logs", key.second, events);
       char rid[48];
       std::snprintf(rid, sizeof rid, "%016llx-%04llx", static_cast<unsigned long long>(rng()),
                     static_cast<unsigned long long>(seq & 0xffff));
@@ -204,24 +214,29 @@ Result<std::vector<SimulatedDelivery>> SimulateDeliveries(const std::vector<Trai
       KinesisRecordOut k;
       k.payload = std::move(eb.value());
       k.partition_key = r.event_id;
-      k.sequence_number = "4959033827149025660855969253836157109592157598913658" + std::to_string(++seq);
+      k.sequence_number =
+          "4959033827149025660855969253836157109592157598913658" + std::to_string(++seq);
       k.arrival = r.time + secs(uniform(0.5, 3.0));
       batches[k.arrival / (5 * kNsPerSec)].push_back(std::move(k));
     }
     for (auto& [window, recs] : batches) {
-      std::sort(recs.begin(), recs.end(),
-                [](const KinesisRecordOut& a, const KinesisRecordOut& b) { return a.arrival < b.arrival; });
+      std::sort(recs.begin(), recs.end(), [](const KinesisRecordOut& a, const KinesisRecordOut& b) {
+        return a.arrival < b.arrival;
+      });
       SimulatedDelivery d;
       d.path = DeliveryPath::kEventBridge;
       d.received = recs.back().arrival + secs(uniform(0.05, 0.3));  // the consumer's poll
       d.relative_path = "kinesis/" + Compact(d.received) + "-" + std::to_string(window) + ".json";
       d.records = recs.size();
-      d.bytes = EncodeKinesisEvent("arn:aws:kinesis:us-east-1:000000000000:stream/security-events", recs);
+      d.bytes =
+          EncodeKinesisEvent("arn:aws:kinesis:us-east-1:000000000000:stream/security-events", recs);
       out.push_back(std::move(d));
     }
   }
   std::stable_sort(out.begin(), out.end(),
-                   [](const SimulatedDelivery& a, const SimulatedDelivery& b) { return a.received < b.received; });
+                   [](const SimulatedDelivery& a, const SimulatedDelivery& b) {
+                     return a.received < b.received;
+                   });
   return out;
 }
 
