@@ -76,3 +76,25 @@ TEST(Golden, EveryCorpusFileMatchesItsGoldenOutput) {
 
 }  // namespace
 }  // namespace fastpath::testing
+
+namespace fastpath::testing {
+namespace {
+
+// The full research corpus (with samples whose licences keep them out of this repository) lives
+// beside a developer's clone; when it is there, all of it must scan without a crash.
+TEST(SharedCorpus, EveryFileScansAndCloudTrailComesOut) {
+  const std::string root = FASTPATH_SHARED_CORPUS;
+  if (!std::filesystem::is_directory(root)) {
+    GTEST_SKIP()
+        << root
+        << " is not present (it is not part of the repository); testdata/corpus is tested above";
+  }
+  RunResult r = RunPipeline({root});
+  size_t cloudtrail = 0;
+  for (const Event& e : r.events) cloudtrail += e.log_type == LogType::kCloudTrail;
+  EXPECT_GT(cloudtrail, 3000u);
+  EXPECT_GT(r.summary.inputs, 200u);
+}
+
+}  // namespace
+}  // namespace fastpath::testing
