@@ -74,6 +74,20 @@ class InflateReader final : public ByteReader {
   uint64_t consumed_ = 0;  // compressed bytes handed to zlib and used
 };
 
+// Reads `prefix` (bytes already taken from `rest`), then the rest of `rest`.
+class ConcatReader final : public ByteReader {
+ public:
+  ConcatReader(std::string prefix, std::unique_ptr<ByteReader> rest)
+      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+  Result<size_t> Read(char* buf, size_t n) override;
+  uint64_t raw_offset() const override { return rest_->raw_offset() - (prefix_.size() - pos_); }
+
+ private:
+  std::string prefix_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteReader> rest_;
+};
+
 enum class Compression { kNone, kGzip, kZlib };
 // Looks at the first bytes of a stream.
 Compression SniffCompression(std::string_view head);
@@ -82,7 +96,18 @@ Compression SniffCompression(std::string_view head);
 Result<std::unique_ptr<ByteReader>> OpenMaybeCompressed(std::unique_ptr<ByteReader> src);
 
 // Inflates a whole in-memory gzip/zlib payload (multi-member), refusing output past `max_out`.
+// Uses libdeflate (two to three times zlib's speed) and falls back to zlib's streaming inflater
+// for anything libdeflate refuses, so errors are told apart (truncated vs corrupt) the same way.
 Result<std::string> InflateBuffer(std::string_view in, size_t max_out);
+
+// libdeflate over every member of an in-memory gzip object; false (and *out unspecified) when it
+// cannot: bad data, truncation, output past `max_out`, or not gzip. Callers then use the zlib
+// streaming path, which tells truncation from corruption and keeps what came before.
+bool InflateGzipWhole(std::string_view in, size_t max_out, std::string* out);
+
+// Reads all of `reader` into *out when it holds at most `limit` bytes; otherwise returns false and
+// leaves in *out the bytes read so far (limit + 1 of them), for a ConcatReader to replay.
+Result<bool> ReadAllUpTo(ByteReader* reader, size_t limit, std::string* out);
 
 // Compresses `in` as one gzip member (level 6). Used by the envelope encoders and tests.
 std::string GzipCompress(std::string_view in, int level = 6);

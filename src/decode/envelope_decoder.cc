@@ -141,15 +141,39 @@ void EnvelopeDecoder::Problem(DropReason reason, const RecordContext& ctx, std::
 
 void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const RecordContext& ctx,
                                    RecordSink* sink) {
-  ByteReader* raw = reader.get();
-  auto opened = OpenMaybeCompressed(std::move(reader));
+  // Nearly every object AWS writes is small: read it whole and inflate it with libdeflate. A large
+  // one streams through zlib in bounded memory, as does a small one libdeflate refuses (so a
+  // truncated or corrupt stream is reported precisely and what precedes the damage is kept).
+  constexpr size_t kWholeObjectLimit = 32u << 20;
+  std::string head;
+  auto whole = ReadAllUpTo(reader.get(), kWholeObjectLimit, &head);
+  if (!whole.ok()) {
+    Problem(DropReason::kUnreadable, ctx, whole.status().message());
+    PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
+    return;
+  }
+  if (whole.value() && SniffCompression(head) == Compression::kGzip) {
+    std::string inflated;
+    if (InflateGzipWhole(head, limits_.max_document_bytes * 4, &inflated)) {
+      MemoryReader plain(inflated);
+      DecodeDocuments(&plain, ctx, sink, /*top=*/true, head.size());
+      return;
+    }
+  }
+  const uint64_t raw_size = whole.value() ? head.size() : 0;
+  std::unique_ptr<ByteReader> rest;
+  if (whole.value()) {
+    rest = std::make_unique<MemoryReader>(head);  // views `head`, which outlives it here
+  } else {
+    rest = std::make_unique<ConcatReader>(std::move(head), std::move(reader));
+  }
+  auto opened = OpenMaybeCompressed(std::move(rest));
   if (!opened.ok()) {
     Problem(DropReason::kUnreadable, ctx, opened.status().message());
     return;
   }
   std::unique_ptr<ByteReader> stream = std::move(opened.value());
-  DecodeDocuments(stream.get(), ctx, sink, /*top=*/true);
-  (void)raw;
+  DecodeDocuments(stream.get(), ctx, sink, /*top=*/true, raw_size);
 }
 
 bool EnvelopeDecoder::RejectBinary(std::string_view head, const RecordContext& ctx) {
@@ -193,11 +217,11 @@ void EnvelopeDecoder::DecodeBytes(std::string_view bytes, const RecordContext& c
     bytes = inflated;
   }
   MemoryReader reader(bytes);
-  DecodeDocuments(&reader, ctx, sink, /*top=*/false);
+  DecodeDocuments(&reader, ctx, sink, /*top=*/false, 0);
 }
 
 void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& ctx,
-                                      RecordSink* sink, bool top) {
+                                      RecordSink* sink, bool top, uint64_t raw_size) {
   DocumentSplitter::Options opts;
   opts.max_document_bytes = limits_.max_document_bytes;
   if (!top) opts.read_chunk = 64 * 1024;
@@ -227,7 +251,7 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
   PipelineCounters::Add(dec.records_out, documents);
   if (top) {
     PipelineCounters::Add(dec.records_in, 1);
-    PipelineCounters::Add(dec.bytes_in, reader->raw_offset());
+    PipelineCounters::Add(dec.bytes_in, raw_size != 0 ? raw_size : reader->raw_offset());
     PipelineCounters::Add(dec.bytes_out, splitter.bytes_read());
     if (!splitter.saw_content()) {
       Problem(DropReason::kEmptyInput, ctx, "input is empty");

@@ -74,7 +74,9 @@ class EnvelopeDecoder {
   void DecodeBytes(std::string_view bytes, const RecordContext& ctx, RecordSink* sink);
 
  private:
-  void DecodeDocuments(ByteReader* reader, const RecordContext& ctx, RecordSink* sink, bool top);
+  // `raw_size`: the input's size on disk when known (0: ask the reader).
+  void DecodeDocuments(ByteReader* reader, const RecordContext& ctx, RecordSink* sink, bool top,
+                       uint64_t raw_size);
   void HandleDocument(const Document& doc, const RecordContext& ctx, RecordSink* sink);
   // `raw` is el's JSON text when el is a whole document, else empty.
   void Route(simdjson::dom::element el, std::string_view raw, bool in_records,
