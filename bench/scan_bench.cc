@@ -39,8 +39,10 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
 std::string WithEventId(const std::string& rec, uint64_t n) {
   static const std::string kKey = "\"eventID\":\"";
   char id[64];
-  std::snprintf(id, sizeof id, "%08llx-bench-4000-8000-%012llx",
-                static_cast<unsigned long long>(n >> 20), static_cast<unsigned long long>(n));
+  // A canonical UUID, as CloudTrail writes eventIDs.
+  std::snprintf(id, sizeof id, "%08llx-%04llx-4000-8000-%012llx", 0xbe7c4000ULL + (n >> 32),
+                static_cast<unsigned long long>((n >> 16) & 0xffff),
+                static_cast<unsigned long long>(n));
   const size_t at = rec.find(kKey);
   if (at == std::string::npos) return rec;
   const size_t start = at + kKey.size();

@@ -43,7 +43,6 @@ struct Event {
   TimeNs received = 0;  // when it reached fastpath's side of the delivery path
   std::string id;       // stable across paths: CloudTrail eventID, or a hash of the record
   std::string json;     // the native record, minified, canonical serialization
-  std::string source;   // where it was read: "file:offset"
 };
 
 using EventBatch = std::vector<Event>;

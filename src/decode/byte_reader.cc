@@ -181,7 +181,8 @@ Result<std::unique_ptr<ByteReader>> OpenMaybeCompressed(std::unique_ptr<ByteRead
   head.resize(got);
   if (SniffCompression(head) == Compression::kNone) {
     // Put the sniffed bytes back in front.
-    return std::unique_ptr<ByteReader>(std::make_unique<ConcatReader>(std::move(head), std::move(src)));
+    return std::unique_ptr<ByteReader>(
+        std::make_unique<ConcatReader>(std::move(head), std::move(src)));
   }
   return std::unique_ptr<ByteReader>(
       std::make_unique<InflateReader>(std::move(src), std::move(head)));

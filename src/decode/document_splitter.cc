@@ -34,9 +34,10 @@ inline size_t FindQuoteOrBackslash(const char* b, size_t p, size_t e) {
 
 }  // namespace
 
-DocumentSplitter::DocumentSplitter(ByteReader* reader, Options options)
-    : reader_(reader), options_(options) {
-  buf_.resize(options_.read_chunk * 2 + kPadding);
+DocumentSplitter::DocumentSplitter(ByteReader* reader, Options options, std::vector<char>* storage)
+    : reader_(reader), options_(options), buf_(storage != nullptr ? *storage : own_) {
+  if (buf_.size() < options_.read_chunk * 2 + kPadding)
+    buf_.resize(options_.read_chunk * 2 + kPadding);
 }
 
 bool DocumentSplitter::Fill() {

@@ -55,7 +55,10 @@ class DocumentSplitter {
     kEnd,       // the stream is finished (after a read error too)
   };
 
-  DocumentSplitter(ByteReader* reader, Options options);
+  // `storage`, when given, is a buffer to reuse from one splitter to the next (it keeps its
+  // capacity, so a worker does not allocate and zero a new one per input). It must outlive the
+  // splitter and not be shared with another live splitter.
+  DocumentSplitter(ByteReader* reader, Options options, std::vector<char>* storage = nullptr);
   Step Next(Document* doc, SplitProblem* problem);
 
   // The first bytes of the stream (up to n, fewer at its end), for format sniffing.
@@ -82,7 +85,8 @@ class DocumentSplitter {
   ByteReader* const reader_;
   const Options options_;
 
-  std::vector<char> buf_;
+  std::vector<char> own_;
+  std::vector<char>& buf_;    // own_ or the caller's storage
   size_t begin_ = 0;          // first unconsumed byte
   size_t end_ = 0;            // one past the last valid byte
   uint64_t stream_base_ = 0;  // stream offset of buf_[0]

@@ -145,7 +145,7 @@ void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const Rec
   // one streams through zlib in bounded memory, as does a small one libdeflate refuses (so a
   // truncated or corrupt stream is reported precisely and what precedes the damage is kept).
   constexpr size_t kWholeObjectLimit = 32u << 20;
-  std::string head;
+  std::string& head = compressed_buf_;  // reused from input to input: no fresh pages each time
   auto whole = ReadAllUpTo(reader.get(), kWholeObjectLimit, &head);
   if (!whole.ok()) {
     Problem(DropReason::kUnreadable, ctx, whole.status().message());
@@ -153,7 +153,7 @@ void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const Rec
     return;
   }
   if (whole.value() && SniffCompression(head) == Compression::kGzip) {
-    std::string inflated;
+    std::string& inflated = inflated_buf_;
     if (InflateGzipWhole(head, limits_.max_document_bytes * 4, &inflated)) {
       MemoryReader plain(inflated);
       DecodeDocuments(&plain, ctx, sink, /*top=*/true, head.size());
@@ -165,7 +165,7 @@ void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const Rec
   if (whole.value()) {
     rest = std::make_unique<MemoryReader>(head);  // views `head`, which outlives it here
   } else {
-    rest = std::make_unique<ConcatReader>(std::move(head), std::move(reader));
+    rest = std::make_unique<ConcatReader>(head, std::move(reader));
   }
   auto opened = OpenMaybeCompressed(std::move(rest));
   if (!opened.ok()) {
@@ -225,7 +225,8 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
   DocumentSplitter::Options opts;
   opts.max_document_bytes = limits_.max_document_bytes;
   if (!top) opts.read_chunk = 64 * 1024;
-  DocumentSplitter splitter(reader, opts);
+  while (static_cast<int>(split_buffers_.size()) <= ctx.depth) split_buffers_.emplace_back();
+  DocumentSplitter splitter(reader, opts, &split_buffers_[ctx.depth]);
   if (RejectBinary(splitter.Peek(4096), ctx)) {
     if (top) PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
     return;

@@ -17,6 +17,7 @@
 // input goes on. Not thread-safe: one decoder per worker (it owns simdjson parsers).
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -94,6 +95,10 @@ class EnvelopeDecoder {
   ErrorLog* const errors_;
 
   std::vector<std::unique_ptr<simdjson::dom::parser>> parsers_;  // one per envelope depth
+  std::string compressed_buf_;  // DecodeStream's whole-object buffers, reused between inputs
+  std::string inflated_buf_;
+  std::deque<std::vector<char>> split_buffers_;  // one per envelope depth (a deque: growing it
+                                                 // must not move the buffers live splitters use)
 };
 
 // Reads "AWSLogs/<account>/<service>/<region>/..." (also with an org id, "AWSLogs/o-xxx/<account>")

@@ -53,7 +53,8 @@ Status AddRecord(object rec, S3Notification* out) {
   }
   auto decoded = UrlDecodeS3Key(key);
   if (!decoded.ok()) return decoded.status();
-  S3ObjectRef ref{std::string(bucket), std::move(decoded.value()), 0, std::string(name), std::string(region)};
+  S3ObjectRef ref{std::string(bucket), std::move(decoded.value()), 0, std::string(name),
+                  std::string(region)};
   uint64_t size = 0;
   if (JsonGet(rec["s3"]["object"]["size"].get_uint64(), size)) ref.size = size;
   out->objects.push_back(std::move(ref));
@@ -72,17 +73,20 @@ Status DecodeInto(std::string_view body, int depth, S3Notification* out) {
     out->test_event = true;
     return Status::Ok();
   }
-  if (JsonGet(root["Type"].get_string(), s) && s == "Notification" && JsonGet(root["Message"].get_string(), s)) {
+  if (JsonGet(root["Type"].get_string(), s) && s == "Notification" &&
+      JsonGet(root["Message"].get_string(), s)) {
     return DecodeInto(s, depth + 1, out);  // SNS-wrapped
   }
   simdjson::dom::array records;
   if (JsonGet(root["Records"].get_array(), records)) {
     for (element r : records) {
       object rec;
-      if (!JsonGet(r.get_object(), rec)) return Status::Corrupt("S3 notification record is not an object");
+      if (!JsonGet(r.get_object(), rec))
+        return Status::Corrupt("S3 notification record is not an object");
       std::string_view source;
       if (!JsonGet(rec["eventSource"].get_string(), source) || source != "aws:s3") {
-        return Status::Corrupt("Records element is not an S3 notification (eventSource is not aws:s3)");
+        return Status::Corrupt(
+            "Records element is not an S3 notification (eventSource is not aws:s3)");
       }
       Status st = AddRecord(rec, out);
       if (!st.ok()) return st;
@@ -90,15 +94,16 @@ Status DecodeInto(std::string_view body, int depth, S3Notification* out) {
     return Status::Ok();
   }
   std::string_view detail_type, bucket, key;
-  if (JsonGet(root["detail-type"].get_string(), detail_type) && JsonGet(root["source"].get_string(), s) &&
-      s == "aws.s3") {
+  if (JsonGet(root["detail-type"].get_string(), detail_type) &&
+      JsonGet(root["source"].get_string(), s) && s == "aws.s3") {
     if (detail_type != "Object Created") {
       ++out->ignored;
       return Status::Ok();
     }
     if (!JsonGet(root["detail"]["bucket"]["name"].get_string(), bucket) ||
         !JsonGet(root["detail"]["object"]["key"].get_string(), key)) {
-      return Status::Corrupt("EventBridge Object Created event without detail.bucket.name or detail.object.key");
+      return Status::Corrupt(
+          "EventBridge Object Created event without detail.bucket.name or detail.object.key");
     }
     S3ObjectRef ref{std::string(bucket), std::string(key), 0, std::string(detail_type), ""};
     std::string_view region;

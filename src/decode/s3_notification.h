@@ -25,9 +25,9 @@ struct S3ObjectRef {
 };
 
 struct S3Notification {
-  bool test_event = false;  // s3:TestEvent: nothing to fetch
+  bool test_event = false;           // s3:TestEvent: nothing to fetch
   std::vector<S3ObjectRef> objects;  // ObjectCreated only; other event types are left out
-  size_t ignored = 0;               // records of other event types (ObjectRemoved, ...)
+  size_t ignored = 0;                // records of other event types (ObjectRemoved, ...)
 };
 
 Result<S3Notification> DecodeS3Notification(std::string_view body);

@@ -11,7 +11,8 @@ namespace fastpath {
 namespace {
 
 std::string Corpus(const std::string& name) {
-  std::ifstream f(std::string(FASTPATH_SOURCE_DIR) + "/testdata/corpus/envelopes/s3-notification/" + name);
+  std::ifstream f(std::string(FASTPATH_SOURCE_DIR) + "/testdata/corpus/envelopes/s3-notification/" +
+                  name);
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
@@ -47,11 +48,13 @@ TEST(S3Notification, TestEventsAnnounceNothing) {
 }
 
 TEST(S3Notification, EventBridgeObjectCreated) {
-  auto n = DecodeS3Notification(Corpus("powertools_s3EventBridgeNotificationObjectCreatedEvent.json"));
+  auto n =
+      DecodeS3Notification(Corpus("powertools_s3EventBridgeNotificationObjectCreatedEvent.json"));
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   ASSERT_EQ(n->objects.size(), 1u);
   EXPECT_EQ(n->objects[0].bucket, "example-bucket");
-  auto deleted = DecodeS3Notification(Corpus("powertools_s3EventBridgeNotificationObjectDeletedEvent.json"));
+  auto deleted =
+      DecodeS3Notification(Corpus("powertools_s3EventBridgeNotificationObjectDeletedEvent.json"));
   ASSERT_TRUE(deleted.ok());
   EXPECT_TRUE(deleted->objects.empty());
   EXPECT_EQ(deleted->ignored, 1u);

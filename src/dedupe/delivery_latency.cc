@@ -10,7 +10,14 @@ void DeliveryLatency::RecordDelay(const Event& e) {
     ++negative_;
     d = 0;
   }
-  delays_[DelayKey{e.log_type, e.account, e.region, e.path}].Record(d / kNsPerMs);
+  if (last_ == nullptr || std::get<0>(*last_key_) != e.log_type ||
+      std::get<3>(*last_key_) != e.path || std::get<1>(*last_key_) != e.account ||
+      std::get<2>(*last_key_) != e.region) {
+    auto it = delays_.try_emplace(DelayKey{e.log_type, e.account, e.region, e.path}).first;
+    last_key_ = &it->first;
+    last_ = &it->second;
+  }
+  last_->Record(d / kNsPerMs);
 }
 
 void DeliveryLatency::RecordLag(LogType type, DeliveryPath first, DeliveryPath later, TimeNs lag) {

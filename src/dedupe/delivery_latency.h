@@ -32,6 +32,10 @@ class DeliveryLatency {
 
  private:
   std::map<DelayKey, LatencyHistogram> delays_;
+  // Consecutive events mostly share their key (one input, one account and region): remember the
+  // last one to skip the map. Map nodes never move, so the pointer stays valid.
+  const DelayKey* last_key_ = nullptr;
+  LatencyHistogram* last_ = nullptr;
   std::map<LagKey, LatencyHistogram> lags_;
   uint64_t negative_ = 0;
 };

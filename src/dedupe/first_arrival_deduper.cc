@@ -2,10 +2,41 @@
 
 namespace fastpath {
 
-size_t FirstArrivalDeduper::EntryCost(const std::string& key) {
-  // Hash node (key, value, next pointer, cached hash), bucket slot, FIFO slot, key heap storage.
-  return sizeof(std::string) + sizeof(Entry) + 3 * sizeof(void*) + sizeof(Slot) +
-         (key.size() > 15 ? key.capacity() + 1 : 0);
+FirstArrivalDeduper::FirstArrivalDeduper(Options options) : options_(options) {
+  uuids_.reserve(1 << 16);
+}
+
+bool FirstArrivalDeduper::PackUuid(LogType type, std::string_view id, UuidKey* out) {
+  // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, lowercase hex only (anything else keeps its string).
+  if (id.size() != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-')
+    return false;
+  uint64_t words[2] = {0, 0};
+  int nibble = 0;
+  for (size_t i = 0; i < 36; ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+    const char c = id[i];
+    uint64_t v;
+    if (c >= '0' && c <= '9') {
+      v = static_cast<uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      v = static_cast<uint64_t>(c - 'a' + 10);
+    } else {
+      return false;
+    }
+    words[nibble / 16] = (words[nibble / 16] << 4) | v;
+    ++nibble;
+  }
+  *out = UuidKey{words[0], words[1], type};
+  return true;
+}
+
+size_t FirstArrivalDeduper::EntryCost(const std::string* key) {
+  // Hash node (next pointer, key, value, cached hash, allocator header), bucket slot, FIFO slot,
+  // and the key's heap bytes for a long string.
+  constexpr size_t kNode = 2 * sizeof(void*) + sizeof(Entry) + sizeof(size_t) + 16;
+  if (key == nullptr) return kNode + sizeof(UuidKey) + sizeof(void*) + sizeof(Slot);
+  return kNode + sizeof(std::string) + sizeof(void*) + sizeof(Slot) +
+         (key->size() > 15 ? key->capacity() + 1 : 0);
 }
 
 void FirstArrivalDeduper::Evict(TimeNs now) {
@@ -14,9 +45,14 @@ void FirstArrivalDeduper::Evict(TimeNs now) {
     const bool expired = s.inserted_at < now - options_.window;
     const bool over = memory_bytes_ > options_.max_memory_bytes;
     if (!expired && !over) break;
-    auto it = map_.find(*s.key);
-    memory_bytes_ -= EntryCost(it->first);
-    map_.erase(it);
+    if (s.uuid) {
+      memory_bytes_ -= EntryCost(nullptr);
+      uuids_.erase(*static_cast<const UuidKey*>(s.key));
+    } else {
+      const std::string* key = static_cast<const std::string*>(s.key);
+      memory_bytes_ -= EntryCost(key);
+      others_.erase(others_.find(*key));
+    }
     fifo_.pop_front();
     if (expired) {
       ++evicted_window_;
@@ -26,21 +62,9 @@ void FirstArrivalDeduper::Evict(TimeNs now) {
   }
 }
 
-FirstArrivalDeduper::Arrival FirstArrivalDeduper::Observe(LogType type, std::string_view id,
-                                                          DeliveryPath path, TimeNs received) {
-  if (received > clock_) clock_ = received;
-  scratch_.clear();
-  scratch_.push_back(static_cast<char>('A' + static_cast<int>(type)));
-  scratch_.append(id);
+FirstArrivalDeduper::Arrival FirstArrivalDeduper::Seen(Entry& e, DeliveryPath path,
+                                                       TimeNs received) {
   Arrival a;
-  auto [it, inserted] = map_.try_emplace(scratch_, Entry{received, path});
-  if (inserted) {
-    memory_bytes_ += EntryCost(it->first);
-    fifo_.push_back(Slot{&it->first, clock_});
-    Evict(clock_);
-    return a;
-  }
-  Entry& e = it->second;
   a.first = false;
   if (received >= e.first_received) {
     a.first_path = e.first_path;
@@ -56,6 +80,28 @@ FirstArrivalDeduper::Arrival FirstArrivalDeduper::Observe(LogType type, std::str
     e.first_path = path;
   }
   return a;
+}
+
+FirstArrivalDeduper::Arrival FirstArrivalDeduper::Observe(LogType type, std::string_view id,
+                                                          DeliveryPath path, TimeNs received) {
+  if (received > clock_) clock_ = received;
+  UuidKey packed;
+  if (PackUuid(type, id, &packed)) {
+    auto [it, inserted] = uuids_.try_emplace(packed, Entry{received, path});
+    if (!inserted) return Seen(it->second, path, received);
+    memory_bytes_ += EntryCost(nullptr);
+    fifo_.push_back(Slot{&it->first, true, clock_});
+  } else {
+    scratch_.clear();
+    scratch_.push_back(static_cast<char>('A' + static_cast<int>(type)));
+    scratch_.append(id);
+    auto [it, inserted] = others_.try_emplace(scratch_, Entry{received, path});
+    if (!inserted) return Seen(it->second, path, received);
+    memory_bytes_ += EntryCost(&it->first);
+    fifo_.push_back(Slot{&it->first, false, clock_});
+  }
+  Evict(clock_);
+  return Arrival{};
 }
 
 }  // namespace fastpath

@@ -33,10 +33,10 @@ class FirstArrivalDeduper {
     bool out_of_order = false;  // this copy was received earlier than the one processed first
   };
 
-  explicit FirstArrivalDeduper(Options options) : options_(options) {}
+  explicit FirstArrivalDeduper(Options options);
   Arrival Observe(LogType type, std::string_view id, DeliveryPath path, TimeNs received);
 
-  size_t entries() const { return map_.size(); }
+  size_t entries() const { return uuids_.size() + others_.size(); }
   size_t memory_bytes() const { return memory_bytes_; }
   uint64_t evicted_by_window() const { return evicted_window_; }
   uint64_t evicted_by_memory() const { return evicted_memory_; }
@@ -46,16 +46,33 @@ class FirstArrivalDeduper {
     TimeNs first_received;
     DeliveryPath first_path;
   };
+  // A canonical lowercase UUID id (every CloudTrail eventID) packed into 16 bytes: the same
+  // information, exactly (the packing is one-to-one), in a third of the memory of the string.
+  struct UuidKey {
+    uint64_t hi, lo;
+    LogType type;
+    bool operator==(const UuidKey& o) const { return hi == o.hi && lo == o.lo && type == o.type; }
+  };
+  struct UuidHash {
+    size_t operator()(const UuidKey& k) const {
+      return static_cast<size_t>((k.hi ^ (k.lo * 0x9E3779B97F4A7C15ULL)) +
+                                 static_cast<uint64_t>(k.type));
+    }
+  };
   struct Slot {
-    const std::string* key;
+    const void* key;  // a UuidKey or a std::string inside a map node (node keys never move)
+    bool uuid;
     TimeNs inserted_at;  // stream time when inserted
   };
-  static size_t EntryCost(const std::string& key);
+  static bool PackUuid(LogType type, std::string_view id, UuidKey* out);
+  static size_t EntryCost(const std::string* key);
+  Arrival Seen(Entry& e, DeliveryPath path, TimeNs received);
   void Evict(TimeNs now);
 
   const Options options_;
-  std::unordered_map<std::string, Entry> map_;
-  std::deque<Slot> fifo_;  // insertion order; keys point into map_ nodes (stable)
+  std::unordered_map<UuidKey, Entry, UuidHash> uuids_;
+  std::unordered_map<std::string, Entry> others_;  // ids that are not canonical UUIDs
+  std::deque<Slot> fifo_;                          // insertion order
   std::string scratch_;
   size_t memory_bytes_ = 0;
   TimeNs clock_ = INT64_MIN;

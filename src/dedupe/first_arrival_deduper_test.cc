@@ -96,3 +96,33 @@ TEST(DeliveryLatency, DelayPerPathAndNegativeCounted) {
 
 }  // namespace
 }  // namespace fastpath
+
+namespace fastpath {
+namespace {
+
+TEST(FirstArrivalDeduper, UuidIdsArePackedExactly) {
+  FirstArrivalDeduper d({});
+  const std::string lower = "6c1b8f2e-0000-4000-8000-00000000000a";
+  const std::string upper = "6C1B8F2E-0000-4000-8000-00000000000A";
+  EXPECT_TRUE(d.Observe(LogType::kCloudTrail, lower, DeliveryPath::kS3, 1).first);
+  // A different string is a different id, even if it names the same UUID in another case.
+  EXPECT_TRUE(d.Observe(LogType::kCloudTrail, upper, DeliveryPath::kS3, 1).first);
+  EXPECT_FALSE(d.Observe(LogType::kCloudTrail, lower, DeliveryPath::kEventBridge, 2).first);
+  EXPECT_TRUE(
+      d.Observe(LogType::kCloudTrail, "6c1b8f2e-0000-4000-8000-00000000000b", DeliveryPath::kS3, 1)
+          .first);
+  EXPECT_EQ(d.entries(), 3u);
+  FirstArrivalDeduper::Options o;
+  o.max_memory_bytes = 16 * 1024;
+  FirstArrivalDeduper capped(o);
+  char id[40];
+  for (int i = 0; i < 5000; ++i) {
+    std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+    capped.Observe(LogType::kCloudTrail, id, DeliveryPath::kS3, i);
+  }
+  EXPECT_LE(capped.memory_bytes(), o.max_memory_bytes);
+  EXPECT_EQ(capped.entries() + capped.evicted_by_memory(), 5000u);
+}
+
+}  // namespace
+}  // namespace fastpath

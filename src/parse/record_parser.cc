@@ -45,7 +45,6 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
   AppendJsonString(&ev.json, line);
   ev.json.append("}");
   ev.id = ContentId(ev.json);
-  ev.source = std::string(ctx.source) + ":" + std::to_string(ctx.offset);
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
   emit_(std::move(ev));
@@ -102,7 +101,6 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     Fail(failure.reason, ctx, failure.what);
     return;
   }
-  ev.source = std::string(ctx.source) + ":" + std::to_string(ctx.offset);
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
   emit_(std::move(ev));

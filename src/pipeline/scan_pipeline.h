@@ -27,7 +27,7 @@ struct ScanOptions {
   EnvelopeDecoder::Limits limits;
   FirstArrivalDeduper::Options dedupe;
   std::optional<TimeNs> received_at;  // fixes the receive time of every input
-  size_t batch_events = 512;
+  size_t batch_events = 2048;
 };
 
 struct ScanSummary {
