@@ -50,6 +50,16 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--workers", demo.workers, "Worker threads (default: one per core)")
       ->check(CLI::Range(0, 256));
 
+  CLI::App* pattern_cmd = app.add_subcommand("pattern", "EventBridge event patterns");
+  pattern_cmd->require_subcommand(1);
+  std::string pattern_text, event_text;
+  CLI::App* pattern_test =
+      pattern_cmd->add_subcommand("test",
+                                  "Match an event against a pattern, as EventBridge's "
+                                  "TestEventPattern does: exit 0 match, 1 no match, 2 invalid");
+  pattern_test->add_option("PATTERN", pattern_text, "Pattern JSON text, or @file")->required();
+  pattern_test->add_option("EVENT", event_text, "Event JSON text, or @file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,5 +71,6 @@ int main(int argc, char** argv) {
     return fastpath::RunScan(scan, stdout, stderr);
   }
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);
+  if (*pattern_test) return fastpath::RunPatternTest(pattern_text, event_text, stdout, stderr);
   return 2;
 }

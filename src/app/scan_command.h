@@ -35,6 +35,11 @@ struct DemoCommandOptions {
 
 int RunDemo(const DemoCommandOptions& options, std::FILE* out, std::FILE* err);
 
+// Prints true/false; exit 0 match, 1 no match, 2 invalid pattern or event (reason on stderr).
+// PATTERN and EVENT are JSON text or @file.
+int RunPatternTest(const std::string& pattern, const std::string& event, std::FILE* out,
+                   std::FILE* err);
+
 // "24h", "30m", "90s", "7d", "500ms".
 std::optional<TimeNs> ParseDuration(const std::string& text);
 
