@@ -19,7 +19,8 @@ Result<std::string> TextOrFile(const std::string& arg) {
 }
 }  // namespace
 
-int RunPatternTest(const std::string& pattern_arg, const std::string& event_arg, std::FILE* out, std::FILE* err) {
+int RunPatternTest(const std::string& pattern_arg, const std::string& event_arg, std::FILE* out,
+                   std::FILE* err) {
   auto pattern = TextOrFile(pattern_arg);
   auto event = TextOrFile(event_arg);
   if (!pattern.ok() || !event.ok()) {

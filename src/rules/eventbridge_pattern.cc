@@ -56,7 +56,8 @@ void PushScalar(element el, std::vector<PatternValue>* out) {
 
 }  // namespace
 
-void JsonPatternEvent::CollectFrom(element el, std::string_view path, std::vector<PatternValue>* out) {
+void JsonPatternEvent::CollectFrom(element el, std::string_view path,
+                                   std::vector<PatternValue>* out) {
   simdjson::dom::array arr;
   if (JsonGet(el.get_array(), arr)) {
     // Arrays are crushed: every element is searched with the same path.
@@ -104,7 +105,8 @@ bool ParseIp(std::string_view s, int* family, std::array<uint8_t, 16>* bytes) {
   bytes->fill(0);
   if (s.find(':') != std::string_view::npos) {
     for (char c : s) {
-      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':')) return false;  // no ::ffff:1.2.3.4
+      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':'))
+        return false;  // no ::ffff:1.2.3.4
     }
     if (inet_pton(AF_INET6, buf, bytes->data()) != 1) return false;
     *family = 6;
@@ -131,7 +133,9 @@ bool InRange(const IpRange& r, std::string_view s) {
   return std::memcmp(b.data(), r.lo.data(), n) >= 0 && std::memcmp(b.data(), r.hi.data(), n) <= 0;
 }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -182,7 +186,8 @@ Result<Wildcard> CompileWildcard(std::string_view p) {
     }
     if (c == '*') {
       if (i + 1 < p.size() && p[i + 1] == '*') {
-        return Status::InvalidArgument("Consecutive wildcard characters at pos " + std::to_string(i + 1));
+        return Status::InvalidArgument("Consecutive wildcard characters at pos " +
+                                       std::to_string(i + 1));
       }
       w.pieces.emplace_back();
       continue;
@@ -192,23 +197,40 @@ Result<Wildcard> CompileWildcard(std::string_view p) {
   return w;
 }
 
-Status Invalid(std::string reason) { return Status::InvalidArgument(std::move(reason)); }
+Status Invalid(std::string reason) {
+  return Status::InvalidArgument(std::move(reason));
+}
 
 }  // namespace
 
 struct EventBridgePattern::Matcher {
   enum class Kind {
-    kString, kNumber, kBool, kNull,
-    kPrefix, kPrefixIgnoreCase, kSuffix, kSuffixIgnoreCase, kEqualsIgnoreCase, kWildcard,
-    kNumeric, kExists, kCidr,
-    kButStrings, kButNumbers, kButPrefix, kButSuffix, kButIgnoreCase, kButWildcard,
+    kString,
+    kNumber,
+    kBool,
+    kNull,
+    kPrefix,
+    kPrefixIgnoreCase,
+    kSuffix,
+    kSuffixIgnoreCase,
+    kEqualsIgnoreCase,
+    kWildcard,
+    kNumeric,
+    kExists,
+    kCidr,
+    kButStrings,
+    kButNumbers,
+    kButPrefix,
+    kButSuffix,
+    kButIgnoreCase,
+    kButWildcard,
   };
   Kind kind = Kind::kNull;
-  std::string str;                   // kString, prefix/suffix (lowered for *IgnoreCase)
-  double num = 0;                    // kNumber
-  bool boolean = false;              // kBool, kExists
-  bool ip = false;                   // kString that is an IP literal
-  IpRange range;                     // kCidr, or the address of an IP kString
+  std::string str;                       // kString, prefix/suffix (lowered for *IgnoreCase)
+  double num = 0;                        // kNumber
+  bool boolean = false;                  // kBool, kExists
+  bool ip = false;                       // kString that is an IP literal
+  IpRange range;                         // kCidr, or the address of an IP kString
   double lo = -INFINITY, hi = INFINITY;  // kNumeric
   bool lo_open = false, hi_open = false;
   Wildcard wildcard;                 // kWildcard
@@ -226,27 +248,36 @@ bool EventBridgePattern::Matcher::MatchesValue(const PatternValue& v) const {
       if (!is_str) return false;
       if (v.str == str) return true;
       return ip && InRange(range, v.str);
-    case Kind::kNumber: return v.type == PatternValue::Type::kNumber && v.num == num;
-    case Kind::kBool: return v.type == PatternValue::Type::kBool && v.boolean == boolean;
-    case Kind::kNull: return v.type == PatternValue::Type::kNull;
-    case Kind::kPrefix: return is_str && v.str.substr(0, str.size()) == str;
+    case Kind::kNumber:
+      return v.type == PatternValue::Type::kNumber && v.num == num;
+    case Kind::kBool:
+      return v.type == PatternValue::Type::kBool && v.boolean == boolean;
+    case Kind::kNull:
+      return v.type == PatternValue::Type::kNull;
+    case Kind::kPrefix:
+      return is_str && v.str.substr(0, str.size()) == str;
     case Kind::kPrefixIgnoreCase:
-      return is_str && v.str.size() >= str.size() && EqualsIgnoreCase(v.str.substr(0, str.size()), str);
+      return is_str && v.str.size() >= str.size() &&
+             EqualsIgnoreCase(v.str.substr(0, str.size()), str);
     case Kind::kSuffix:
       return is_str && v.str.size() >= str.size() && v.str.substr(v.str.size() - str.size()) == str;
     case Kind::kSuffixIgnoreCase:
       return is_str && v.str.size() >= str.size() &&
              EqualsIgnoreCase(v.str.substr(v.str.size() - str.size()), str);
-    case Kind::kEqualsIgnoreCase: return is_str && EqualsIgnoreCase(v.str, str);
-    case Kind::kWildcard: return is_str && wildcard.Match(v.str);
+    case Kind::kEqualsIgnoreCase:
+      return is_str && EqualsIgnoreCase(v.str, str);
+    case Kind::kWildcard:
+      return is_str && wildcard.Match(v.str);
     case Kind::kNumeric: {
       if (v.type != PatternValue::Type::kNumber) return false;
       if (lo_open ? !(v.num > lo) : !(v.num >= lo)) return false;
       if (hi_open ? !(v.num < hi) : !(v.num <= hi)) return false;
       return true;
     }
-    case Kind::kCidr: return is_str && InRange(range, v.str);
-    case Kind::kExists: return true;  // handled per field
+    case Kind::kCidr:
+      return is_str && InRange(range, v.str);
+    case Kind::kExists:
+      return true;  // handled per field
     case Kind::kButStrings:
       return !is_str || std::find(strings.begin(), strings.end(), v.str) == strings.end();
     case Kind::kButNumbers:
@@ -286,7 +317,7 @@ struct EventBridgePattern::Field {
 };
 
 struct EventBridgePattern::Conjunction {
-  std::vector<Field> fields;                          // all must match
+  std::vector<Field> fields;                           // all must match
   std::vector<std::vector<Conjunction>> disjunctions;  // each: at least one alternative matches
 };
 
@@ -298,7 +329,8 @@ namespace {
 using Matcher = EventBridgePattern::Matcher;
 using Kind = EventBridgePattern::Matcher::Kind;
 
-Status CompileStringList(element v, const char* what, bool allow_empty_string, std::vector<std::string>* out) {
+Status CompileStringList(element v, const char* what, bool allow_empty_string,
+                         std::vector<std::string>* out) {
   std::string_view s;
   simdjson::dom::array arr;
   if (JsonGet(v.get_string(), s)) {
@@ -308,7 +340,8 @@ Status CompileStringList(element v, const char* what, bool allow_empty_string, s
   }
   if (JsonGet(v.get_array(), arr)) {
     for (element e : arr) {
-      if (!JsonGet(e.get_string(), s)) return Invalid(std::string(what) + " match pattern must be a string");
+      if (!JsonGet(e.get_string(), s))
+        return Invalid(std::string(what) + " match pattern must be a string");
       if (!allow_empty_string && s.empty()) return Invalid("Null prefix/suffix not allowed");
       out->emplace_back(s);
     }
@@ -347,7 +380,9 @@ Status CompileAnythingBut(element v, Matcher* m) {
       }
     }
     if (strings && numbers) {
-      return Invalid("Inside anything but list, either all values are number or string, mixed type is not supported");
+      return Invalid(
+          "Inside anything but list, either all values are number or string, mixed type is not "
+          "supported");
     }
     if (!strings && !numbers) return Invalid("Empty arrays are not allowed");
     m->kind = strings ? Kind::kButStrings : Kind::kButNumbers;
@@ -357,7 +392,8 @@ Status CompileAnythingBut(element v, Matcher* m) {
     if (obj.size() != 1) return Invalid("Only one key allowed in match expression");
     auto kv = *obj.begin();
     const std::string_view op = kv.key;
-    if (kv.value.is_object()) return Invalid("Value of anything-but must be an array or single string/number value.");
+    if (kv.value.is_object())
+      return Invalid("Value of anything-but must be an array or single string/number value.");
     if (op == "prefix" || op == "suffix") {
       m->kind = op == "prefix" ? Kind::kButPrefix : Kind::kButSuffix;
       return CompileStringList(kv.value, op == "prefix" ? "prefix" : "suffix", false, &m->strings);
@@ -368,11 +404,15 @@ Status CompileAnythingBut(element v, Matcher* m) {
       if (JsonGet(kv.value.get_array(), list)) {
         for (element e : list) {
           if (!e.is_string()) {
-            return Invalid("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.");
+            return Invalid(
+                "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not "
+                "supported.");
           }
         }
       } else if (!kv.value.is_string()) {
-        return Invalid("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.");
+        return Invalid(
+            "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not "
+            "supported.");
       }
       return CompileStringList(kv.value, "equals-ignore-case", true, &m->strings);
     }
@@ -407,7 +447,8 @@ Status CompileNumeric(element v, Matcher* m) {
       return Invalid("Unrecognized numeric range operator: " + std::string(op));
     }
     if (have_equal || have_upper) return Invalid("Too many elements in numeric expression");
-    if ((op == ">" || op == ">=") && have_lower) return Invalid("Bad numeric range operator: " + std::string(op));
+    if ((op == ">" || op == ">=") && have_lower)
+      return Invalid("Bad numeric range operator: " + std::string(op));
     if (op == "=" && have_lower) return Invalid("Bad numeric range operator: =");
     if (i + 1 >= items.size() || !items[i + 1].is_number()) {
       return Invalid("Value of " + std::string(op) + " must be numeric");
@@ -442,14 +483,16 @@ Status CompileCidr(element v, Matcher* m) {
   }
   const std::string_view addr = s.substr(0, slash), bits_text = s.substr(slash + 1);
   int bits = 0;
-  if (bits_text.empty() || bits_text.size() > 3) return Invalid("Malformed CIDR, mask bits must be an integer");
+  if (bits_text.empty() || bits_text.size() > 3)
+    return Invalid("Malformed CIDR, mask bits must be an integer");
   for (char c : bits_text) {
     if (c < '0' || c > '9') return Invalid("Malformed CIDR, mask bits must be an integer");
     bits = bits * 10 + (c - '0');
   }
   std::array<uint8_t, 16> base;
   int family;
-  if (!ParseIp(addr, &family, &base)) return Invalid("Nonstandard IP address: " + std::string(addr));
+  if (!ParseIp(addr, &family, &base))
+    return Invalid("Nonstandard IP address: " + std::string(addr));
   if (family == 4 && bits >= 32) return Invalid("IPv4 mask bits must be < 32");
   if (family == 6 && bits >= 128) return Invalid("IPv6 mask bits must be < 128");
   m->kind = Kind::kCidr;
@@ -483,13 +526,15 @@ Status CompileOperator(object op_obj, Matcher* m) {
       }
       return Invalid(std::string(op) + " match pattern must be a string");
     }
-    if (!JsonGet(v.get_string(), s)) return Invalid(std::string(op) + " match pattern must be a string");
+    if (!JsonGet(v.get_string(), s))
+      return Invalid(std::string(op) + " match pattern must be a string");
     m->kind = prefix ? Kind::kPrefix : Kind::kSuffix;
     m->str = std::string(s);
     return Status::Ok();
   }
   if (op == "equals-ignore-case") {
-    if (!JsonGet(v.get_string(), s)) return Invalid("equals-ignore-case match pattern must be a string");
+    if (!JsonGet(v.get_string(), s))
+      return Invalid("equals-ignore-case match pattern must be a string");
     m->kind = Kind::kEqualsIgnoreCase;
     m->str = std::string(s);
     return Status::Ok();
@@ -504,7 +549,8 @@ Status CompileOperator(object op_obj, Matcher* m) {
   }
   if (op == "exists") {
     bool b;
-    if (!JsonGet(v.get_bool(), b)) return Invalid("exists match pattern must be either true or false.");
+    if (!JsonGet(v.get_bool(), b))
+      return Invalid("exists match pattern must be either true or false.");
     m->kind = Kind::kExists;
     m->boolean = b;
     return Status::Ok();
@@ -570,7 +616,8 @@ Status CompileObject(object obj, const std::string& prefix, EventBridgePattern::
       size_t branch_total = 0;
       for (element alt : alts) {
         object alt_obj;
-        if (!JsonGet(alt.get_object(), alt_obj)) return Invalid("There must have at least 2 Objects in $or relationship.");
+        if (!JsonGet(alt.get_object(), alt_obj))
+          return Invalid("There must have at least 2 Objects in $or relationship.");
         EventBridgePattern::Conjunction c;
         size_t inner = 1;
         Status st = CompileObject(alt_obj, prefix, &c, &inner);
@@ -611,7 +658,8 @@ Status CompileObject(object obj, const std::string& prefix, EventBridgePattern::
   return Status::Ok();
 }
 
-bool FieldMatches(const EventBridgePattern::Field& f, const PatternEvent& event, std::vector<PatternValue>* scratch) {
+bool FieldMatches(const EventBridgePattern::Field& f, const PatternEvent& event,
+                  std::vector<PatternValue>* scratch) {
   scratch->clear();
   event.Collect(f.path, scratch);
   for (const Matcher& m : f.any_of) {
@@ -653,12 +701,14 @@ void CollectPaths(const EventBridgePattern::Conjunction& c, std::vector<std::str
 
 }  // namespace
 
-Result<std::shared_ptr<const EventBridgePattern>> EventBridgePattern::Compile(std::string_view json) {
+Result<std::shared_ptr<const EventBridgePattern>> EventBridgePattern::Compile(
+    std::string_view json) {
   simdjson::dom::parser parser;
   element root;
   const auto err = parser.parse(json.data(), json.size()).get(root);
   if (err != simdjson::SUCCESS) {
-    return Status::InvalidArgument(std::string("pattern is not valid JSON: ") + simdjson::error_message(err));
+    return Status::InvalidArgument(std::string("pattern is not valid JSON: ") +
+                                   simdjson::error_message(err));
   }
   object obj;
   if (!JsonGet(root.get_object(), obj)) return Status::InvalidArgument("Filter is not an object");
@@ -687,7 +737,8 @@ Result<bool> TestEventPattern(std::string_view pattern, std::string_view event) 
   if (!compiled.ok()) return compiled.status();
   simdjson::dom::parser parser;
   element root;
-  if (parser.parse(event.data(), event.size()).get(root) != simdjson::SUCCESS || !root.is_object()) {
+  if (parser.parse(event.data(), event.size()).get(root) != simdjson::SUCCESS ||
+      !root.is_object()) {
     return Status::Corrupt("Parameter Event is not valid.");
   }
   return compiled.value()->Matches(JsonPatternEvent(root));

@@ -47,7 +47,8 @@ class JsonPatternEvent final : public PatternEvent {
   explicit JsonPatternEvent(simdjson::dom::element root) : root_(root) {}
   void Collect(std::string_view path, std::vector<PatternValue>* out) const override;
   // Shared helper: the leaf values at `path` below `el`.
-  static void CollectFrom(simdjson::dom::element el, std::string_view path, std::vector<PatternValue>* out);
+  static void CollectFrom(simdjson::dom::element el, std::string_view path,
+                          std::vector<PatternValue>* out);
 
  private:
   simdjson::dom::element root_;

@@ -44,9 +44,11 @@ TEST(EventBridgePattern, ConformanceCases) {
 TEST(EventBridgePattern, InvalidEventAndPathsOfAPattern) {
   EXPECT_FALSE(TestEventPattern(R"({"a":["x"]})", "[1]").ok());
   EXPECT_FALSE(TestEventPattern(R"({"a":["x"]})", "not json").ok());
-  auto p = EventBridgePattern::Compile(R"({"detail":{"eventName":["A"],"$or":[{"x":["1"]},{"y.z":["2"]}]},"source":["aws.s3"]})");
+  auto p = EventBridgePattern::Compile(
+      R"({"detail":{"eventName":["A"],"$or":[{"x":["1"]},{"y.z":["2"]}]},"source":["aws.s3"]})");
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p.value()->Paths(), (std::vector<std::string>{"detail.eventName", "detail.x", "detail.y.z", "source"}));
+  EXPECT_EQ(p.value()->Paths(),
+            (std::vector<std::string>{"detail.eventName", "detail.x", "detail.y.z", "source"}));
 }
 
 }  // namespace
