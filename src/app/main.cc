@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
       ->add_option("--dedupe-memory-mib", scan.dedupe_memory_mib,
                    "Memory cap of the de-duplication table, MiB")
       ->check(CLI::Range(1, 1 << 20));
+  scan_cmd->add_option("--rules", scan.rules, "Rule files or folders: fastpath rule YAML, EventBridge pattern JSON, Sigma YAML");
+  scan_cmd->add_flag("--strict", scan.strict, "Refuse to scan when any rule fails to load");
   bool no_progress = false;
   scan_cmd->add_flag("--no-progress", no_progress, "Never draw the progress bar");
 
@@ -60,6 +62,15 @@ int main(int argc, char** argv) {
   pattern_test->add_option("PATTERN", pattern_text, "Pattern JSON text, or @file")->required();
   pattern_test->add_option("EVENT", event_text, "Event JSON text, or @file")->required();
 
+  CLI::App* rules_cmd = app.add_subcommand("rules", "Detection rules");
+  rules_cmd->require_subcommand(1);
+  std::vector<std::string> rule_paths;
+  CLI::App* rules_check = rules_cmd->add_subcommand("check", "Load rules and report every problem as file:line: reason");
+  rules_check->add_option("PATH", rule_paths, "Rule files or folders")->required();
+  CLI::App* rules_test = rules_cmd->add_subcommand(
+      "test", "Run each rule's embedded tests through every envelope the event could arrive in");
+  rules_test->add_option("PATH", rule_paths, "Rule files or folders")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,6 +82,8 @@ int main(int argc, char** argv) {
     return fastpath::RunScan(scan, stdout, stderr);
   }
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);
+  if (*rules_check) return fastpath::RunRulesCheck(rule_paths, stdout, stderr);
+  if (*rules_test) return fastpath::RunRulesTest(rule_paths, stdout, stderr);
   if (*pattern_test) return fastpath::RunPatternTest(pattern_text, event_text, stdout, stderr);
   return 2;
 }

@@ -13,20 +13,6 @@
 
 namespace fastpath {
 
-std::optional<TimeNs> ParseDuration(const std::string& text) {
-  size_t pos = 0;
-  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-  if (pos == 0 || pos > 6) return std::nullopt;
-  const int64_t n = std::stoll(text.substr(0, pos));
-  const std::string unit = text.substr(pos);
-  if (unit == "ms") return n * kNsPerMs;
-  if (unit == "s") return n * kNsPerSec;
-  if (unit == "m") return n * 60 * kNsPerSec;
-  if (unit == "h") return n * 3600 * kNsPerSec;
-  if (unit == "d") return n * 86400 * kNsPerSec;
-  return std::nullopt;
-}
-
 namespace {
 
 // Draws "[#####.....] 12/40 files  180 MB  95,000 events" on a terminal while a scan runs.
@@ -107,15 +93,26 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "fastpath scan: --output must be events or alerts\n");
     return 2;
   }
+  if (!o.rules.empty()) {
+    RuleSet set = LoadRules(o.rules);
+    PrintRuleProblems(set, err);
+    if (!set.problems.empty() && o.strict) {
+      std::fprintf(err, "fastpath scan: %zu rule problems and --strict: not scanning\n", set.problems.size());
+      return 2;
+    }
+    so.rules = std::make_shared<RuleEngine>(std::move(set.rules));
+  }
   ListedInputs listed = ListInputs(o.paths);
   for (const std::string& p : listed.problems) std::fprintf(err, "fastpath scan: %s\n", p.c_str());
 
   NdjsonSink ndjson(out);
   NullSink null_sink;
+  NdjsonAlertSink alert_lines(out);
   // With no rules loaded, `--output alerts` has nothing to print: the pipeline alone is measured.
   EventSink* sink = o.output == "events" ? static_cast<EventSink*>(&ndjson) : &null_sink;
+  AlertSink* alerts = o.output == "alerts" ? &alert_lines : nullptr;
   ErrorLog errors;
-  ScanPipeline pipeline(so, sink, &errors);
+  ScanPipeline pipeline(so, sink, &errors, alerts);
   ScanSummary summary;
   {
     std::unique_ptr<ProgressBar> bar;
@@ -138,6 +135,11 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
                static_cast<unsigned long long>(summary.events_out),
                static_cast<unsigned long long>(summary.duplicates),
                static_cast<unsigned long long>(bad));
+  if (so.rules) {
+    std::fprintf(err, "fastpath scan: %zu rules, %llu matches, %llu alerts\n", so.rules->rules().size(),
+                 static_cast<unsigned long long>(summary.rule_matches),
+                 static_cast<unsigned long long>(summary.alerts));
+  }
   if (errors.suppressed() > 0) {
     std::fprintf(err,
                  "fastpath scan: %llu more bad-input messages were not printed (see --stats)\n",

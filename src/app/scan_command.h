@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "rules/rule.h"
+
 #include "core/status.h"
 #include "core/time_util.h"
 
@@ -22,6 +24,8 @@ struct ScanCommandOptions {
   std::string dedupe_window = "24h";
   size_t dedupe_memory_mib = 512;
   bool progress = true;  // only drawn when stderr is a terminal
+  std::vector<std::string> rules;  // rule files and folders
+  bool strict = false;             // a bad rule stops the scan
 };
 
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);
@@ -35,12 +39,17 @@ struct DemoCommandOptions {
 
 int RunDemo(const DemoCommandOptions& options, std::FILE* out, std::FILE* err);
 
+// `rules check PATH...`: exit 0 when every rule loads, 2 otherwise (file:line: reason on stderr).
+void PrintRuleProblems(const RuleSet& set, std::FILE* err);
+int RunRulesCheck(const std::vector<std::string>& paths, std::FILE* out, std::FILE* err);
+// `rules test PATH...`: each rule's tests through every envelope; exit 0 all pass, 1 a failure,
+// 2 a rule did not load.
+int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FILE* err);
+
 // Prints true/false; exit 0 match, 1 no match, 2 invalid pattern or event (reason on stderr).
 // PATTERN and EVENT are JSON text or @file.
 int RunPatternTest(const std::string& pattern, const std::string& event, std::FILE* out,
                    std::FILE* err);
 
-// "24h", "30m", "90s", "7d", "500ms".
-std::optional<TimeNs> ParseDuration(const std::string& text);
 
 }  // namespace fastpath

@@ -14,6 +14,8 @@ std::string_view StageName(Stage s) {
       return "parse";
     case Stage::kDedupe:
       return "dedupe";
+    case Stage::kDetect:
+      return "detect";
     case Stage::kSink:
       return "sink";
   }

@@ -14,8 +14,8 @@
 
 namespace fastpath {
 
-enum class Stage : uint8_t { kSource = 0, kDecode, kParse, kDedupe, kSink };
-constexpr int kNumStages = 5;
+enum class Stage : uint8_t { kSource = 0, kDecode, kParse, kDedupe, kDetect, kSink };
+constexpr int kNumStages = 6;
 std::string_view StageName(Stage s);
 
 // Why a record (or a whole input) did not become an event. Each value is one line of `--stats`.

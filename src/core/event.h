@@ -43,6 +43,7 @@ struct Event {
   TimeNs received = 0;  // when it reached fastpath's side of the delivery path
   std::string id;       // stable across paths: CloudTrail eventID, or a hash of the record
   std::string json;     // the native record, minified, canonical serialization
+  std::vector<uint32_t> matched_rules;  // indices of the rules it matched (when rules are loaded)
 };
 
 using EventBatch = std::vector<Event>;

@@ -117,6 +117,23 @@ std::string FormatRfc3339(TimeNs t) {
   return buf;
 }
 
+std::optional<TimeNs> ParseDuration(std::string_view text) {
+  size_t pos = 0;
+  int64_t n = 0;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+    n = n * 10 + (text[pos] - '0');
+    if (++pos > 6) return std::nullopt;
+  }
+  if (pos == 0) return std::nullopt;
+  const std::string_view unit = text.substr(pos);
+  if (unit == "ms") return n * kNsPerMs;
+  if (unit == "s") return n * kNsPerSec;
+  if (unit == "m") return n * 60 * kNsPerSec;
+  if (unit == "h") return n * 3600 * kNsPerSec;
+  if (unit == "d") return n * 86400 * kNsPerSec;
+  return std::nullopt;
+}
+
 TimeNs NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -23,4 +23,7 @@ std::string FormatRfc3339(TimeNs t);
 
 TimeNs NowNs();
 
+// "500ms", "90s", "30m", "24h", "7d".
+std::optional<TimeNs> ParseDuration(std::string_view text);
+
 }  // namespace fastpath

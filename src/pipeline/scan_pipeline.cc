@@ -24,18 +24,21 @@ struct ScanPipeline::Queues {
   BoundedQueue<std::shared_ptr<Item>> order;  // to the consumer, in input order
 };
 
-ScanPipeline::ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors)
-    : options_(options), sink_(sink), errors_(errors), deduper_(options.dedupe) {}
+ScanPipeline::ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors, AlertSink* alerts)
+    : options_(options), sink_(sink), errors_(errors), alert_sink_(alerts), deduper_(options.dedupe) {}
 
 ScanPipeline::~ScanPipeline() = default;
 
 void ScanPipeline::Work() {
   EnvelopeDecoder decoder(options_.limits, &counters_, errors_);
+  std::unique_ptr<RuleEngine::Matcher> matcher;
+  if (options_.rules) matcher = std::make_unique<RuleEngine::Matcher>(*options_.rules);
   while (auto next = queues_->work.Pop()) {
     std::shared_ptr<Item> item = std::move(*next);
     EventBatch batch;
     batch.reserve(options_.batch_events);
     RecordParser parser(&counters_, errors_, [&](Event&& e) {
+      if (matcher) matcher->Match(e, &e.matched_rules);  // detection runs in parallel, per worker
       batch.push_back(std::move(e));
       if (batch.size() >= options_.batch_events) {
         item->events.Push(std::move(batch));
@@ -88,6 +91,20 @@ void ScanPipeline::Consume(const Event& e, ScanSummary* summary) {
     return;
   }
   PipelineCounters::Add(dd.records_out, 1);
+  if (options_.rules) {
+    StageCounter& dt = counters_.stage(Stage::kDetect);
+    PipelineCounters::Add(dt.records_in, 1);
+    for (uint32_t r : e.matched_rules) {
+      ++summary->rule_matches;
+      alert_scratch_.clear();
+      alert_policy_.OnMatch(*options_.rules->rules()[r], e, &alert_scratch_);
+      for (const Alert& alert : alert_scratch_) {
+        ++summary->alerts;
+        PipelineCounters::Add(dt.records_out, 1);
+        if (alert_sink_ != nullptr) alert_sink_->Write(alert);
+      }
+    }
+  }
   StageCounter& sk = counters_.stage(Stage::kSink);
   PipelineCounters::Add(sk.records_in, 1);
   sink_->Write(e);
@@ -125,6 +142,7 @@ ScanSummary ScanPipeline::Run(const std::vector<InputSpec>& inputs) {
   source.join();
   for (auto& t : pool) t.join();
   sink_->Flush();
+  if (alert_sink_ != nullptr) alert_sink_->Flush();
   return summary;
 }
 

@@ -13,10 +13,12 @@
 #include <optional>
 #include <vector>
 
+#include "alerts/alert_policy.h"
 #include "core/counters.h"
 #include "decode/envelope_decoder.h"
 #include "dedupe/delivery_latency.h"
 #include "dedupe/first_arrival_deduper.h"
+#include "rules/rule_engine.h"
 #include "sinks/event_sink.h"
 #include "sources/file_source.h"
 
@@ -28,6 +30,7 @@ struct ScanOptions {
   FirstArrivalDeduper::Options dedupe;
   std::optional<TimeNs> received_at;  // fixes the receive time of every input
   size_t batch_events = 2048;
+  std::shared_ptr<const RuleEngine> rules;  // null: no detection
 };
 
 struct ScanSummary {
@@ -37,11 +40,14 @@ struct ScanSummary {
   uint64_t duplicates = 0;
   uint64_t duplicates_by_path[kNumDeliveryPaths] = {};
   uint64_t out_of_order = 0;
+  uint64_t rule_matches = 0;  // on first arrivals
+  uint64_t alerts = 0;
 };
 
 class ScanPipeline {
  public:
-  ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors);
+  // `alerts` may be null when no rules are loaded.
+  ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors, AlertSink* alerts = nullptr);
   ~ScanPipeline();
 
   // Runs every input through the stages; returns when all events reached the sink.
@@ -62,11 +68,14 @@ class ScanPipeline {
   const ScanOptions options_;
   EventSink* const sink_;
   ErrorLog* const errors_;
+  AlertSink* const alert_sink_;
 
   PipelineCounters counters_;
   // Owned by the consumer thread (the caller of Run).
   FirstArrivalDeduper deduper_;
   DeliveryLatency latency_;
+  AlertPolicy alert_policy_;
+  std::vector<Alert> alert_scratch_;
 
   struct Queues;
   std::unique_ptr<Queues> queues_;

@@ -732,6 +732,23 @@ std::vector<std::string> EventBridgePattern::Paths() const {
   return out;
 }
 
+std::vector<EventBridgePattern::Anchor> EventBridgePattern::Anchors() const {
+  std::vector<Anchor> out;
+  for (const Field& f : root_->fields) {
+    Anchor a{f.path, {}};
+    bool plain = true;
+    for (const Matcher& m : f.any_of) {
+      if (m.kind != Matcher::Kind::kString || m.ip) {
+        plain = false;
+        break;
+      }
+      a.values.push_back(m.str);
+    }
+    if (plain) out.push_back(std::move(a));
+  }
+  return out;
+}
+
 Result<bool> TestEventPattern(std::string_view pattern, std::string_view event) {
   auto compiled = EventBridgePattern::Compile(pattern);
   if (!compiled.ok()) return compiled.status();

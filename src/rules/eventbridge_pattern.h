@@ -63,6 +63,13 @@ class EventBridgePattern {
   bool Matches(const PatternEvent& event) const;
   // The dotted paths the pattern reads (for indexing and diagnostics).
   std::vector<std::string> Paths() const;
+  // Fields every match needs (outside any $or) whose values are all plain exact strings: an
+  // event can only match if its value at `path` is one of `values`. Used to index rules.
+  struct Anchor {
+    std::string path;
+    std::vector<std::string> values;
+  };
+  std::vector<Anchor> Anchors() const;
 
   struct Matcher;
   struct Field;

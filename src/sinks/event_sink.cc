@@ -17,4 +17,17 @@ void NdjsonSink::Flush() {
   std::fflush(out_);
 }
 
+void NdjsonAlertSink::Write(const Alert& a) {
+  AppendAlertJsonLine(a, &buf_);
+  if (buf_.size() >= (1u << 16)) Flush();
+}
+
+void NdjsonAlertSink::Flush() {
+  if (!buf_.empty()) {
+    std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    buf_.clear();
+  }
+  std::fflush(out_);
+}
+
 }  // namespace fastpath

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "alerts/alert_policy.h"
 #include "core/event.h"
 
 namespace fastpath {
@@ -35,6 +36,27 @@ class NdjsonSink final : public EventSink {
 class NullSink final : public EventSink {
  public:
   void Write(const Event&) override {}
+};
+
+// Where alerts go. `scan --output alerts` prints them; the alerting stage (outbox, outputs) will
+// take them from here. Called from the ordered consumer only.
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  virtual void Write(const Alert& a) = 0;
+  virtual void Flush() {}
+};
+
+class NdjsonAlertSink final : public AlertSink {
+ public:
+  explicit NdjsonAlertSink(std::FILE* out) : out_(out) {}
+  ~NdjsonAlertSink() override { Flush(); }
+  void Write(const Alert& a) override;
+  void Flush() override;
+
+ private:
+  std::FILE* out_;
+  std::string buf_;
 };
 
 }  // namespace fastpath

@@ -1,0 +1,109 @@
+#include "alerts/alert_policy.h"
+
+#include <simdjson.h>
+
+#include "rules/eventbridge_pattern.h"
+
+namespace fastpath {
+
+std::string ValuesAt(const std::string& json, const std::string& path) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json).get(root) != simdjson::SUCCESS) return {};
+  std::vector<PatternValue> values;
+  JsonPatternEvent::CollectFrom(root, path, &values);
+  std::string out;
+  for (const PatternValue& v : values) {
+    if (!out.empty()) out.push_back(',');
+    switch (v.type) {
+      case PatternValue::Type::kString: out.append(v.str); break;
+      case PatternValue::Type::kNumber: out.append(std::to_string(v.num)); break;
+      case PatternValue::Type::kBool: out.append(v.boolean ? "true" : "false"); break;
+      case PatternValue::Type::kNull: out.append("null"); break;
+    }
+  }
+  return out;
+}
+
+namespace {
+std::string KeyOf(const Rule& rule, const Event& e, const std::vector<std::string>& paths) {
+  std::string key = rule.id;
+  for (const std::string& p : paths) {
+    key.push_back('\x1f');
+    // Canonical fields first; anything else is a path into the record.
+    if (p == "account") {
+      key += e.account;
+    } else if (p == "region") {
+      key += e.region;
+    } else {
+      key += ValuesAt(e.json, p);
+    }
+  }
+  return key;
+}
+}  // namespace
+
+void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* out) {
+  Alert a;
+  a.rule = &rule;
+  if (rule.threshold.count > 1) {
+    const std::string key = KeyOf(rule, e, rule.threshold.group_by);
+    std::deque<TimeNs>& times = threshold_[key];
+    times.push_back(e.time);
+    while (!times.empty() && times.front() < e.time - rule.threshold.window) times.pop_front();
+    if (times.size() < static_cast<size_t>(rule.threshold.count)) return;
+    a.matches = times.size();
+    times.clear();
+    a.group = key.substr(rule.id.size());
+  }
+  if (rule.dedup.window > 0) {
+    const std::string key = KeyOf(rule, e, rule.dedup.keys);
+    auto it = last_alert_.find(key);
+    if (it != last_alert_.end() && e.time >= it->second && e.time - it->second < rule.dedup.window) {
+      ++merged_[rule.id];
+      return;
+    }
+    last_alert_[key] = e.time;
+    if (a.group.empty()) a.group = key.substr(rule.id.size());
+  }
+  for (char& c : a.group) {
+    if (c == '\x1f') c = '|';
+  }
+  if (!a.group.empty() && a.group[0] == '|') a.group.erase(0, 1);
+  a.event = e;
+  out->push_back(std::move(a));
+}
+
+void AppendAlertJsonLine(const Alert& a, std::string* out) {
+  const Event& e = a.event;
+  out->append("{\"rule_id\":");
+  AppendJsonString(out, a.rule->id);
+  out->append(",\"title\":");
+  AppendJsonString(out, a.rule->title);
+  out->append(",\"severity\":");
+  AppendJsonString(out, a.rule->severity);
+  if (a.rule->staged) out->append(",\"staged\":true");
+  out->append(",\"event_id\":");
+  AppendJsonString(out, e.id);
+  out->append(",\"log_type\":\"");
+  out->append(LogTypeName(e.log_type));
+  out->append("\",\"path\":\"");
+  out->append(DeliveryPathName(e.path));
+  out->append("\",\"account\":");
+  AppendJsonString(out, e.account);
+  out->append(",\"region\":");
+  AppendJsonString(out, e.region);
+  out->append(",\"time\":\"");
+  out->append(FormatRfc3339(e.time));
+  out->append("\",\"matches\":");
+  out->append(std::to_string(a.matches));
+  if (!a.group.empty()) {
+    out->append(",\"group\":");
+    AppendJsonString(out, a.group);
+  }
+  out->append(",\"event\":");
+  out->append(e.json.empty() ? std::string_view("null") : std::string_view(e.json));
+  out->append("}\n");
+}
+
+}  // namespace fastpath

@@ -1,0 +1,45 @@
+// AlertPolicy: turns rule matches into alerts, applying each rule's threshold (N matches within a
+// window, grouped by fields) and dedup (one alert per key within a window; later matches are
+// merged into it and counted). Windows run on event time, so a replay of old data alerts as the
+// live stream would have. Not thread-safe: the pipeline runs it on its ordered consumer, after
+// de-duplication, so each event is considered once whichever paths delivered it.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "rules/rule.h"
+
+namespace fastpath {
+
+struct Alert {
+  const Rule* rule = nullptr;
+  Event event;           // the match that raised it
+  uint64_t matches = 1;  // matches counted toward it (the threshold's count)
+  std::string group;     // threshold group / dedup key values, joined
+};
+
+class AlertPolicy {
+ public:
+  // Appends to *out the alert this match raises, if any.
+  void OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* out);
+  // Matches merged into an earlier alert by dedup, per rule id.
+  const std::map<std::string, uint64_t>& merged() const { return merged_; }
+
+ private:
+  std::map<std::string, std::deque<TimeNs>> threshold_;  // rule id + group -> match times
+  std::map<std::string, TimeNs> last_alert_;             // rule id + dedup key -> alert time
+  std::map<std::string, uint64_t> merged_;
+};
+
+// One alert as an NDJSON line: rule_id, title, severity, staged, event_id, log_type, path,
+// account, region, time, matches, event.
+void AppendAlertJsonLine(const Alert& a, std::string* out);
+
+// The record's values at a dotted path, as text (for group-by and dedup keys).
+std::string ValuesAt(const std::string& json, const std::string& path);
+
+}  // namespace fastpath

@@ -1,0 +1,74 @@
+// RuleEngine: every loaded rule compiled together into one matcher.
+//
+// Patterns are indexed by their anchors (a field every match needs, with plain exact values:
+// usually detail.eventName or source): an event looks up its own values at the anchored paths and
+// evaluates only the rules they name, plus the few rules that have no anchor. So the cost of an
+// event grows with the rules that could match it, not with the rule count.
+//
+// Patterns see the EventBridge shape of every event: the envelope as received for EventBridge
+// arrivals; for CloudTrail records that came by S3 or CloudWatch Logs, the envelope EventBridge
+// would have delivered (version, id, detail-type from eventType, source aws.<service>, account,
+// time, region, resources, detail = the record). Sigma rules see the native record.
+//
+// The engine is immutable and shared; each thread matches with a Matcher of its own.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "core/event.h"
+#include "rules/rule.h"
+
+namespace fastpath {
+
+class RuleEngine {
+ public:
+  explicit RuleEngine(std::vector<std::shared_ptr<const Rule>> rules);
+  const std::vector<std::shared_ptr<const Rule>>& rules() const { return rules_; }
+  size_t indexed_rules() const { return indexed_; }
+
+  class Matcher {
+   public:
+    explicit Matcher(const RuleEngine& engine) : engine_(engine) {}
+    // Appends the indices (into rules()) of the enabled rules the event matches, suppressions
+    // applied, in rule order.
+    void Match(const Event& e, std::vector<uint32_t>* out);
+
+   private:
+    const RuleEngine& engine_;
+    simdjson::dom::parser parser_;
+    std::vector<uint32_t> candidates_;
+    std::vector<uint32_t> seen_epoch_;
+    uint32_t epoch_ = 0;
+  };
+
+ private:
+  struct AnchorIndex {
+    std::string path;
+    std::unordered_map<std::string, std::vector<uint32_t>> by_value;
+  };
+  std::vector<std::shared_ptr<const Rule>> rules_;
+  std::vector<AnchorIndex> anchors_;
+  std::vector<uint32_t> unanchored_;  // enabled rules checked for every event
+  size_t indexed_ = 0;
+};
+
+// The EventBridge envelope of a CloudTrail record, as a PatternEvent (no copy of the record).
+class CloudTrailEventBridgeView final : public PatternEvent {
+ public:
+  // `record` must outlive the view; account, region and time come from the canonical event.
+  CloudTrailEventBridgeView(simdjson::dom::element record, const Event& e);
+  void Collect(std::string_view path, std::vector<PatternValue>* out) const override;
+
+ private:
+  simdjson::dom::element record_;
+  std::string detail_type_, source_, time_, id_;
+  const Event& event_;
+};
+
+}  // namespace fastpath
