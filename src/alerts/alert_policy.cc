@@ -16,10 +16,18 @@ std::string ValuesAt(const std::string& json, const std::string& path) {
   for (const PatternValue& v : values) {
     if (!out.empty()) out.push_back(',');
     switch (v.type) {
-      case PatternValue::Type::kString: out.append(v.str); break;
-      case PatternValue::Type::kNumber: out.append(std::to_string(v.num)); break;
-      case PatternValue::Type::kBool: out.append(v.boolean ? "true" : "false"); break;
-      case PatternValue::Type::kNull: out.append("null"); break;
+      case PatternValue::Type::kString:
+        out.append(v.str);
+        break;
+      case PatternValue::Type::kNumber:
+        out.append(std::to_string(v.num));
+        break;
+      case PatternValue::Type::kBool:
+        out.append(v.boolean ? "true" : "false");
+        break;
+      case PatternValue::Type::kNull:
+        out.append("null");
+        break;
     }
   }
   return out;
@@ -59,7 +67,8 @@ void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* 
   if (rule.dedup.window > 0) {
     const std::string key = KeyOf(rule, e, rule.dedup.keys);
     auto it = last_alert_.find(key);
-    if (it != last_alert_.end() && e.time >= it->second && e.time - it->second < rule.dedup.window) {
+    if (it != last_alert_.end() && e.time >= it->second &&
+        e.time - it->second < rule.dedup.window) {
       ++merged_[rule.id];
       return;
     }

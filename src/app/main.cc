@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
       ->add_option("--dedupe-memory-mib", scan.dedupe_memory_mib,
                    "Memory cap of the de-duplication table, MiB")
       ->check(CLI::Range(1, 1 << 20));
-  scan_cmd->add_option("--rules", scan.rules, "Rule files or folders: fastpath rule YAML, EventBridge pattern JSON, Sigma YAML");
+  scan_cmd->add_option(
+      "--rules", scan.rules,
+      "Rule files or folders: fastpath rule YAML, EventBridge pattern JSON, Sigma YAML");
   scan_cmd->add_flag("--strict", scan.strict, "Refuse to scan when any rule fails to load");
   bool no_progress = false;
   scan_cmd->add_flag("--no-progress", no_progress, "Never draw the progress bar");
@@ -65,7 +67,8 @@ int main(int argc, char** argv) {
   CLI::App* rules_cmd = app.add_subcommand("rules", "Detection rules");
   rules_cmd->require_subcommand(1);
   std::vector<std::string> rule_paths;
-  CLI::App* rules_check = rules_cmd->add_subcommand("check", "Load rules and report every problem as file:line: reason");
+  CLI::App* rules_check = rules_cmd->add_subcommand(
+      "check", "Load rules and report every problem as file:line: reason");
   rules_check->add_option("PATH", rule_paths, "Rule files or folders")->required();
   CLI::App* rules_test = rules_cmd->add_subcommand(
       "test", "Run each rule's embedded tests through every envelope the event could arrive in");

@@ -12,7 +12,8 @@
 namespace fastpath {
 
 void PrintRuleProblems(const RuleSet& set, std::FILE* err) {
-  for (const RuleProblem& p : set.problems) std::fprintf(err, "fastpath: %s: %s\n", p.where.c_str(), p.message.c_str());
+  for (const RuleProblem& p : set.problems)
+    std::fprintf(err, "fastpath: %s: %s\n", p.where.c_str(), p.message.c_str());
 }
 
 int RunRulesCheck(const std::vector<std::string>& paths, std::FILE* out, std::FILE* err) {
@@ -24,7 +25,8 @@ int RunRulesCheck(const std::vector<std::string>& paths, std::FILE* out, std::FI
     sigma += r->sigma != nullptr;
     tests += r->tests.size();
   }
-  std::fprintf(out, "%zu rules loaded (%zu EventBridge patterns, %zu Sigma), %zu tests, %zu problems\n",
+  std::fprintf(out,
+               "%zu rules loaded (%zu EventBridge patterns, %zu Sigma), %zu tests, %zu problems\n",
                set.rules.size(), patterns, sigma, tests, set.problems.size());
   return set.problems.empty() ? 0 : 2;
 }
@@ -49,7 +51,8 @@ Result<std::vector<Envelope>> EnvelopesFor(const std::string& event_json) {
   if (JsonGet(obj["eventVersion"].get_string(), detail_type)) {
     record = event_json;
   } else if (JsonGet(obj["detail-type"].get_string(), detail_type) && detail_type.size() > 14 &&
-             detail_type.substr(detail_type.size() - 14) == "via CloudTrail" && JsonGet(obj["detail"].get_object(), detail)) {
+             detail_type.substr(detail_type.size() - 14) == "via CloudTrail" &&
+             JsonGet(obj["detail"].get_object(), detail)) {
     record = simdjson::to_string(detail);
   }
   std::vector<Envelope> out;
@@ -59,17 +62,19 @@ Result<std::vector<Envelope>> EnvelopesFor(const std::string& event_json) {
   }
   simdjson::dom::parser p2;
   simdjson::dom::object rec;
-  if (p2.parse(record).get_object().get(rec) != simdjson::SUCCESS) return Status::InvalidArgument("bad record");
+  if (p2.parse(record).get_object().get(rec) != simdjson::SUCCESS)
+    return Status::InvalidArgument("bad record");
   std::string_view account = "123456789012", region = "us-east-1", time;
   JsonGet(rec["recipientAccountId"].get_string(), account);
   JsonGet(rec["awsRegion"].get_string(), region);
   JsonGet(rec["eventTime"].get_string(), time);
   const int64_t ms = ParseRfc3339(time).value_or(0) / kNsPerMs;
   out.push_back({"s3", GzipCompress(EncodeCloudTrailLogFile({record}))});
-  const std::string cwl = EncodeCwlDataMessage(account, "aws-cloudtrail-logs",
-                                               std::string(account) + "_CloudTrail_" + std::string(region),
-                                               {{"1", ms, record}});
-  out.push_back({"cloudwatch_logs", EncodeFirehoseHttpBody("rules-test", ms + 60000, {GzipCompress(cwl)})});
+  const std::string cwl = EncodeCwlDataMessage(
+      account, "aws-cloudtrail-logs", std::string(account) + "_CloudTrail_" + std::string(region),
+      {{"1", ms, record}});
+  out.push_back(
+      {"cloudwatch_logs", EncodeFirehoseHttpBody("rules-test", ms + 60000, {GzipCompress(cwl)})});
   auto eb = EncodeEventBridgeForCloudTrail(record);
   if (!eb.ok()) return eb.status();
   out.push_back({"eventbridge", eb.value()});
@@ -94,8 +99,8 @@ int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FIL
     for (const RuleTest& t : rule->tests) {
       auto envelopes = EnvelopesFor(t.event_json);
       if (!envelopes.ok()) {
-        std::fprintf(out, "FAIL %s: %s: %s: %s\n", t.where.c_str(), rule->id.c_str(), t.name.c_str(),
-                     envelopes.status().message().c_str());
+        std::fprintf(out, "FAIL %s: %s: %s: %s\n", t.where.c_str(), rule->id.c_str(),
+                     t.name.c_str(), envelopes.status().message().c_str());
         ++failed;
         continue;
       }
@@ -112,9 +117,10 @@ int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FIL
         ctx.source = "rules test";
         decoder.DecodeStream(std::make_unique<MemoryReader>(env.bytes), ctx, &parser);
         const bool ok = events > 0 && matched == t.expect_match;
-        std::fprintf(out, "%s %s: %s via %s: expected %s, %s\n", ok ? "ok  " : "FAIL", rule->id.c_str(), t.name.c_str(),
-                     env.path, t.expect_match ? "a match" : "no match",
-                     events == 0 ? "the envelope gave no event" : (matched ? "matched" : "no match"));
+        std::fprintf(
+            out, "%s %s: %s via %s: expected %s, %s\n", ok ? "ok  " : "FAIL", rule->id.c_str(),
+            t.name.c_str(), env.path, t.expect_match ? "a match" : "no match",
+            events == 0 ? "the envelope gave no event" : (matched ? "matched" : "no match"));
         (ok ? passed : failed)++;
       }
     }

@@ -97,7 +97,8 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     RuleSet set = LoadRules(o.rules);
     PrintRuleProblems(set, err);
     if (!set.problems.empty() && o.strict) {
-      std::fprintf(err, "fastpath scan: %zu rule problems and --strict: not scanning\n", set.problems.size());
+      std::fprintf(err, "fastpath scan: %zu rule problems and --strict: not scanning\n",
+                   set.problems.size());
       return 2;
     }
     so.rules = std::make_shared<RuleEngine>(std::move(set.rules));
@@ -136,8 +137,8 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
                static_cast<unsigned long long>(summary.duplicates),
                static_cast<unsigned long long>(bad));
   if (so.rules) {
-    std::fprintf(err, "fastpath scan: %zu rules, %llu matches, %llu alerts\n", so.rules->rules().size(),
-                 static_cast<unsigned long long>(summary.rule_matches),
+    std::fprintf(err, "fastpath scan: %zu rules, %llu matches, %llu alerts\n",
+                 so.rules->rules().size(), static_cast<unsigned long long>(summary.rule_matches),
                  static_cast<unsigned long long>(summary.alerts));
   }
   if (errors.suppressed() > 0) {

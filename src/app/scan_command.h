@@ -23,7 +23,7 @@ struct ScanCommandOptions {
   size_t max_document_mib = 64;
   std::string dedupe_window = "24h";
   size_t dedupe_memory_mib = 512;
-  bool progress = true;  // only drawn when stderr is a terminal
+  bool progress = true;            // only drawn when stderr is a terminal
   std::vector<std::string> rules;  // rule files and folders
   bool strict = false;             // a bad rule stops the scan
 };
@@ -50,6 +50,5 @@ int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FIL
 // PATTERN and EVENT are JSON text or @file.
 int RunPatternTest(const std::string& pattern, const std::string& event, std::FILE* out,
                    std::FILE* err);
-
 
 }  // namespace fastpath

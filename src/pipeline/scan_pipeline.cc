@@ -24,8 +24,13 @@ struct ScanPipeline::Queues {
   BoundedQueue<std::shared_ptr<Item>> order;  // to the consumer, in input order
 };
 
-ScanPipeline::ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors, AlertSink* alerts)
-    : options_(options), sink_(sink), errors_(errors), alert_sink_(alerts), deduper_(options.dedupe) {}
+ScanPipeline::ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors,
+                           AlertSink* alerts)
+    : options_(options),
+      sink_(sink),
+      errors_(errors),
+      alert_sink_(alerts),
+      deduper_(options.dedupe) {}
 
 ScanPipeline::~ScanPipeline() = default;
 

@@ -96,6 +96,7 @@ Result<LogType> LogTypeFromName(const std::string& name) {
 
 std::vector<std::string> StringList(const YAML::Node& n) {
   std::vector<std::string> out;
+  if (!n.IsDefined()) return out;
   if (n.IsScalar()) {
     out.push_back(n.Scalar());
   } else if (n.IsSequence()) {
@@ -116,7 +117,8 @@ Result<std::shared_ptr<const EventBridgePattern>> PatternFrom(const YAML::Node& 
 
 Result<TimeNs> Window(const YAML::Node& n) {
   auto d = ParseDuration(n.Scalar());
-  if (!d) return Status::InvalidArgument("'" + n.Scalar() + "' is not a duration like 10m, 1h, 30s");
+  if (!d)
+    return Status::InvalidArgument("'" + n.Scalar() + "' is not a duration like 10m, 1h, 30s");
   return *d;
 }
 
@@ -136,9 +138,10 @@ std::shared_ptr<Rule> FromSigma(std::shared_ptr<const SigmaRule> s, const std::s
 
 // A fastpath rule file document.
 Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out) {
-  static const char* kKeys[] = {"id", "title", "severity", "description", "references", "runbook", "tags",
-                                "enabled", "staged", "log_types", "pattern", "sigma", "threshold", "dedup",
-                                "suppress", "outputs", "tests"};
+  static const char* kKeys[] = {"id",      "title", "severity",  "description", "references",
+                                "runbook", "tags",  "enabled",   "staged",      "log_types",
+                                "pattern", "sigma", "threshold", "dedup",       "suppress",
+                                "outputs", "tests"};
   auto rule = std::make_shared<Rule>();
   rule->where = Where(file, doc);
   for (const auto& kv : doc) {
@@ -148,14 +151,16 @@ Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out
     }
   }
   auto get = [&](const char* k) { return doc[k]; };
-  if (!get("id") || !get("id").IsScalar()) return Status::InvalidArgument(Where(file, doc) + ": a rule needs an id");
+  if (!get("id") || !get("id").IsScalar())
+    return Status::InvalidArgument(Where(file, doc) + ": a rule needs an id");
   rule->id = get("id").Scalar();
   rule->title = get("title") ? get("title").as<std::string>() : rule->id;
   if (get("severity")) {
     rule->severity = get("severity").as<std::string>();
     static const char* kSev[] = {"info", "informational", "low", "medium", "high", "critical"};
     if (std::find(std::begin(kSev), std::end(kSev), rule->severity) == std::end(kSev)) {
-      return Status::InvalidArgument(Where(file, get("severity")) + ": severity must be info, low, medium, high or critical");
+      return Status::InvalidArgument(Where(file, get("severity")) +
+                                     ": severity must be info, low, medium, high or critical");
     }
   }
   if (get("description")) rule->description = get("description").as<std::string>();
@@ -167,16 +172,19 @@ Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out
   if (get("staged")) rule->staged = get("staged").as<bool>();
   for (const std::string& t : StringList(get("log_types"))) {
     auto lt = LogTypeFromName(t);
-    if (!lt.ok()) return Status::InvalidArgument(Where(file, get("log_types")) + ": " + lt.status().message());
+    if (!lt.ok())
+      return Status::InvalidArgument(Where(file, get("log_types")) + ": " + lt.status().message());
     rule->log_types.push_back(lt.value());
   }
   if (get("pattern") && get("sigma")) {
-    return Status::InvalidArgument(Where(file, get("sigma")) + ": a rule has a pattern or a sigma rule, not both");
+    return Status::InvalidArgument(Where(file, get("sigma")) +
+                                   ": a rule has a pattern or a sigma rule, not both");
   }
   if (get("pattern")) {
     auto p = PatternFrom(get("pattern"));
     if (!p.ok()) {
-      return Status::InvalidArgument(Where(file, get("pattern")) + ": invalid pattern: " + p.status().message());
+      return Status::InvalidArgument(Where(file, get("pattern")) +
+                                     ": invalid pattern: " + p.status().message());
     }
     rule->pattern = p.value();
   } else if (get("sigma")) {
@@ -186,7 +194,9 @@ Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out
       const fs::path path = fs::path(file).parent_path() / s.Scalar();
       bool ok = false;
       const std::string text = ReadText(path.string(), &ok);
-      if (!ok) return Status::InvalidArgument(Where(file, s) + ": cannot read Sigma rule " + path.string());
+      if (!ok)
+        return Status::InvalidArgument(Where(file, s) + ": cannot read Sigma rule " +
+                                       path.string());
       sigma = SigmaRule::Parse(text, path.string());
     } else {
       sigma = SigmaRule::FromYaml(s, file);
@@ -195,14 +205,17 @@ Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out
     rule->sigma = sigma.value();
     if (rule->log_types.empty()) rule->log_types = sigma.value()->log_types();
   } else {
-    return Status::InvalidArgument(Where(file, doc) + ": rule '" + rule->id + "' has neither a pattern nor a sigma rule");
+    return Status::InvalidArgument(Where(file, doc) + ": rule '" + rule->id +
+                                   "' has neither a pattern nor a sigma rule");
   }
   if (const YAML::Node t = get("threshold")) {
     if (t["count"]) rule->threshold.count = t["count"].as<int>();
-    if (rule->threshold.count < 1) return Status::InvalidArgument(Where(file, t) + ": threshold count must be >= 1");
+    if (rule->threshold.count < 1)
+      return Status::InvalidArgument(Where(file, t) + ": threshold count must be >= 1");
     if (t["window"]) {
       auto w = Window(t["window"]);
-      if (!w.ok()) return Status::InvalidArgument(Where(file, t["window"]) + ": " + w.status().message());
+      if (!w.ok())
+        return Status::InvalidArgument(Where(file, t["window"]) + ": " + w.status().message());
       rule->threshold.window = w.value();
     } else if (rule->threshold.count > 1) {
       return Status::InvalidArgument(Where(file, t) + ": a threshold above 1 needs a window");
@@ -213,33 +226,44 @@ Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out
     rule->dedup.keys = StringList(d["keys"]);
     if (!d["window"]) return Status::InvalidArgument(Where(file, d) + ": dedup needs a window");
     auto w = Window(d["window"]);
-    if (!w.ok()) return Status::InvalidArgument(Where(file, d["window"]) + ": " + w.status().message());
+    if (!w.ok())
+      return Status::InvalidArgument(Where(file, d["window"]) + ": " + w.status().message());
     rule->dedup.window = w.value();
   }
   if (const YAML::Node s = get("suppress")) {
-    if (!s.IsSequence()) return Status::InvalidArgument(Where(file, s) + ": suppress is a list of patterns");
+    if (!s.IsSequence())
+      return Status::InvalidArgument(Where(file, s) + ": suppress is a list of patterns");
     for (const auto& p : s) {
       auto c = PatternFrom(p);
-      if (!c.ok()) return Status::InvalidArgument(Where(file, p) + ": invalid suppress pattern: " + c.status().message());
+      if (!c.ok())
+        return Status::InvalidArgument(Where(file, p) +
+                                       ": invalid suppress pattern: " + c.status().message());
       rule->suppress.push_back(c.value());
     }
   }
   if (const YAML::Node tests = get("tests")) {
-    if (!tests.IsSequence()) return Status::InvalidArgument(Where(file, tests) + ": tests is a list");
+    if (!tests.IsSequence())
+      return Status::InvalidArgument(Where(file, tests) + ": tests is a list");
     for (const auto& t : tests) {
       RuleTest rt;
       rt.where = Where(file, t);
       rt.name = t["name"] ? t["name"].as<std::string>() : rt.where;
-      if (!t["match"]) return Status::InvalidArgument(rt.where + ": test '" + rt.name + "' needs match: true or false");
+      if (!t["match"])
+        return Status::InvalidArgument(rt.where + ": test '" + rt.name +
+                                       "' needs match: true or false");
       rt.expect_match = t["match"].as<bool>();
       if (t["event"]) {
         YamlToJson(t["event"], &rt.event_json);
       } else if (t["event_file"]) {
         bool ok = false;
-        rt.event_json = ReadText((fs::path(file).parent_path() / t["event_file"].as<std::string>()).string(), &ok);
-        if (!ok) return Status::InvalidArgument(rt.where + ": cannot read event_file " + t["event_file"].as<std::string>());
+        rt.event_json = ReadText(
+            (fs::path(file).parent_path() / t["event_file"].as<std::string>()).string(), &ok);
+        if (!ok)
+          return Status::InvalidArgument(rt.where + ": cannot read event_file " +
+                                         t["event_file"].as<std::string>());
       } else {
-        return Status::InvalidArgument(rt.where + ": test '" + rt.name + "' needs an event or an event_file");
+        return Status::InvalidArgument(rt.where + ": test '" + rt.name +
+                                       "' needs an event or an event_file");
       }
       rule->tests.push_back(std::move(rt));
     }
@@ -255,7 +279,8 @@ void LoadFile(const std::string& path, bool named, RuleSet* out) {
     const std::string text = ReadText(path, &ok);
     auto p = EventBridgePattern::Compile(text);
     if (!ok || !p.ok()) {
-      out->problems.push_back({path, ok ? "invalid pattern: " + p.status().message() : "cannot be read"});
+      out->problems.push_back(
+          {path, ok ? "invalid pattern: " + p.status().message() : "cannot be read"});
       return;
     }
     auto r = std::make_shared<Rule>();
@@ -301,7 +326,8 @@ void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* o
           // The Sigma loader's message already starts with file:line.
           const std::string& m = s.status().message();
           const size_t sep = m.find(": ");
-          out->problems.push_back({m.substr(0, sep), sep == std::string::npos ? m : m.substr(sep + 2)});
+          out->problems.push_back(
+              {m.substr(0, sep), sep == std::string::npos ? m : m.substr(sep + 2)});
           continue;
         }
         out->rules.push_back(FromSigma(s.value(), Where(where, doc)));
@@ -311,7 +337,8 @@ void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* o
       if (!st.ok()) {
         const std::string& m = st.message();
         const size_t sep = m.find(": ");
-        out->problems.push_back({m.substr(0, sep), sep == std::string::npos ? m : m.substr(sep + 2)});
+        out->problems.push_back(
+            {m.substr(0, sep), sep == std::string::npos ? m : m.substr(sep + 2)});
       }
     } catch (const YAML::Exception& e) {
       out->problems.push_back({where + ":" + std::to_string(e.mark.line + 1), e.msg});
@@ -325,8 +352,8 @@ RuleSet LoadRules(const std::vector<std::string>& paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> files;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(p, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file()) files.push_back(it->path().string());
       }
       std::sort(files.begin(), files.end());

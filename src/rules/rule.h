@@ -32,7 +32,7 @@ struct Rule {
   std::vector<std::string> tags;     // ATT&CK: attack.t1562.008, ...
   std::vector<std::string> outputs;  // names of configured outputs (the alerting stage uses them)
   bool enabled = true;
-  bool staged = false;  // matches are reported as staged, for tuning before going live
+  bool staged = false;             // matches are reported as staged, for tuning before going live
   std::vector<LogType> log_types;  // empty: every log type
   std::shared_ptr<const EventBridgePattern> pattern;  // exactly one of pattern and sigma
   std::shared_ptr<const SigmaRule> sigma;
@@ -45,7 +45,8 @@ struct Rule {
     std::vector<std::string> keys;  // dotted paths; empty with a window: one alert per window
     TimeNs window = 0;              // 0: no de-duplication
   } dedup;
-  std::vector<std::shared_ptr<const EventBridgePattern>> suppress;  // a match of any silences the rule
+  std::vector<std::shared_ptr<const EventBridgePattern>>
+      suppress;  // a match of any silences the rule
   std::vector<RuleTest> tests;
   std::string where;  // file:line where the rule starts
 };

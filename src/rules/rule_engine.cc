@@ -19,7 +19,8 @@ CloudTrailEventBridgeView::CloudTrailEventBridgeView(simdjson::dom::element reco
   id_ = e.id;
 }
 
-void CloudTrailEventBridgeView::Collect(std::string_view path, std::vector<PatternValue>* out) const {
+void CloudTrailEventBridgeView::Collect(std::string_view path,
+                                        std::vector<PatternValue>* out) const {
   auto push = [out](std::string_view s) {
     PatternValue v;
     v.type = PatternValue::Type::kString;
@@ -55,10 +56,11 @@ RuleEngine::RuleEngine(std::vector<std::shared_ptr<const Rule>> rules) : rules_(
       auto anchors = r.pattern->Anchors();
       if (!anchors.empty()) {
         // The anchor with the fewest values narrows the most.
-        auto best = std::min_element(anchors.begin(), anchors.end(), [](const auto& a, const auto& b) {
-          return a.values.size() < b.values.size();
-        });
-        auto it = std::find_if(anchors_.begin(), anchors_.end(), [&](const AnchorIndex& a) { return a.path == best->path; });
+        auto best = std::min_element(
+            anchors.begin(), anchors.end(),
+            [](const auto& a, const auto& b) { return a.values.size() < b.values.size(); });
+        auto it = std::find_if(anchors_.begin(), anchors_.end(),
+                               [&](const AnchorIndex& a) { return a.path == best->path; });
         if (it == anchors_.end()) {
           anchors_.push_back(AnchorIndex{best->path, {}});
           it = anchors_.end() - 1;
@@ -77,7 +79,8 @@ void RuleEngine::Matcher::Match(const Event& e, std::vector<uint32_t>* out) {
   if (rules.empty()) return;
   simdjson::dom::element record;
   if (parser_.parse(e.json).get(record) != simdjson::SUCCESS) return;
-  const bool cloudtrail = e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight;
+  const bool cloudtrail =
+      e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight;
   JsonPatternEvent as_json(record);
   std::unique_ptr<CloudTrailEventBridgeView> as_eb;
   if (cloudtrail) as_eb = std::make_unique<CloudTrailEventBridgeView>(record, e);
@@ -111,7 +114,8 @@ void RuleEngine::Matcher::Match(const Event& e, std::vector<uint32_t>* out) {
 
   for (uint32_t i : candidates_) {
     const Rule& r = *rules[i];
-    if (!r.log_types.empty() && std::find(r.log_types.begin(), r.log_types.end(), e.log_type) == r.log_types.end()) {
+    if (!r.log_types.empty() &&
+        std::find(r.log_types.begin(), r.log_types.end(), e.log_type) == r.log_types.end()) {
       continue;
     }
     bool hit = false;

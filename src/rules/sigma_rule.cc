@@ -23,7 +23,9 @@ using simdjson::dom::object;
 
 namespace {
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool EqualsFold(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -37,7 +39,8 @@ size_t FindFold(std::string_view hay, std::string_view needle) {
   if (needle.empty()) return 0;
   if (hay.size() < needle.size()) return std::string_view::npos;
   for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (Lower(hay[i]) == Lower(needle[0]) && EqualsFold(hay.substr(i, needle.size()), needle)) return i;
+    if (Lower(hay[i]) == Lower(needle[0]) && EqualsFold(hay.substr(i, needle.size()), needle))
+      return i;
   }
   return std::string_view::npos;
 }
@@ -124,7 +127,9 @@ void Resolve(element el, std::string_view path, std::vector<Leaf>* out, bool* pr
   }
 }
 
-std::string_view TextOf(const Leaf& l) { return l.owned.empty() ? l.text : std::string_view(l.owned); }
+std::string_view TextOf(const Leaf& l) {
+  return l.owned.empty() ? l.text : std::string_view(l.owned);
+}
 
 struct IpNet {
   int family = 0;
@@ -152,7 +157,19 @@ bool ParseIp(std::string_view s, int* family, std::array<uint8_t, 16>* b) {
 
 // A compiled value: how one value of a detection item is compared with a leaf.
 struct ValueMatcher {
-  enum class Kind { kEquals, kPrefix, kSuffix, kContains, kGlob, kRegex, kCidr, kNumeric, kExists, kNull, kFieldRef };
+  enum class Kind {
+    kEquals,
+    kPrefix,
+    kSuffix,
+    kContains,
+    kGlob,
+    kRegex,
+    kCidr,
+    kNumeric,
+    kExists,
+    kNull,
+    kFieldRef
+  };
   Kind kind = Kind::kEquals;
   bool cased = false;
   std::string text;  // kEquals / kPrefix / kSuffix / kContains
@@ -165,24 +182,32 @@ struct ValueMatcher {
 
   bool MatchText(std::string_view s) const {
     switch (kind) {
-      case Kind::kEquals: return cased ? s == text : EqualsFold(s, text);
+      case Kind::kEquals:
+        return cased ? s == text : EqualsFold(s, text);
       case Kind::kPrefix:
-        return s.size() >= text.size() && (cased ? s.substr(0, text.size()) == text : EqualsFold(s.substr(0, text.size()), text));
+        return s.size() >= text.size() && (cased ? s.substr(0, text.size()) == text
+                                                 : EqualsFold(s.substr(0, text.size()), text));
       case Kind::kSuffix:
         return s.size() >= text.size() &&
-               (cased ? s.substr(s.size() - text.size()) == text : EqualsFold(s.substr(s.size() - text.size()), text));
+               (cased ? s.substr(s.size() - text.size()) == text
+                      : EqualsFold(s.substr(s.size() - text.size()), text));
       case Kind::kContains:
-        return cased ? s.find(text) != std::string_view::npos : FindFold(s, text) != std::string_view::npos;
-      case Kind::kGlob: return RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *re);
-      case Kind::kRegex: return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re);
+        return cased ? s.find(text) != std::string_view::npos
+                     : FindFold(s, text) != std::string_view::npos;
+      case Kind::kGlob:
+        return RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *re);
+      case Kind::kRegex:
+        return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re);
       case Kind::kCidr: {
         int family;
         std::array<uint8_t, 16> b;
         if (!ParseIp(s, &family, &b) || family != net.family) return false;
         const size_t n = family == 4 ? 4 : 16;
-        return std::memcmp(b.data(), net.lo.data(), n) >= 0 && std::memcmp(b.data(), net.hi.data(), n) <= 0;
+        return std::memcmp(b.data(), net.lo.data(), n) >= 0 &&
+               std::memcmp(b.data(), net.hi.data(), n) <= 0;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
   bool MatchLeaf(const Leaf& l) const {
@@ -232,8 +257,8 @@ struct Ctx {
   std::string title;
   Status Error(const YAML::Node& n, const std::string& what) const {
     const int line = n.IsDefined() ? n.Mark().line + 1 : 0;
-    return Status::InvalidArgument(where + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": rule '" +
-                                   title + "': " + what);
+    return Status::InvalidArgument(where + (line > 0 ? ":" + std::to_string(line) : std::string()) +
+                                   ": rule '" + title + "': " + what);
   }
 };
 
@@ -257,7 +282,8 @@ std::string GlobToRegex(std::string_view v) {
 
 bool HasWildcard(std::string_view v) {
   for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '\\' && i + 1 < v.size() && (v[i + 1] == '*' || v[i + 1] == '?' || v[i + 1] == '\\')) {
+    if (v[i] == '\\' && i + 1 < v.size() &&
+        (v[i + 1] == '*' || v[i + 1] == '?' || v[i + 1] == '\\')) {
       ++i;
       continue;
     }
@@ -269,7 +295,9 @@ bool HasWildcard(std::string_view v) {
 std::string Unescape(std::string_view v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '\\' && i + 1 < v.size() && (v[i + 1] == '*' || v[i + 1] == '?' || v[i + 1] == '\\')) ++i;
+    if (v[i] == '\\' && i + 1 < v.size() &&
+        (v[i + 1] == '*' || v[i + 1] == '?' || v[i + 1] == '\\'))
+      ++i;
     out.push_back(v[i]);
   }
   return out;
@@ -309,12 +337,14 @@ ValueMatcher CompileGlob(const std::string& v, bool cased) {
     return m;
   }
   const std::string_view inner = std::string_view(v).substr(1, v.size() >= 2 ? v.size() - 2 : 0);
-  if (v.size() >= 2 && v.front() == '*' && v.back() == '*' && v[v.size() - 2] != '\\' && !HasWildcard(inner)) {
+  if (v.size() >= 2 && v.front() == '*' && v.back() == '*' && v[v.size() - 2] != '\\' &&
+      !HasWildcard(inner)) {
     m.kind = ValueMatcher::Kind::kContains;
     m.text = Unescape(inner);
     return m;
   }
-  if (v.back() == '*' && (v.size() < 2 || v[v.size() - 2] != '\\') && !HasWildcard(std::string_view(v).substr(0, v.size() - 1))) {
+  if (v.back() == '*' && (v.size() < 2 || v[v.size() - 2] != '\\') &&
+      !HasWildcard(std::string_view(v).substr(0, v.size() - 1))) {
     m.kind = ValueMatcher::Kind::kPrefix;
     m.text = Unescape(std::string_view(v).substr(0, v.size() - 1));
     return m;
@@ -332,8 +362,9 @@ ValueMatcher CompileGlob(const std::string& v, bool cased) {
   return m;
 }
 
-Status CompileValues(const Ctx& ctx, const YAML::Node& key_node, const std::vector<std::string>& mods,
-                     const YAML::Node& value, FieldItem* item) {
+Status CompileValues(const Ctx& ctx, const YAML::Node& key_node,
+                     const std::vector<std::string>& mods, const YAML::Node& value,
+                     FieldItem* item) {
   // Scalars and lists; null handled by the caller.
   std::vector<YAML::Node> raw;
   if (value.IsSequence()) {
@@ -341,12 +372,14 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node, const std::vect
   } else {
     raw.push_back(value);
   }
-  bool cased = false, re = false, re_i = false, re_m = false, re_s = false, cidr = false, exists = false, fieldref = false;
+  bool cased = false, re = false, re_i = false, re_m = false, re_s = false, cidr = false,
+       exists = false, fieldref = false;
   std::string numeric;
   std::vector<std::string> transforms;
   for (const std::string& m : mods) {
-    if (m == "contains" || m == "startswith" || m == "endswith" || m == "base64" || m == "base64offset" ||
-        m == "windash" || m == "utf16le" || m == "utf16be" || m == "utf16" || m == "wide") {
+    if (m == "contains" || m == "startswith" || m == "endswith" || m == "base64" ||
+        m == "base64offset" || m == "windash" || m == "utf16le" || m == "utf16be" || m == "utf16" ||
+        m == "wide") {
       transforms.push_back(m);
     } else if (m == "all") {
       item->all = true;
@@ -368,8 +401,11 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node, const std::vect
     } else if (m == "gt" || m == "gte" || m == "lt" || m == "lte") {
       numeric = m;
     } else if (m == "expand") {
-      return ctx.Error(key_node, "unsupported modifier 'expand' (placeholders need values fastpath does not have)");
-    } else if (m == "minute" || m == "hour" || m == "day" || m == "week" || m == "month" || m == "year") {
+      return ctx.Error(
+          key_node,
+          "unsupported modifier 'expand' (placeholders need values fastpath does not have)");
+    } else if (m == "minute" || m == "hour" || m == "day" || m == "week" || m == "month" ||
+               m == "year") {
       return ctx.Error(key_node, "unsupported time modifier '" + m + "'");
     } else {
       return ctx.Error(key_node, "unknown modifier '" + m + "'");
@@ -440,7 +476,8 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node, const std::vect
         auto r = std::from_chars(text.data() + slash + 1, text.data() + text.size(), bits);
         if (r.ec != std::errc() || r.ptr != text.data() + text.size()) bits = -1;
       }
-      if (slash == std::string::npos || bits < 0 || !ParseIp(text.substr(0, slash), &m.net.family, &base) ||
+      if (slash == std::string::npos || bits < 0 ||
+          !ParseIp(text.substr(0, slash), &m.net.family, &base) ||
           bits > (m.net.family == 4 ? 32 : 128)) {
         return ctx.Error(v, "invalid CIDR '" + text + "'");
       }
@@ -461,7 +498,9 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node, const std::vect
       for (const std::string& s : variants) {
         if (t == "contains") {
           next.push_back((s.size() && s.front() == '*' ? "" : "*") + s +
-                         (s.size() && s.back() == '*' && (s.size() < 2 || s[s.size() - 2] != '\\') ? "" : "*"));
+                         (s.size() && s.back() == '*' && (s.size() < 2 || s[s.size() - 2] != '\\')
+                              ? ""
+                              : "*"));
         } else if (t == "startswith") {
           next.push_back(s + (s.size() && s.back() == '*' ? "" : "*"));
         } else if (t == "endswith") {
@@ -477,8 +516,10 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node, const std::vect
             std::string enc = Base64Encode(std::string(static_cast<size_t>(off), ' ') + plain);
             const size_t keep_end = (off + plain.size()) % 3;
             size_t end = enc.size();
-            if (keep_end == 1) end -= 3;
-            else if (keep_end == 2) end -= 2;
+            if (keep_end == 1)
+              end -= 3;
+            else if (keep_end == 2)
+              end -= 2;
             (void)kTrim;
             const size_t start = kStart[off];
             if (end > start) next.push_back(EscapeWildcards(enc.substr(start, end - start)));
@@ -524,7 +565,8 @@ Status CompileMap(const Ctx& ctx, const YAML::Node& map, std::vector<FieldItem>*
     size_t start = 0;
     for (;;) {
       const size_t bar = key.find('|', start);
-      parts.push_back(key.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+      parts.push_back(
+          key.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
       if (bar == std::string::npos) break;
       start = bar + 1;
     }
@@ -561,7 +603,8 @@ bool ItemMatches(const FieldItem& item, element record) {
       case ValueMatcher::Kind::kNull:
         if (!present) return true;
         return std::any_of(leaves.begin(), leaves.end(), [](const Leaf& l) { return l.is_null; });
-      case ValueMatcher::Kind::kExists: return present == m.exists;
+      case ValueMatcher::Kind::kExists:
+        return present == m.exists;
       case ValueMatcher::Kind::kFieldRef: {
         std::vector<Leaf> other;
         bool other_present = false;
@@ -576,7 +619,8 @@ bool ItemMatches(const FieldItem& item, element record) {
         return false;
       }
       default:
-        return std::any_of(leaves.begin(), leaves.end(), [&](const Leaf& l) { return m.MatchLeaf(l); });
+        return std::any_of(leaves.begin(), leaves.end(),
+                           [&](const Leaf& l) { return m.MatchLeaf(l); });
     }
   };
   bool result;
@@ -608,13 +652,15 @@ class ConditionParser {
   Result<std::unique_ptr<SigmaRule::Condition>> Parse() {
     for (const auto& t : tokens_) {
       if (t == "|" || t.find('|') != std::string::npos) {
-        return Status::Unsupported("aggregation in the condition ('|', the obsolete count()/near syntax)");
+        return Status::Unsupported(
+            "aggregation in the condition ('|', the obsolete count()/near syntax)");
       }
       if (t == "near") return Status::Unsupported("'near' in the condition");
     }
     auto e = Or();
     if (!e.ok()) return e;
-    if (pos_ != tokens_.size()) return Status::InvalidArgument("unexpected '" + tokens_[pos_] + "' in the condition");
+    if (pos_ != tokens_.size())
+      return Status::InvalidArgument("unexpected '" + tokens_[pos_] + "' in the condition");
     return e;
   }
 
@@ -678,20 +724,24 @@ class ConditionParser {
     }
     if ((t == "1" || t == "any" || t == "all") && Peek("of")) {
       ++pos_;
-      if (pos_ >= tokens_.size()) return Status::InvalidArgument("'of' without a target in the condition");
+      if (pos_ >= tokens_.size())
+        return Status::InvalidArgument("'of' without a target in the condition");
       const std::string target = tokens_[pos_++];
       auto c = std::make_unique<SigmaRule::Condition>();
       c->op = t == "all" ? Op::kAllOf : Op::kOneOf;
       for (size_t i = 0; i < names_.size(); ++i) {
-        if (target == "them" ? names_[i][0] != '_' : RE2::FullMatch(names_[i], GlobToRegex(target))) {
+        if (target == "them" ? names_[i][0] != '_'
+                             : RE2::FullMatch(names_[i], GlobToRegex(target))) {
           c->ids.push_back(static_cast<int>(i));
         }
       }
-      if (c->ids.empty()) return Status::InvalidArgument("'" + target + "' names no search identifier");
+      if (c->ids.empty())
+        return Status::InvalidArgument("'" + target + "' names no search identifier");
       return Node(std::move(c));
     }
     auto it = std::find(names_.begin(), names_.end(), t);
-    if (it == names_.end()) return Status::InvalidArgument("unknown search identifier '" + t + "' in the condition");
+    if (it == names_.end())
+      return Status::InvalidArgument("unknown search identifier '" + t + "' in the condition");
     auto c = std::make_unique<SigmaRule::Condition>();
     c->op = Op::kId;
     c->ids.push_back(static_cast<int>(it - names_.begin()));
@@ -706,12 +756,18 @@ class ConditionParser {
 bool Evaluate(const SigmaRule::Condition& c, const std::function<bool(int)>& detection) {
   using Op = SigmaRule::Condition::Op;
   switch (c.op) {
-    case Op::kId: return detection(c.ids[0]);
-    case Op::kAnd: return Evaluate(*c.kids[0], detection) && Evaluate(*c.kids[1], detection);
-    case Op::kOr: return Evaluate(*c.kids[0], detection) || Evaluate(*c.kids[1], detection);
-    case Op::kNot: return !Evaluate(*c.kids[0], detection);
-    case Op::kOneOf: return std::any_of(c.ids.begin(), c.ids.end(), detection);
-    case Op::kAllOf: return std::all_of(c.ids.begin(), c.ids.end(), detection);
+    case Op::kId:
+      return detection(c.ids[0]);
+    case Op::kAnd:
+      return Evaluate(*c.kids[0], detection) && Evaluate(*c.kids[1], detection);
+    case Op::kOr:
+      return Evaluate(*c.kids[0], detection) || Evaluate(*c.kids[1], detection);
+    case Op::kNot:
+      return !Evaluate(*c.kids[0], detection);
+    case Op::kOneOf:
+      return std::any_of(c.ids.begin(), c.ids.end(), detection);
+    case Op::kAllOf:
+      return std::all_of(c.ids.begin(), c.ids.end(), detection);
   }
   return false;
 }
@@ -724,21 +780,24 @@ std::string Scalar(const YAML::Node& n, const char* key) {
 }  // namespace
 
 std::vector<LogType> LogTypesForSigmaLogsource(std::string_view product, std::string_view service,
-                                              std::string_view category) {
+                                               std::string_view category) {
   (void)category;
   if (product == "aws") {
     if (service == "cloudtrail") return {LogType::kCloudTrail, LogType::kCloudTrailInsight};
-    if (service.empty()) return {LogType::kCloudTrail, LogType::kCloudTrailInsight, LogType::kEventBridge};
+    if (service.empty())
+      return {LogType::kCloudTrail, LogType::kCloudTrailInsight, LogType::kEventBridge};
   }
   return {};
 }
 
-Result<std::shared_ptr<const SigmaRule>> SigmaRule::FromYaml(const YAML::Node& doc, const std::string& where) {
+Result<std::shared_ptr<const SigmaRule>> SigmaRule::FromYaml(const YAML::Node& doc,
+                                                             const std::string& where) {
   Ctx ctx{where, Scalar(doc, "title")};
   try {
     if (!doc.IsMap()) return ctx.Error(doc, "a Sigma rule is a YAML mapping");
     if (doc["correlation"]) return ctx.Error(doc["correlation"], "unsupported: correlation rules");
-    if (doc["filter"] && !doc["detection"]) return ctx.Error(doc["filter"], "unsupported: Sigma filter documents");
+    if (doc["filter"] && !doc["detection"])
+      return ctx.Error(doc["filter"], "unsupported: Sigma filter documents");
     std::shared_ptr<SigmaRule> rule(new SigmaRule());
     rule->id_ = Scalar(doc, "id");
     rule->title_ = ctx.title;
@@ -748,17 +807,19 @@ Result<std::shared_ptr<const SigmaRule>> SigmaRule::FromYaml(const YAML::Node& d
       const YAML::Node n = doc[list];
       if (n && n.IsSequence()) {
         for (const auto& t : n) {
-          (std::string(list) == "tags" ? rule->tags_ : rule->references_).push_back(t.as<std::string>());
+          (std::string(list) == "tags" ? rule->tags_ : rule->references_)
+              .push_back(t.as<std::string>());
         }
       }
     }
     const YAML::Node logsource = doc["logsource"];
     if (!logsource || !logsource.IsMap()) return ctx.Error(doc, "no logsource");
-    rule->log_types_ = LogTypesForSigmaLogsource(Scalar(logsource, "product"), Scalar(logsource, "service"),
-                                                 Scalar(logsource, "category"));
+    rule->log_types_ = LogTypesForSigmaLogsource(
+        Scalar(logsource, "product"), Scalar(logsource, "service"), Scalar(logsource, "category"));
     if (rule->log_types_.empty()) {
-      return ctx.Error(logsource, "logsource product '" + Scalar(logsource, "product") + "' service '" +
-                                      Scalar(logsource, "service") + "' maps to no log type fastpath reads");
+      return ctx.Error(logsource, "logsource product '" + Scalar(logsource, "product") +
+                                      "' service '" + Scalar(logsource, "service") +
+                                      "' maps to no log type fastpath reads");
     }
     const YAML::Node detection = doc["detection"];
     if (!detection || !detection.IsMap()) return ctx.Error(doc, "no detection");
@@ -770,7 +831,8 @@ Result<std::shared_ptr<const SigmaRule>> SigmaRule::FromYaml(const YAML::Node& d
         condition = kv.second;
         continue;
       }
-      if (name == "timeframe") return ctx.Error(kv.first, "unsupported: timeframe (aggregations are correlation rules)");
+      if (name == "timeframe")
+        return ctx.Error(kv.first, "unsupported: timeframe (aggregations are correlation rules)");
       auto d = std::make_unique<Detection>();
       d->name = name;
       const YAML::Node& body = kv.second;
@@ -816,8 +878,10 @@ Result<std::shared_ptr<const SigmaRule>> SigmaRule::FromYaml(const YAML::Node& d
     for (const std::string& text : conditions) {
       auto parsed = ConditionParser(text, names).Parse();
       if (!parsed.ok()) {
-        return ctx.Error(condition, (parsed.status().code() == Status::Code::kUnsupported ? "unsupported: " : "") +
-                                        parsed.status().message());
+        return ctx.Error(
+            condition,
+            (parsed.status().code() == Status::Code::kUnsupported ? "unsupported: " : "") +
+                parsed.status().message());
       }
       rule->conditions_.push_back(std::move(parsed.value()));
     }
@@ -827,7 +891,8 @@ Result<std::shared_ptr<const SigmaRule>> SigmaRule::FromYaml(const YAML::Node& d
   }
 }
 
-Result<std::shared_ptr<const SigmaRule>> SigmaRule::Parse(std::string_view yaml_text, const std::string& where) {
+Result<std::shared_ptr<const SigmaRule>> SigmaRule::Parse(std::string_view yaml_text,
+                                                          const std::string& where) {
   try {
     return FromYaml(YAML::Load(std::string(yaml_text)), where);
   } catch (const YAML::Exception& e) {

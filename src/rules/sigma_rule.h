@@ -3,11 +3,11 @@
 // Supported: detection maps (fields AND) and lists of maps (OR), value lists (OR, or AND with
 // |all), keywords, wildcards * and ? with \ escapes, case-insensitive matching (|cased for exact
 // case), null (field absent or JSON null), the modifiers contains, startswith, endswith, all, re
-// (with i, m, s), cidr, base64, base64offset, utf16le/utf16be/utf16/wide, windash, exists, fieldref,
-// neq, gt/gte/lt/lte, and conditions with and, or, not, parentheses, `1 of`, `all of`, `them`,
-// condition lists. Field names are dotted paths into the record; arrays match on any element; a
-// string match on an object-valued field is tried against every string inside it.
-// Not supported, rejected with the rule and the construct named: the obsolete aggregations in
+// (with i, m, s), cidr, base64, base64offset, utf16le/utf16be/utf16/wide, windash, exists,
+// fieldref, neq, gt/gte/lt/lte, and conditions with and, or, not, parentheses, `1 of`, `all of`,
+// `them`, condition lists. Field names are dotted paths into the record; arrays match on any
+// element; a string match on an object-valued field is tried against every string inside it. Not
+// supported, rejected with the rule and the construct named: the obsolete aggregations in
 // conditions (`| count()`, `| near`), placeholders (|expand), time-part modifiers, correlation and
 // filter documents.
 //
@@ -34,8 +34,10 @@ class SigmaRule {
  public:
   // Compiles one Sigma YAML document. `where` names it in errors ("file.yml"); errors carry the
   // line ("file.yml:14: rule 'Title': unsupported modifier 'expand'").
-  static Result<std::shared_ptr<const SigmaRule>> FromYaml(const YAML::Node& doc, const std::string& where);
-  static Result<std::shared_ptr<const SigmaRule>> Parse(std::string_view yaml_text, const std::string& where);
+  static Result<std::shared_ptr<const SigmaRule>> FromYaml(const YAML::Node& doc,
+                                                           const std::string& where);
+  static Result<std::shared_ptr<const SigmaRule>> Parse(std::string_view yaml_text,
+                                                        const std::string& where);
 
   // Matches the native record (a CloudTrail record for logsource aws/cloudtrail).
   bool Matches(simdjson::dom::element record) const;
@@ -64,6 +66,6 @@ class SigmaRule {
 
 // The log types a Sigma logsource (product, service, category) maps to; empty when it fits none.
 std::vector<LogType> LogTypesForSigmaLogsource(std::string_view product, std::string_view service,
-                                              std::string_view category);
+                                               std::string_view category);
 
 }  // namespace fastpath
