@@ -9,8 +9,9 @@ namespace fastpath {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-RecordParser::RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit)
-    : counters_(counters), errors_(errors), emit_(std::move(emit)) {}
+RecordParser::RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit,
+                           RuleEngine::Matcher* matcher)
+    : counters_(counters), errors_(errors), emit_(std::move(emit)), matcher_(matcher) {}
 
 void RecordParser::Fail(DropReason reason, const RecordContext& ctx, std::string_view what) {
   counters_->Drop(reason);
@@ -103,6 +104,7 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
   }
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
+  if (matcher_ != nullptr) matcher_->Match(ev, record, &ev.matched_rules);
   emit_(std::move(ev));
 }
 

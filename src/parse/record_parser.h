@@ -11,13 +11,16 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
+#include "rules/rule_engine.h"
 
 namespace fastpath {
 
 class RecordParser final : public RecordSink {
  public:
   using EmitFn = std::function<void(Event&&)>;
-  RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit);
+  // `matcher`, when given, runs the rules on each record while its parsed form is at hand.
+  RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit,
+               RuleEngine::Matcher* matcher = nullptr);
 
   void OnJsonRecord(simdjson::dom::element record, std::string_view raw, bool cloudtrail,
                     const RecordContext& ctx) override;
@@ -29,6 +32,7 @@ class RecordParser final : public RecordSink {
   PipelineCounters* const counters_;
   ErrorLog* const errors_;
   const EmitFn emit_;
+  RuleEngine::Matcher* const matcher_;
   std::string minify_buf_;
 };
 

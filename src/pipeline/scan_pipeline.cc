@@ -42,15 +42,17 @@ void ScanPipeline::Work() {
     std::shared_ptr<Item> item = std::move(*next);
     EventBatch batch;
     batch.reserve(options_.batch_events);
-    RecordParser parser(&counters_, errors_, [&](Event&& e) {
-      if (matcher) matcher->Match(e, &e.matched_rules);  // detection runs in parallel, per worker
-      batch.push_back(std::move(e));
-      if (batch.size() >= options_.batch_events) {
-        item->events.Push(std::move(batch));
-        batch = EventBatch();
-        batch.reserve(options_.batch_events);
-      }
-    });
+    RecordParser parser(
+        &counters_, errors_,
+        [&](Event&& e) {
+          batch.push_back(std::move(e));
+          if (batch.size() >= options_.batch_events) {
+            item->events.Push(std::move(batch));
+            batch = EventBatch();
+            batch.reserve(options_.batch_events);
+          }
+        },
+        matcher.get());  // detection runs in the workers, on the record as parsed
     RecordContext ctx;
     ctx.source = item->spec.path;
     ctx.received = options_.received_at ? *options_.received_at : item->spec.mtime;

@@ -732,21 +732,54 @@ std::vector<std::string> EventBridgePattern::Paths() const {
   return out;
 }
 
-std::vector<EventBridgePattern::Anchor> EventBridgePattern::Anchors() const {
+namespace {
+
+std::vector<EventBridgePattern::Anchor> AnchorsOf(const EventBridgePattern::Conjunction& c) {
+  using Anchor = EventBridgePattern::Anchor;
+  using Kind = EventBridgePattern::Matcher::Kind;
   std::vector<Anchor> out;
-  for (const Field& f : root_->fields) {
-    Anchor a{f.path, {}};
+  for (const auto& f : c.fields) {
+    Anchor a{f.path, {}, {}};
     bool plain = true;
-    for (const Matcher& m : f.any_of) {
-      if (m.kind != Matcher::Kind::kString || m.ip) {
+    for (const auto& m : f.any_of) {
+      if (m.kind == Kind::kString && !m.ip) {
+        a.values.push_back(m.str);
+      } else if (m.kind == Kind::kPrefix && !m.str.empty()) {
+        a.prefixes.push_back(m.str);
+      } else {
         plain = false;
         break;
       }
-      a.values.push_back(m.str);
     }
     if (plain) out.push_back(std::move(a));
   }
+  // A $or whose every alternative is anchored on the same path is anchored on the union.
+  for (const auto& d : c.disjunctions) {
+    std::vector<std::vector<Anchor>> per_alt;
+    for (const auto& alt : d) per_alt.push_back(AnchorsOf(alt));
+    for (const Anchor& first : per_alt[0]) {
+      Anchor merged{first.path, {}, {}};
+      bool everywhere = true;
+      for (const auto& alt : per_alt) {
+        auto it = std::find_if(alt.begin(), alt.end(),
+                               [&](const Anchor& x) { return x.path == first.path; });
+        if (it == alt.end()) {
+          everywhere = false;
+          break;
+        }
+        merged.values.insert(merged.values.end(), it->values.begin(), it->values.end());
+        merged.prefixes.insert(merged.prefixes.end(), it->prefixes.begin(), it->prefixes.end());
+      }
+      if (everywhere) out.push_back(std::move(merged));
+    }
+  }
   return out;
+}
+
+}  // namespace
+
+std::vector<EventBridgePattern::Anchor> EventBridgePattern::Anchors() const {
+  return AnchorsOf(*root_);
 }
 
 Result<bool> TestEventPattern(std::string_view pattern, std::string_view event) {

@@ -63,11 +63,13 @@ class EventBridgePattern {
   bool Matches(const PatternEvent& event) const;
   // The dotted paths the pattern reads (for indexing and diagnostics).
   std::vector<std::string> Paths() const;
-  // Fields every match needs (outside any $or) whose values are all plain exact strings: an
-  // event can only match if its value at `path` is one of `values`. Used to index rules.
+  // Fields every match needs (outside any $or) whose matchers are all exact strings or prefixes:
+  // an event can only match if its value at `path` is one of `values` or starts with one of
+  // `prefixes`. Used to index rules.
   struct Anchor {
     std::string path;
-    std::vector<std::string> values;
+    std::vector<std::string> values;    // exact strings
+    std::vector<std::string> prefixes;  // case-sensitive prefixes
   };
   std::vector<Anchor> Anchors() const;
 

@@ -53,3 +53,25 @@ TEST(EventBridgePattern, InvalidEventAndPathsOfAPattern) {
 
 }  // namespace
 }  // namespace fastpath
+
+namespace fastpath {
+namespace {
+
+TEST(EventBridgePattern, AnchorsForIndexing) {
+  auto p = EventBridgePattern::Compile(
+      R"({"source":["aws.s3"],"detail":{"eventName":[{"prefix":"Put"},"DeleteBucket"],"x":[{"numeric":[">",1]}],"$or":[{"y":["a"]},{"y":["b","c"]}]}})");
+  ASSERT_TRUE(p.ok());
+  auto anchors = p.value()->Anchors();
+  ASSERT_EQ(anchors.size(), 3u);
+  EXPECT_EQ(anchors[0].path, "source");
+  EXPECT_EQ(anchors[1].path, "detail.eventName");
+  EXPECT_EQ(anchors[1].values, std::vector<std::string>{"DeleteBucket"});
+  EXPECT_EQ(anchors[1].prefixes, std::vector<std::string>{"Put"});
+  EXPECT_EQ(anchors[2].path, "detail.y");  // from the $or: every alternative names it
+  EXPECT_EQ(anchors[2].values, (std::vector<std::string>{"a", "b", "c"}));
+  auto none = EventBridgePattern::Compile(R"({"$or":[{"a":["1"]},{"b":["2"]}]})");
+  EXPECT_TRUE(none.value()->Anchors().empty());
+}
+
+}  // namespace
+}  // namespace fastpath

@@ -305,7 +305,25 @@ void LoadFile(const std::string& path, bool named, RuleSet* out) {
 
 }  // namespace
 
+Status CheckYamlText(std::string_view text) {
+  // yaml-cpp 0.7 can loop forever on some invalid byte sequences: only well-formed text reaches it.
+  if (!simdjson::validate_utf8(text.data(), text.size()))
+    return Status::InvalidArgument("not valid UTF-8");
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+      return Status::InvalidArgument("control character 0x" + std::to_string(c) + " at byte " +
+                                     std::to_string(i));
+    }
+  }
+  return Status::Ok();
+}
+
 void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* out) {
+  if (Status st = CheckYamlText(text); !st.ok()) {
+    out->problems.push_back({where, st.message()});
+    return;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);

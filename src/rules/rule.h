@@ -66,6 +66,9 @@ struct RuleSet {
 // skipped; a named file of another kind is a problem.
 RuleSet LoadRules(const std::vector<std::string>& paths);
 
+// Refuses text that is not UTF-8 or holds control characters (before any YAML parser sees it).
+Status CheckYamlText(std::string_view text);
+
 // Parses one YAML text (one or more documents) as rule files; `where` is its file name.
 void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* out);
 

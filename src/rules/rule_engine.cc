@@ -8,16 +8,7 @@
 namespace fastpath {
 
 CloudTrailEventBridgeView::CloudTrailEventBridgeView(simdjson::dom::element record, const Event& e)
-    : record_(record), event_(e) {
-  std::string_view type, source;
-  JsonGet(record["eventType"].get_string(), type);
-  JsonGet(record["eventSource"].get_string(), source);
-  detail_type_ = std::string(EventBridgeDetailType(type));
-  if (detail_type_.empty()) detail_type_ = "AWS API Call via CloudTrail";
-  source_ = "aws." + std::string(source.substr(0, source.find('.')));
-  time_ = FormatRfc3339(e.time);
-  id_ = e.id;
-}
+    : record_(record), event_(e) {}
 
 void CloudTrailEventBridgeView::Collect(std::string_view path,
                                         std::vector<PatternValue>* out) const {
@@ -29,7 +20,19 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
   };
   if (path.substr(0, 7) == "detail.") {
     JsonPatternEvent::CollectFrom(record_, path.substr(7), out);
-  } else if (path == "detail-type") {
+    return;
+  }
+  if (!envelope_ready_) {
+    std::string_view type, source;
+    JsonGet(record_["eventType"].get_string(), type);
+    JsonGet(record_["eventSource"].get_string(), source);
+    detail_type_ = std::string(EventBridgeDetailType(type));
+    if (detail_type_.empty()) detail_type_ = "AWS API Call via CloudTrail";
+    source_ = "aws." + std::string(source.substr(0, source.find('.')));
+    time_ = FormatRfc3339(event_.time);
+    envelope_ready_ = true;
+  }
+  if (path == "detail-type") {
     push(detail_type_);
   } else if (path == "source") {
     push(source_);
@@ -40,11 +43,20 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
   } else if (path == "time") {
     push(time_);
   } else if (path == "id") {
-    push(id_);
+    push(event_.id);
   } else if (path == "version") {
     push("0");
   }
   // "detail" itself is an object and "resources" is empty: no leaf values.
+}
+
+RuleEngine::AnchorIndex& RuleEngine::IndexFor(const std::string& path, bool on_record,
+                                              bool lowercase) {
+  for (AnchorIndex& a : anchors_) {
+    if (a.path == path && a.on_record == on_record && a.lowercase == lowercase) return a;
+  }
+  anchors_.push_back(AnchorIndex{path, on_record, lowercase, {}, {}, {}});
+  return anchors_.back();
 }
 
 RuleEngine::RuleEngine(std::vector<std::shared_ptr<const Rule>> rules) : rules_(std::move(rules)) {
@@ -55,30 +67,54 @@ RuleEngine::RuleEngine(std::vector<std::shared_ptr<const Rule>> rules) : rules_(
     if (r.pattern) {
       auto anchors = r.pattern->Anchors();
       if (!anchors.empty()) {
-        // The anchor with the fewest values narrows the most.
-        auto best = std::min_element(
-            anchors.begin(), anchors.end(),
-            [](const auto& a, const auto& b) { return a.values.size() < b.values.size(); });
-        auto it = std::find_if(anchors_.begin(), anchors_.end(),
-                               [&](const AnchorIndex& a) { return a.path == best->path; });
-        if (it == anchors_.end()) {
-          anchors_.push_back(AnchorIndex{best->path, {}});
-          it = anchors_.end() - 1;
+        // API names narrow the most (eventSource and source are shared by many events); then the
+        // anchor with the fewest values.
+        auto score = [](const EventBridgePattern::Anchor& a) {
+          const bool api =
+              a.path.size() >= 9 && a.path.compare(a.path.size() - 9, 9, "eventName") == 0;
+          return std::make_pair(api ? 0 : 1, a.values.size() + a.prefixes.size());
+        };
+        auto best =
+            std::min_element(anchors.begin(), anchors.end(),
+                             [&](const auto& a, const auto& b) { return score(a) < score(b); });
+        AnchorIndex& idx = IndexFor(best->path, false, false);
+        for (const std::string& v : best->values) idx.by_value[v].push_back(i);
+        for (const std::string& p : best->prefixes) {
+          idx.by_prefix[p].push_back(i);
+          if (std::find(idx.prefix_lengths.begin(), idx.prefix_lengths.end(), p.size()) ==
+              idx.prefix_lengths.end()) {
+            idx.prefix_lengths.push_back(p.size());
+          }
         }
-        for (const std::string& v : best->values) it->by_value[v].push_back(i);
         indexed = true;
-        ++indexed_;
+      }
+    } else if (r.sigma) {
+      SigmaRule::Anchor a = r.sigma->anchor();
+      if (!a.field.empty()) {
+        AnchorIndex& idx = IndexFor(a.field, true, true);
+        for (const std::string& v : a.lowercase_values) idx.by_value[v].push_back(i);
+        indexed = true;
       }
     }
-    if (!indexed) unanchored_.push_back(i);
+    if (indexed) {
+      ++indexed_;
+    } else {
+      unanchored_.push_back(i);
+    }
   }
 }
 
 void RuleEngine::Matcher::Match(const Event& e, std::vector<uint32_t>* out) {
-  const auto& rules = engine_.rules_;
-  if (rules.empty()) return;
+  if (engine_.rules_.empty()) return;
   simdjson::dom::element record;
   if (parser_.parse(e.json).get(record) != simdjson::SUCCESS) return;
+  Match(e, record, out);
+}
+
+void RuleEngine::Matcher::Match(const Event& e, simdjson::dom::element record,
+                                std::vector<uint32_t>* out) {
+  const auto& rules = engine_.rules_;
+  if (rules.empty()) return;
   const bool cloudtrail =
       e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight;
   JsonPatternEvent as_json(record);
@@ -93,19 +129,34 @@ void RuleEngine::Matcher::Match(const Event& e, std::vector<uint32_t>* out) {
     epoch_ = 1;
   }
   candidates_.clear();
-  std::vector<PatternValue> values;
+  auto add = [this](const std::vector<uint32_t>& rs) {
+    for (uint32_t r : rs) {
+      if (seen_epoch_[r] != epoch_) {
+        seen_epoch_[r] = epoch_;
+        candidates_.push_back(r);
+      }
+    }
+  };
   for (const AnchorIndex& a : engine_.anchors_) {
-    values.clear();
-    view.Collect(a.path, &values);
-    for (const PatternValue& v : values) {
+    values_.clear();
+    if (a.on_record) {
+      JsonPatternEvent::CollectFrom(record, a.path, &values_);
+    } else {
+      view.Collect(a.path, &values_);
+    }
+    for (const PatternValue& v : values_) {
       if (v.type != PatternValue::Type::kString) continue;
-      auto it = a.by_value.find(std::string(v.str));
-      if (it == a.by_value.end()) continue;
-      for (uint32_t r : it->second) {
-        if (seen_epoch_[r] != epoch_) {
-          seen_epoch_[r] = epoch_;
-          candidates_.push_back(r);
-        }
+      std::string_view key = v.str;
+      if (a.lowercase) {
+        lower_.assign(v.str);
+        for (char& c : lower_) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        key = lower_;
+      }
+      if (auto it = a.by_value.find(key); it != a.by_value.end()) add(it->second);
+      for (size_t len : a.prefix_lengths) {
+        if (len > key.size()) continue;
+        if (auto it = a.by_prefix.find(key.substr(0, len)); it != a.by_prefix.end())
+          add(it->second);
       }
     }
   }

@@ -36,22 +36,38 @@ class RuleEngine {
    public:
     explicit Matcher(const RuleEngine& engine) : engine_(engine) {}
     // Appends the indices (into rules()) of the enabled rules the event matches, suppressions
-    // applied, in rule order.
+    // applied, in rule order. Parses e.json.
     void Match(const Event& e, std::vector<uint32_t>* out);
+    // The same on a record already parsed (the parse stage's DOM): no second parse.
+    void Match(const Event& e, simdjson::dom::element record, std::vector<uint32_t>* out);
 
    private:
     const RuleEngine& engine_;
     simdjson::dom::parser parser_;
     std::vector<uint32_t> candidates_;
     std::vector<uint32_t> seen_epoch_;
+    std::vector<PatternValue> values_;
+    std::string lower_;
     uint32_t epoch_ = 0;
   };
 
  private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using ValueMap =
+      std::unordered_map<std::string, std::vector<uint32_t>, StringHash, std::equal_to<>>;
   struct AnchorIndex {
     std::string path;
-    std::unordered_map<std::string, std::vector<uint32_t>> by_value;
+    bool on_record =
+        false;  // a Sigma field: read from the native record, not the EventBridge shape
+    bool lowercase = false;  // values compared without case (Sigma)
+    ValueMap by_value;
+    ValueMap by_prefix;
+    std::vector<size_t> prefix_lengths;  // the distinct lengths in by_prefix
   };
+  AnchorIndex& IndexFor(const std::string& path, bool on_record, bool lowercase);
   std::vector<std::shared_ptr<const Rule>> rules_;
   std::vector<AnchorIndex> anchors_;
   std::vector<uint32_t> unanchored_;  // enabled rules checked for every event
@@ -67,8 +83,10 @@ class CloudTrailEventBridgeView final : public PatternEvent {
 
  private:
   simdjson::dom::element record_;
-  std::string detail_type_, source_, time_, id_;
   const Event& event_;
+  // Built on first use: most patterns only read detail.* fields.
+  mutable bool envelope_ready_ = false;
+  mutable std::string detail_type_, source_, time_;
 };
 
 }  // namespace fastpath

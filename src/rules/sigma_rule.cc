@@ -15,6 +15,7 @@
 
 #include "core/json_get.h"
 #include "decode/byte_reader.h"
+#include "rules/rule.h"
 
 namespace fastpath {
 
@@ -898,6 +899,80 @@ Result<std::shared_ptr<const SigmaRule>> SigmaRule::Parse(std::string_view yaml_
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(where + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+}
+
+namespace {
+// Detections that must be true for the condition to be true.
+std::vector<int> Required(const SigmaRule::Condition& c) {
+  using Op = SigmaRule::Condition::Op;
+  auto intersect = [](std::vector<int> a, std::vector<int> b) {
+    std::vector<int> out;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+  };
+  switch (c.op) {
+    case Op::kId:
+      return c.ids;
+    case Op::kAllOf:
+      return c.ids;
+    case Op::kOneOf:
+      return c.ids.size() == 1 ? c.ids : std::vector<int>{};
+    case Op::kNot:
+      return {};
+    case Op::kAnd: {
+      auto a = Required(*c.kids[0]);
+      auto b = Required(*c.kids[1]);
+      a.insert(a.end(), b.begin(), b.end());
+      return a;
+    }
+    case Op::kOr:
+      return intersect(Required(*c.kids[0]), Required(*c.kids[1]));
+  }
+  return {};
+}
+}  // namespace
+
+SigmaRule::Anchor SigmaRule::anchor() const {
+  std::vector<int> required;
+  for (size_t i = 0; i < conditions_.size(); ++i) {
+    auto r = Required(*conditions_[i]);
+    if (i == 0) {
+      required = r;
+    } else {
+      std::vector<int> both;
+      std::sort(required.begin(), required.end());
+      std::sort(r.begin(), r.end());
+      std::set_intersection(required.begin(), required.end(), r.begin(), r.end(),
+                            std::back_inserter(both));
+      required = both;
+    }
+  }
+  Anchor best;
+  for (int id : required) {
+    const Detection& d = *detections_[id];
+    if (d.maps.size() != 1) continue;
+    for (const FieldItem& item : d.maps[0]) {
+      if (item.field.empty() || item.neq || (item.all && item.values.size() > 1)) continue;
+      bool plain = !item.values.empty();
+      Anchor a{item.field, {}};
+      for (const ValueMatcher& m : item.values) {
+        if (m.kind != ValueMatcher::Kind::kEquals || m.cased) {
+          plain = false;
+          break;
+        }
+        std::string lower = m.text;
+        for (char& ch : lower) ch = Lower(ch);
+        a.lowercase_values.push_back(std::move(lower));
+      }
+      if (!plain) continue;
+      // API names narrow the most; otherwise keep the first plain field.
+      if (best.field.empty() || (a.field == "eventName" && best.field != "eventName"))
+        best = std::move(a);
+    }
+  }
+  return best;
 }
 
 bool SigmaRule::Matches(element record) const {

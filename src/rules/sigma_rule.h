@@ -50,6 +50,13 @@ class SigmaRule {
   const std::vector<std::string>& references() const { return references_; }
   // The log types its logsource maps to (empty: any).
   const std::vector<LogType>& log_types() const { return log_types_; }
+  // A field every match needs, with the values it must equal (lowercased: Sigma compares without
+  // case), when the rule has one; for indexing. Empty field: none.
+  struct Anchor {
+    std::string field;
+    std::vector<std::string> lowercase_values;
+  };
+  Anchor anchor() const;
 
   struct Detection;
   struct Condition;
