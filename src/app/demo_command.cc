@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "app/scan_command.h"
+#include "dedupe/latency_histogram.h"
 #include "pipeline/scan_pipeline.h"
 #include "simulate/delivery_simulator.h"
 #include "sources/file_source.h"
@@ -35,11 +36,26 @@ class DemoSink final : public EventSink {
   std::map<DeliveryPath, uint64_t> by_path_;
 };
 
+class DemoAlerts final : public AlertSink {
+ public:
+  void Write(const Alert& a) override { alerts.push_back(a); }
+  std::vector<Alert> alerts;
+};
+
 std::string Field(const std::string& json, std::string_view key) {
   simdjson::dom::parser p;
   std::string_view v;
   if (p.parse(json)[key].get_string().get(v) == simdjson::SUCCESS) return std::string(v);
   return "-";
+}
+
+std::string DefaultRulesDir(const std::string& data_dir) {
+  // The rule pack sits at the top of the tree the data came from.
+  for (auto dir : {std::filesystem::path(data_dir).parent_path().parent_path() / "rules",
+                   std::filesystem::path(FASTPATH_SOURCE_DIR) / "rules"}) {
+    if (std::filesystem::is_directory(dir)) return dir.string();
+  }
+  return {};
 }
 
 std::string DefaultDataDir() {
@@ -111,9 +127,18 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
 
   ScanOptions so;
   so.workers = o.workers;
+  const std::string rules_dir = o.rules_dir.empty() ? DefaultRulesDir(data) : o.rules_dir;
+  size_t rule_count = 0;
+  if (!rules_dir.empty()) {
+    RuleSet set = LoadRules({rules_dir});
+    for (const RuleProblem& p : set.problems) std::fprintf(err, "fastpath demo: %s: %s\n", p.where.c_str(), p.message.c_str());
+    rule_count = set.rules.size();
+    so.rules = std::make_shared<RuleEngine>(std::move(set.rules));
+  }
   DemoSink sink;
+  DemoAlerts alerts;
   ErrorLog errors;
-  ScanPipeline pipeline(so, &sink, &errors);
+  ScanPipeline pipeline(so, &sink, &errors, &alerts);
   ListedInputs listed = ListInputs({dir});
   ScanSummary summary = pipeline.Run(listed.inputs);
 
@@ -143,6 +168,27 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
   std::fprintf(out, "\n%llu bad records\n\n",
                static_cast<unsigned long long>(pipeline.counters().unexpected_drops()));
   std::fprintf(out, "%s", pipeline.latency().FormatTables().c_str());
+  if (so.rules) {
+    std::fprintf(out, "\n%zu alerts from the %zu rules in %s (each on the first arrival of its event):\n",
+                 alerts.alerts.size(), rule_count, rules_dir.c_str());
+    std::fprintf(out, "  %-21s %-9s %-50s %-26s %-16s %s\n", "event time", "severity", "rule", "eventName", "first path",
+                 "alerted after");
+    std::stable_sort(alerts.alerts.begin(), alerts.alerts.end(),
+                     [](const Alert& a, const Alert& b) { return a.event.time < b.event.time; });
+    size_t shown = 0;
+    for (const Alert& a : alerts.alerts) {
+      if (++shown > 20) {
+        std::fprintf(out, "  ... and %zu more (fastpath scan --rules %s --output alerts)\n", alerts.alerts.size() - 20,
+                     rules_dir.c_str());
+        break;
+      }
+      std::fprintf(out, "  %-21s %-9s %-50s %-26s %-16s %s\n", FormatRfc3339(a.event.time).c_str(),
+                   a.rule->severity.c_str(), a.rule->title.substr(0, 50).c_str(),
+                   Field(a.event.json, "eventName").substr(0, 26).c_str(),
+                   std::string(DeliveryPathName(a.event.path)).c_str(),
+                   FormatDurationMs((a.event.received - a.event.time) / kNsPerMs).c_str());
+    }
+  }
   std::fprintf(
       out,
       "\nEventBridge carries write events within seconds; the S3 and CloudWatch Logs paths bring\n"
