@@ -27,8 +27,10 @@ Parsed& Corpus() {
     PipelineCounters counters;
     ErrorLog errors;
     EnvelopeDecoder decoder({}, &counters, &errors);
-    RecordParser parser(&counters, &errors, [&](Event&& e) { out->events.push_back(std::move(e)); });
-    for (auto& f : std::filesystem::directory_iterator(std::string(FASTPATH_SOURCE_DIR) + "/data/demo/cloudtrail")) {
+    RecordParser parser(&counters, &errors,
+                        [&](Event&& e) { out->events.push_back(std::move(e)); });
+    for (auto& f : std::filesystem::directory_iterator(std::string(FASTPATH_SOURCE_DIR) +
+                                                       "/data/demo/cloudtrail")) {
       auto r = FdReader::Open(f.path().string());
       RecordContext ctx;
       ctx.source = "bench";
@@ -48,7 +50,8 @@ std::vector<std::shared_ptr<const Rule>> GeneratedRules(int n) {
   std::vector<std::string> names;
   for (size_t i = 0; i < c.records.size(); i += 7) {
     std::string_view name;
-    if (c.records[i]["eventName"].get_string().get(name) == simdjson::SUCCESS) names.emplace_back(name);
+    if (c.records[i]["eventName"].get_string().get(name) == simdjson::SUCCESS)
+      names.emplace_back(name);
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -60,12 +63,15 @@ std::vector<std::shared_ptr<const Rule>> GeneratedRules(int n) {
     // A rule pack watches many APIs, few of which a given event calls: the first 50 rules name
     // APIs seen in the data, the rest other APIs. One rule in 200 has no exact field at all (it
     // must be evaluated for every event); one in 20 anchors on a prefix.
-    const std::string name = i < 50 ? names[static_cast<size_t>(i) % names.size()] : "SyntheticApi" + std::to_string(i);
+    const std::string name =
+        i < 50 ? names[static_cast<size_t>(i) % names.size()] : "SyntheticApi" + std::to_string(i);
     if (i % 200 == 199) {
-      pattern = R"({"detail":{"userIdentity":{"type":["Root"]},"eventName":[{"anything-but":["ConsoleLogin","GetCallerIdentity"]}]}})";
+      pattern =
+          R"({"detail":{"userIdentity":{"type":["Root"]},"eventName":[{"anything-but":["ConsoleLogin","GetCallerIdentity"]}]}})";
     } else if (i % 20 == 0) {
-      pattern = R"({"detail":{"eventName":[{"prefix":")" + name.substr(0, 6) + R"("}],"sourceIPAddress":[{"cidr":"10.)" +
-                std::to_string(i % 200) + R"(.0.0/16"}]}})";
+      pattern = R"({"detail":{"eventName":[{"prefix":")" + name.substr(0, 6) +
+                R"("}],"sourceIPAddress":[{"cidr":"10.)" + std::to_string(i % 200) +
+                R"(.0.0/16"}]}})";
     } else if (i % 20 < 3) {
       pattern = R"({"source":["aws.iam","aws.s3"],"detail":{"eventName":[")" + name +
                 R"("],"userIdentity":{"type":[{"anything-but":"AWSService"}]}}})";
@@ -87,7 +93,9 @@ void RunMatching(benchmark::State& state, std::vector<std::shared_ptr<const Rule
   for (size_t i = 0; i < c.events.size(); ++i) {
     for (const auto& r : rules) {
       const bool ct = c.events[i].log_type == LogType::kCloudTrail;
-      if (r->pattern) expected += ct ? r->pattern->Matches(CloudTrailEventBridgeView(c.records[i], c.events[i])) : 0;
+      if (r->pattern)
+        expected +=
+            ct ? r->pattern->Matches(CloudTrailEventBridgeView(c.records[i], c.events[i])) : 0;
       if (r->sigma) expected += r->sigma->Matches(c.records[i]);
     }
   }
@@ -109,8 +117,15 @@ void RunMatching(benchmark::State& state, std::vector<std::shared_ptr<const Rule
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(c.events.size()));
 }
 
-void BM_EventBridgeRules(benchmark::State& state) { RunMatching(state, GeneratedRules(static_cast<int>(state.range(0)))); }
-BENCHMARK(BM_EventBridgeRules)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+void BM_EventBridgeRules(benchmark::State& state) {
+  RunMatching(state, GeneratedRules(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_EventBridgeRules)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_SigmaAwsPack(benchmark::State& state) {
   RuleSet set = LoadRules({std::string(FASTPATH_SOURCE_DIR) + "/testdata/sigma"});

@@ -131,7 +131,8 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
   size_t rule_count = 0;
   if (!rules_dir.empty()) {
     RuleSet set = LoadRules({rules_dir});
-    for (const RuleProblem& p : set.problems) std::fprintf(err, "fastpath demo: %s: %s\n", p.where.c_str(), p.message.c_str());
+    for (const RuleProblem& p : set.problems)
+      std::fprintf(err, "fastpath demo: %s: %s\n", p.where.c_str(), p.message.c_str());
     rule_count = set.rules.size();
     so.rules = std::make_shared<RuleEngine>(std::move(set.rules));
   }
@@ -169,17 +170,18 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
                static_cast<unsigned long long>(pipeline.counters().unexpected_drops()));
   std::fprintf(out, "%s", pipeline.latency().FormatTables().c_str());
   if (so.rules) {
-    std::fprintf(out, "\n%zu alerts from the %zu rules in %s (each on the first arrival of its event):\n",
-                 alerts.alerts.size(), rule_count, rules_dir.c_str());
-    std::fprintf(out, "  %-21s %-9s %-50s %-26s %-16s %s\n", "event time", "severity", "rule", "eventName", "first path",
-                 "alerted after");
+    std::fprintf(
+        out, "\n%zu alerts from the %zu rules in %s (each on the first arrival of its event):\n",
+        alerts.alerts.size(), rule_count, rules_dir.c_str());
+    std::fprintf(out, "  %-21s %-9s %-50s %-26s %-16s %s\n", "event time", "severity", "rule",
+                 "eventName", "first path", "alerted after");
     std::stable_sort(alerts.alerts.begin(), alerts.alerts.end(),
                      [](const Alert& a, const Alert& b) { return a.event.time < b.event.time; });
     size_t shown = 0;
     for (const Alert& a : alerts.alerts) {
       if (++shown > 20) {
-        std::fprintf(out, "  ... and %zu more (fastpath scan --rules %s --output alerts)\n", alerts.alerts.size() - 20,
-                     rules_dir.c_str());
+        std::fprintf(out, "  ... and %zu more (fastpath scan --rules %s --output alerts)\n",
+                     alerts.alerts.size() - 20, rules_dir.c_str());
         break;
       }
       std::fprintf(out, "  %-21s %-9s %-50s %-26s %-16s %s\n", FormatRfc3339(a.event.time).c_str(),

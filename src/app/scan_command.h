@@ -31,8 +31,8 @@ struct ScanCommandOptions {
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);
 
 struct DemoCommandOptions {
-  std::string data_dir;  // bundled CloudTrail data; empty: the copy in the source tree
-  std::string keep_dir;  // write the simulated deliveries here and keep them
+  std::string data_dir;   // bundled CloudTrail data; empty: the copy in the source tree
+  std::string keep_dir;   // write the simulated deliveries here and keep them
   std::string rules_dir;  // rules to run; empty: the bundled rule pack
   bool once = false;
   int workers = 0;

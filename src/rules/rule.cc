@@ -316,6 +316,30 @@ Status CheckYamlText(std::string_view text) {
                                      std::to_string(i));
     }
   }
+  // yaml-cpp 0.7 also loops forever on a document whose first token is ','. Find each document's
+  // first content character (after directives, "---", "...", comments and blank lines).
+  bool at_document_start = true;
+  size_t line_no = 0;
+  for (size_t pos = 0; pos <= text.size(); ++line_no) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") {
+      at_document_start = true;
+      line.remove_prefix(3);
+    } else if (at_document_start && !line.empty() && line[0] == '%') {
+      continue;  // a directive
+    }
+    if (!at_document_start) continue;
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    if (line[first] == ',') {
+      return Status::InvalidArgument("line " + std::to_string(line_no + 1) +
+                                     ": a YAML document cannot start with ','");
+    }
+    at_document_start = false;
+  }
   return Status::Ok();
 }
 

@@ -50,6 +50,42 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
   // "detail" itself is an object and "resources" is empty: no leaf values.
 }
 
+namespace {
+
+// Remembers the values found at each path for one event: the anchor lookup and every candidate
+// rule read the same few paths (detail.eventName above all), and a lookup walks the record.
+class CachingPatternEvent final : public PatternEvent {
+ public:
+  using Entry = RuleEngine::Matcher::CacheEntry;
+  // The two vectors are the caller's scratch, reused from event to event.
+  CachingPatternEvent(const PatternEvent& inner, std::vector<Entry>* entries,
+                      std::vector<PatternValue>* pool)
+      : inner_(inner), entries_(*entries), pool_(*pool) {
+    entries_.clear();
+    pool_.clear();
+  }
+  void Collect(std::string_view path, std::vector<PatternValue>* out) const override {
+    for (const Entry& e : entries_) {
+      if (e.path == path) {
+        out->insert(out->end(), pool_.begin() + static_cast<std::ptrdiff_t>(e.begin),
+                    pool_.begin() + static_cast<std::ptrdiff_t>(e.end));
+        return;
+      }
+    }
+    const size_t begin = pool_.size();
+    inner_.Collect(path, &pool_);
+    entries_.push_back(Entry{path, begin, pool_.size()});
+    out->insert(out->end(), pool_.begin() + static_cast<std::ptrdiff_t>(begin), pool_.end());
+  }
+
+ private:
+  const PatternEvent& inner_;
+  std::vector<Entry>& entries_;
+  std::vector<PatternValue>& pool_;
+};
+
+}  // namespace
+
 RuleEngine::AnchorIndex& RuleEngine::IndexFor(const std::string& path, bool on_record,
                                               bool lowercase) {
   for (AnchorIndex& a : anchors_) {
@@ -120,7 +156,8 @@ void RuleEngine::Matcher::Match(const Event& e, simdjson::dom::element record,
   JsonPatternEvent as_json(record);
   std::unique_ptr<CloudTrailEventBridgeView> as_eb;
   if (cloudtrail) as_eb = std::make_unique<CloudTrailEventBridgeView>(record, e);
-  const PatternEvent& view = as_eb ? static_cast<const PatternEvent&>(*as_eb) : as_json;
+  const CachingPatternEvent view(as_eb ? static_cast<const PatternEvent&>(*as_eb) : as_json,
+                                 &cache_entries_, &cache_pool_);
 
   // Candidates: rules named by the event's anchored values, and the unanchored rules.
   if (seen_epoch_.size() < rules.size()) seen_epoch_.assign(rules.size(), 0);

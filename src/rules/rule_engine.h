@@ -35,6 +35,10 @@ class RuleEngine {
   class Matcher {
    public:
     explicit Matcher(const RuleEngine& engine) : engine_(engine) {}
+    struct CacheEntry {
+      std::string_view path;  // into a compiled rule, which outlives the event
+      size_t begin, end;      // into the value pool
+    };
     // Appends the indices (into rules()) of the enabled rules the event matches, suppressions
     // applied, in rule order. Parses e.json.
     void Match(const Event& e, std::vector<uint32_t>* out);
@@ -48,6 +52,8 @@ class RuleEngine {
     std::vector<uint32_t> seen_epoch_;
     std::vector<PatternValue> values_;
     std::string lower_;
+    std::vector<CacheEntry> cache_entries_;  // per-event memo of the values at each path
+    std::vector<PatternValue> cache_pool_;
     uint32_t epoch_ = 0;
   };
 

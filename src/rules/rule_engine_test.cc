@@ -7,8 +7,8 @@
 namespace fastpath {
 namespace {
 
-Event CloudTrailEvent(const std::string& name, DeliveryPath path, const std::string& ip = "198.51.100.7",
-                      int second = 0) {
+Event CloudTrailEvent(const std::string& name, DeliveryPath path,
+                      const std::string& ip = "198.51.100.7", int second = 0) {
   Event e;
   e.log_type = LogType::kCloudTrail;
   e.path = path;
@@ -16,9 +16,10 @@ Event CloudTrailEvent(const std::string& name, DeliveryPath path, const std::str
   e.region = "eu-west-1";
   e.time = *ParseRfc3339("2024-05-01T12:00:00Z") + second * kNsPerSec;
   e.id = "id-" + name + std::to_string(second);
-  e.json = R"({"eventVersion":"1.09","eventTime":"2024-05-01T12:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":")" +
-           name + R"(","awsRegion":"eu-west-1","sourceIPAddress":")" + ip +
-           R"(","eventType":"AwsApiCall","recipientAccountId":"111122223333"})";
+  e.json =
+      R"({"eventVersion":"1.09","eventTime":"2024-05-01T12:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":")" +
+      name + R"(","awsRegion":"eu-west-1","sourceIPAddress":")" + ip +
+      R"(","eventType":"AwsApiCall","recipientAccountId":"111122223333"})";
   return e;
 }
 
@@ -40,25 +41,33 @@ std::vector<std::string> MatchIds(const RuleEngine& engine, const Event& e) {
 }
 
 TEST(RuleEngine, PatternsSeeTheEventBridgeShapeOfS3Arrivals) {
-  RuleEngine engine({PatternRule("by-envelope", R"({"source":["aws.cloudtrail"],"detail-type":["AWS API Call via CloudTrail"],"account":["111122223333"],"region":["eu-west-1"],"detail":{"eventName":["StopLogging"]}})"),
-                     PatternRule("other", R"({"detail":{"eventName":["DeleteTrail"]}})"),
-                     PatternRule("unanchored", R"({"detail":{"eventName":[{"prefix":"Stop"}]}})")});
+  RuleEngine engine(
+      {PatternRule(
+           "by-envelope",
+           R"({"source":["aws.cloudtrail"],"detail-type":["AWS API Call via CloudTrail"],"account":["111122223333"],"region":["eu-west-1"],"detail":{"eventName":["StopLogging"]}})"),
+       PatternRule("other", R"({"detail":{"eventName":["DeleteTrail"]}})"),
+       PatternRule("unanchored", R"({"detail":{"eventName":[{"prefix":"Stop"}]}})")});
   EXPECT_EQ(engine.indexed_rules(), 3u);  // exact values and prefixes are both indexed
-  for (DeliveryPath p : {DeliveryPath::kS3, DeliveryPath::kCloudWatchLogs, DeliveryPath::kEventBridge}) {
-    EXPECT_EQ(MatchIds(engine, CloudTrailEvent("StopLogging", p)), (std::vector<std::string>{"by-envelope", "unanchored"}));
+  for (DeliveryPath p :
+       {DeliveryPath::kS3, DeliveryPath::kCloudWatchLogs, DeliveryPath::kEventBridge}) {
+    EXPECT_EQ(MatchIds(engine, CloudTrailEvent("StopLogging", p)),
+              (std::vector<std::string>{"by-envelope", "unanchored"}));
   }
-  EXPECT_EQ(MatchIds(engine, CloudTrailEvent("DeleteTrail", DeliveryPath::kS3)), (std::vector<std::string>{"other"}));
+  EXPECT_EQ(MatchIds(engine, CloudTrailEvent("DeleteTrail", DeliveryPath::kS3)),
+            (std::vector<std::string>{"other"}));
 }
 
 TEST(RuleEngine, DisabledSuppressedAndLogTypeScopedRules) {
   auto disabled = PatternRule("disabled", R"({"detail":{"eventName":["StopLogging"]}})");
   disabled->enabled = false;
   auto suppressed = PatternRule("suppressed", R"({"detail":{"eventName":["StopLogging"]}})");
-  suppressed->suppress.push_back(EventBridgePattern::Compile(R"({"detail":{"sourceIPAddress":["10.0.0.1"]}})").value());
+  suppressed->suppress.push_back(
+      EventBridgePattern::Compile(R"({"detail":{"sourceIPAddress":["10.0.0.1"]}})").value());
   auto scoped = PatternRule("scoped", R"({"detail":{"eventName":["StopLogging"]}})");
   scoped->log_types = {LogType::kEventBridge};
   RuleEngine engine({disabled, suppressed, scoped});
-  EXPECT_EQ(MatchIds(engine, CloudTrailEvent("StopLogging", DeliveryPath::kS3, "10.0.0.1")), std::vector<std::string>{});
+  EXPECT_EQ(MatchIds(engine, CloudTrailEvent("StopLogging", DeliveryPath::kS3, "10.0.0.1")),
+            std::vector<std::string>{});
   EXPECT_EQ(MatchIds(engine, CloudTrailEvent("StopLogging", DeliveryPath::kS3, "10.0.0.2")),
             std::vector<std::string>{"suppressed"});
 }
@@ -91,7 +100,8 @@ TEST(AlertPolicy, DedupMergesWithinTheWindow) {
   r->dedup.window = 3600 * kNsPerSec;
   AlertPolicy policy;
   std::vector<Alert> out;
-  for (int s : {0, 10, 20}) policy.OnMatch(*r, CloudTrailEvent("StopLogging", DeliveryPath::kS3, "1.1.1.1", s), &out);
+  for (int s : {0, 10, 20})
+    policy.OnMatch(*r, CloudTrailEvent("StopLogging", DeliveryPath::kS3, "1.1.1.1", s), &out);
   EXPECT_EQ(out.size(), 1u);
   EXPECT_EQ(policy.merged().at("d"), 2u);
   policy.OnMatch(*r, CloudTrailEvent("StopLogging", DeliveryPath::kS3, "1.1.1.1", 3700), &out);

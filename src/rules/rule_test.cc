@@ -51,16 +51,19 @@ tests:
 
 TEST(RuleFile, ProblemsNameFileLineAndReasonAndTheRestLoads) {
   RuleSet set;
-  ParseRuleYaml("id: good\npattern: {source: [aws.s3]}\n---\nid: bad\nunknown_key: 1\npattern: {source: [x]}\n---\n"
-                "id: worse\npattern: {source: {numeric: 5}}\n---\nid: none\n",
-                "f.yml", &set);
+  ParseRuleYaml(
+      "id: good\npattern: {source: [aws.s3]}\n---\nid: bad\nunknown_key: 1\npattern: {source: "
+      "[x]}\n---\n"
+      "id: worse\npattern: {source: {numeric: 5}}\n---\nid: none\n",
+      "f.yml", &set);
   ASSERT_EQ(set.rules.size(), 1u);
   EXPECT_EQ(set.rules[0]->id, "good");
   ASSERT_EQ(set.problems.size(), 3u);
   EXPECT_EQ(set.problems[0].where, "f.yml:5");
   EXPECT_EQ(set.problems[0].message, "unknown key 'unknown_key'");
   EXPECT_EQ(set.problems[1].where, "f.yml:9");
-  EXPECT_NE(set.problems[1].message.find("\"numeric\" must be an object or an array"), std::string::npos)
+  EXPECT_NE(set.problems[1].message.find("\"numeric\" must be an object or an array"),
+            std::string::npos)
       << set.problems[1].message;
   EXPECT_NE(set.problems[2].message.find("neither a pattern nor a sigma rule"), std::string::npos);
 }
