@@ -94,17 +94,9 @@ void AppendAlertJsonLine(const Alert& a, std::string* out) {
   if (a.rule->staged) out->append(",\"staged\":true");
   out->append(",\"event_id\":");
   AppendJsonString(out, e.id);
-  out->append(",\"log_type\":\"");
-  out->append(LogTypeName(e.log_type));
-  out->append("\",\"path\":\"");
-  out->append(DeliveryPathName(e.path));
-  out->append("\",\"account\":");
-  AppendJsonString(out, e.account);
-  out->append(",\"region\":");
-  AppendJsonString(out, e.region);
-  out->append(",\"time\":\"");
-  out->append(FormatRfc3339(e.time));
-  out->append("\",\"matches\":");
+  out->push_back(',');
+  AppendEventCoreFields(e, out);
+  out->append(",\"matches\":");
   out->append(std::to_string(a.matches));
   if (!a.group.empty()) {
     out->append(",\"group\":");

@@ -75,8 +75,8 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-void AppendEventJsonLine(const Event& e, std::string* out) {
-  out->append("{\"log_type\":\"");
+void AppendEventCoreFields(const Event& e, std::string* out) {
+  out->append("\"log_type\":\"");
   out->append(LogTypeName(e.log_type));
   out->append("\",\"path\":\"");
   out->append(DeliveryPathName(e.path));
@@ -86,7 +86,13 @@ void AppendEventJsonLine(const Event& e, std::string* out) {
   AppendJsonString(out, e.region);
   out->append(",\"time\":\"");
   out->append(FormatRfc3339(e.time));
-  out->append("\",\"received\":\"");
+  out->push_back('"');
+}
+
+void AppendEventJsonLine(const Event& e, std::string* out) {
+  out->push_back('{');
+  AppendEventCoreFields(e, out);
+  out->append(",\"received\":\"");
   out->append(FormatRfc3339(e.received));
   out->append("\",\"id\":");
   AppendJsonString(out, e.id);

@@ -51,6 +51,10 @@ using EventBatch = std::vector<Event>;
 // Appends `s` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
 void AppendJsonString(std::string* out, std::string_view s);
 
+// Appends "log_type":..,"path":..,"account":..,"region":..,"time":.. (no braces), the fields an
+// event and an alert about it share.
+void AppendEventCoreFields(const Event& e, std::string* out);
+
 // Appends the event as one NDJSON line (with trailing '\n') in the `scan --output events` shape.
 void AppendEventJsonLine(const Event& e, std::string* out);
 

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/json_get.h"
+#include "rules/match_text.h"
 
 namespace fastpath {
 
@@ -90,64 +91,11 @@ void JsonPatternEvent::Collect(std::string_view path, std::vector<PatternValue>*
 // ---------------------------------------------------------------------------------------------
 // Pattern side
 
-struct IpRange {
-  int family = 0;  // 4 or 6
-  std::array<uint8_t, 16> lo{}, hi{};
-};
-
 namespace {
-
-bool ParseIp(std::string_view s, int* family, std::array<uint8_t, 16>* bytes) {
-  if (s.empty() || s.size() > 45) return false;
-  char buf[64];
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = 0;
-  bytes->fill(0);
-  if (s.find(':') != std::string_view::npos) {
-    for (char c : s) {
-      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':'))
-        return false;  // no ::ffff:1.2.3.4
-    }
-    if (inet_pton(AF_INET6, buf, bytes->data()) != 1) return false;
-    *family = 6;
-    return true;
-  }
-  int dots = 0;
-  for (char c : s) {
-    if (c == '.') {
-      ++dots;
-    } else if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  if (dots != 3 || inet_pton(AF_INET, buf, bytes->data()) != 1) return false;
-  *family = 4;
-  return true;
-}
-
-bool InRange(const IpRange& r, std::string_view s) {
-  int family;
-  std::array<uint8_t, 16> b;
-  if (!ParseIp(s, &family, &b) || family != r.family) return false;
-  const size_t n = family == 4 ? 4 : 16;
-  return std::memcmp(b.data(), r.lo.data(), n) >= 0 && std::memcmp(b.data(), r.hi.data(), n) <= 0;
-}
-
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = Lower(c);
+  for (char& c : out) c = AsciiLower(c);
   return out;
 }
 
@@ -247,7 +195,7 @@ bool EventBridgePattern::Matcher::MatchesValue(const PatternValue& v) const {
     case Kind::kString:
       if (!is_str) return false;
       if (v.str == str) return true;
-      return ip && InRange(range, v.str);
+      return ip && range.Contains(v.str, true);
     case Kind::kNumber:
       return v.type == PatternValue::Type::kNumber && v.num == num;
     case Kind::kBool:
@@ -258,14 +206,14 @@ bool EventBridgePattern::Matcher::MatchesValue(const PatternValue& v) const {
       return is_str && v.str.substr(0, str.size()) == str;
     case Kind::kPrefixIgnoreCase:
       return is_str && v.str.size() >= str.size() &&
-             EqualsIgnoreCase(v.str.substr(0, str.size()), str);
+             EqualsIgnoreAsciiCase(v.str.substr(0, str.size()), str);
     case Kind::kSuffix:
       return is_str && v.str.size() >= str.size() && v.str.substr(v.str.size() - str.size()) == str;
     case Kind::kSuffixIgnoreCase:
       return is_str && v.str.size() >= str.size() &&
-             EqualsIgnoreCase(v.str.substr(v.str.size() - str.size()), str);
+             EqualsIgnoreAsciiCase(v.str.substr(v.str.size() - str.size()), str);
     case Kind::kEqualsIgnoreCase:
-      return is_str && EqualsIgnoreCase(v.str, str);
+      return is_str && EqualsIgnoreAsciiCase(v.str, str);
     case Kind::kWildcard:
       return is_str && wildcard.Match(v.str);
     case Kind::kNumeric: {
@@ -275,7 +223,7 @@ bool EventBridgePattern::Matcher::MatchesValue(const PatternValue& v) const {
       return true;
     }
     case Kind::kCidr:
-      return is_str && InRange(range, v.str);
+      return is_str && range.Contains(v.str, true);
     case Kind::kExists:
       return true;  // handled per field
     case Kind::kButStrings:
@@ -298,7 +246,7 @@ bool EventBridgePattern::Matcher::MatchesValue(const PatternValue& v) const {
     case Kind::kButIgnoreCase:
       if (!is_str) return true;
       for (const auto& s : strings) {
-        if (EqualsIgnoreCase(v.str, s)) return false;
+        if (EqualsIgnoreAsciiCase(v.str, s)) return false;
       }
       return true;
     case Kind::kButWildcard:
@@ -491,19 +439,12 @@ Status CompileCidr(element v, Matcher* m) {
   }
   std::array<uint8_t, 16> base;
   int family;
-  if (!ParseIp(addr, &family, &base))
+  if (!ParseIpAddress(addr, true, &family, &base))
     return Invalid("Nonstandard IP address: " + std::string(addr));
   if (family == 4 && bits >= 32) return Invalid("IPv4 mask bits must be < 32");
   if (family == 6 && bits >= 128) return Invalid("IPv6 mask bits must be < 128");
   m->kind = Kind::kCidr;
-  m->range.family = family;
-  const int n = family == 4 ? 4 : 16;
-  for (int i = 0; i < n; ++i) {
-    const int keep = std::clamp(bits - 8 * i, 0, 8);
-    const uint8_t mask = static_cast<uint8_t>(keep == 0 ? 0 : (0xFF << (8 - keep)) & 0xFF);
-    m->range.lo[i] = base[i] & mask;
-    m->range.hi[i] = static_cast<uint8_t>(base[i] | ~mask);
-  }
+  m->range = CidrRange(family, base, bits);
   return Status::Ok();
 }
 
@@ -569,7 +510,7 @@ Status CompileLeaf(simdjson::dom::array arr, std::vector<Matcher>* out) {
         m.kind = Kind::kString;
         m.str = std::string(e.get_string().value_unsafe());
         std::array<uint8_t, 16> b;
-        if (ParseIp(m.str, &m.range.family, &b)) {
+        if (ParseIpAddress(m.str, true, &m.range.family, &b)) {
           m.ip = true;
           m.range.lo = m.range.hi = b;
         }

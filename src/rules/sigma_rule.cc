@@ -15,6 +15,7 @@
 
 #include "core/json_get.h"
 #include "decode/byte_reader.h"
+#include "rules/match_text.h"
 #include "rules/rule.h"
 
 namespace fastpath {
@@ -24,23 +25,12 @@ using simdjson::dom::object;
 
 namespace {
 
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool EqualsFold(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
 size_t FindFold(std::string_view hay, std::string_view needle) {
   if (needle.empty()) return 0;
   if (hay.size() < needle.size()) return std::string_view::npos;
   for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (Lower(hay[i]) == Lower(needle[0]) && EqualsFold(hay.substr(i, needle.size()), needle))
+    if (AsciiLower(hay[i]) == AsciiLower(needle[0]) &&
+        EqualsIgnoreAsciiCase(hay.substr(i, needle.size()), needle))
       return i;
   }
   return std::string_view::npos;
@@ -132,28 +122,6 @@ std::string_view TextOf(const Leaf& l) {
   return l.owned.empty() ? l.text : std::string_view(l.owned);
 }
 
-struct IpNet {
-  int family = 0;
-  std::array<uint8_t, 16> lo{}, hi{};
-};
-
-bool ParseIp(std::string_view s, int* family, std::array<uint8_t, 16>* b) {
-  if (s.empty() || s.size() > 45) return false;
-  char buf[64];
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = 0;
-  b->fill(0);
-  if (inet_pton(AF_INET, buf, b->data()) == 1) {
-    *family = 4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, buf, b->data()) == 1) {
-    *family = 6;
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 // A compiled value: how one value of a detection item is compared with a leaf.
@@ -175,7 +143,7 @@ struct ValueMatcher {
   bool cased = false;
   std::string text;  // kEquals / kPrefix / kSuffix / kContains
   std::shared_ptr<RE2> re;
-  IpNet net;
+  IpRange net;
   std::string op;  // kNumeric: gt gte lt lte
   double number = 0;
   bool exists = true;
@@ -184,14 +152,15 @@ struct ValueMatcher {
   bool MatchText(std::string_view s) const {
     switch (kind) {
       case Kind::kEquals:
-        return cased ? s == text : EqualsFold(s, text);
+        return cased ? s == text : EqualsIgnoreAsciiCase(s, text);
       case Kind::kPrefix:
-        return s.size() >= text.size() && (cased ? s.substr(0, text.size()) == text
-                                                 : EqualsFold(s.substr(0, text.size()), text));
+        return s.size() >= text.size() &&
+               (cased ? s.substr(0, text.size()) == text
+                      : EqualsIgnoreAsciiCase(s.substr(0, text.size()), text));
       case Kind::kSuffix:
         return s.size() >= text.size() &&
                (cased ? s.substr(s.size() - text.size()) == text
-                      : EqualsFold(s.substr(s.size() - text.size()), text));
+                      : EqualsIgnoreAsciiCase(s.substr(s.size() - text.size()), text));
       case Kind::kContains:
         return cased ? s.find(text) != std::string_view::npos
                      : FindFold(s, text) != std::string_view::npos;
@@ -199,14 +168,8 @@ struct ValueMatcher {
         return RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *re);
       case Kind::kRegex:
         return RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re);
-      case Kind::kCidr: {
-        int family;
-        std::array<uint8_t, 16> b;
-        if (!ParseIp(s, &family, &b) || family != net.family) return false;
-        const size_t n = family == 4 ? 4 : 16;
-        return std::memcmp(b.data(), net.lo.data(), n) >= 0 &&
-               std::memcmp(b.data(), net.hi.data(), n) <= 0;
-      }
+      case Kind::kCidr:
+        return net.Contains(s, false);
       default:
         return false;
     }
@@ -472,23 +435,18 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node,
       m.kind = ValueMatcher::Kind::kCidr;
       const size_t slash = text.find('/');
       std::array<uint8_t, 16> base;
+      int family = 0;
       int bits = -1;
       if (slash != std::string::npos) {
         auto r = std::from_chars(text.data() + slash + 1, text.data() + text.size(), bits);
         if (r.ec != std::errc() || r.ptr != text.data() + text.size()) bits = -1;
       }
       if (slash == std::string::npos || bits < 0 ||
-          !ParseIp(text.substr(0, slash), &m.net.family, &base) ||
-          bits > (m.net.family == 4 ? 32 : 128)) {
+          !ParseIpAddress(text.substr(0, slash), false, &family, &base) ||
+          bits > (family == 4 ? 32 : 128)) {
         return ctx.Error(v, "invalid CIDR '" + text + "'");
       }
-      const int n = m.net.family == 4 ? 4 : 16;
-      for (int i = 0; i < n; ++i) {
-        const int keep = std::clamp(bits - 8 * i, 0, 8);
-        const uint8_t mask = static_cast<uint8_t>(keep == 0 ? 0 : (0xFF << (8 - keep)) & 0xFF);
-        m.net.lo[i] = base[i] & mask;
-        m.net.hi[i] = static_cast<uint8_t>(base[i] | ~mask);
-      }
+      m.net = CidrRange(family, base, bits);
       item->values.push_back(std::move(m));
       continue;
     }
@@ -614,7 +572,7 @@ bool ItemMatches(const FieldItem& item, element record) {
           for (const Leaf& b : other) {
             if (a.is_null || b.is_null) continue;
             const std::string_view x = TextOf(a), y = TextOf(b);
-            if (m.cased ? x == y : EqualsFold(x, y)) return true;
+            if (m.cased ? x == y : EqualsIgnoreAsciiCase(x, y)) return true;
           }
         }
         return false;
@@ -963,7 +921,7 @@ SigmaRule::Anchor SigmaRule::anchor() const {
           break;
         }
         std::string lower = m.text;
-        for (char& ch : lower) ch = Lower(ch);
+        for (char& ch : lower) ch = AsciiLower(ch);
         a.lowercase_values.push_back(std::move(lower));
       }
       if (!plain) continue;
