@@ -16,7 +16,8 @@ bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool ParseIpAddress(std::string_view s, bool eventbridge_forms, int* family, std::array<uint8_t, 16>* bytes) {
+bool ParseIpAddress(std::string_view s, bool eventbridge_forms, int* family,
+                    std::array<uint8_t, 16>* bytes) {
   if (s.empty() || s.size() > 45) return false;
   char buf[64];
   std::memcpy(buf, s.data(), s.size());
@@ -26,7 +27,8 @@ bool ParseIpAddress(std::string_view s, bool eventbridge_forms, int* family, std
   if (eventbridge_forms) {
     int dots = 0;
     for (char c : s) {
-      if (v6 ? !(std::isxdigit(static_cast<unsigned char>(c)) || c == ':') : !((c >= '0' && c <= '9') || c == '.')) {
+      if (v6 ? !(std::isxdigit(static_cast<unsigned char>(c)) || c == ':')
+             : !((c >= '0' && c <= '9') || c == '.')) {
         return false;
       }
       dots += c == '.';

@@ -8,7 +8,9 @@
 
 namespace fastpath {
 
-inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 
 // An IPv4 or IPv6 address range (a CIDR block, or a single address).
@@ -20,7 +22,8 @@ struct IpRange {
 
 // Parses an address. With `eventbridge_forms`, only what EventBridge recognises as an IP literal:
 // dotted-quad IPv4 and hex-and-colon IPv6 (no embedded IPv4); otherwise anything inet_pton takes.
-bool ParseIpAddress(std::string_view s, bool eventbridge_forms, int* family, std::array<uint8_t, 16>* bytes);
+bool ParseIpAddress(std::string_view s, bool eventbridge_forms, int* family,
+                    std::array<uint8_t, 16>* bytes);
 
 // The block of `bits` leading bits around `base`; host bits of `base` are ignored.
 IpRange CidrRange(int family, const std::array<uint8_t, 16>& base, int bits);

@@ -316,8 +316,9 @@ Status CheckYamlText(std::string_view text) {
                                      std::to_string(i));
     }
   }
-  // yaml-cpp 0.7 also loops forever on a document whose first token is ','. Find each document's
-  // first content character (after directives, "---", "...", comments and blank lines).
+  // yaml-cpp 0.7 also loops forever on a document whose first token is ',' (and on directives
+  // and tab indentation that open one): rule files need neither. Find each document's first
+  // content character (after "---", "...", comments and blank lines).
   bool at_document_start = true;
   size_t line_no = 0;
   for (size_t pos = 0; pos <= text.size(); ++line_no) {
@@ -325,11 +326,24 @@ Status CheckYamlText(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
+    if (!line.empty() && line[0] == '%') {
+      return Status::InvalidArgument("line " + std::to_string(line_no + 1) +
+                                     ": YAML directives ('%') are not supported in rule files");
+    }
+    if (!line.empty() && line[0] == '\t') {
+      return Status::InvalidArgument("line " + std::to_string(line_no + 1) +
+                                     ": a tab in indentation (YAML indents with spaces)");
+    }
     if (line.substr(0, 3) == "---" || line.substr(0, 3) == "...") {
       at_document_start = true;
       line.remove_prefix(3);
-    } else if (at_document_start && !line.empty() && line[0] == '%') {
-      continue;  // a directive
+    }
+    // yaml-cpp can take a line that starts with ',' for the start of a document and loop: refuse
+    // it first (rule files write lists one item a line, or [a, b] on one line).
+    const size_t lead = line.find_first_not_of(" \t\r");
+    if (lead != std::string_view::npos && line[lead] == ',') {
+      return Status::InvalidArgument("line " + std::to_string(line_no + 1) +
+                                     ": a line cannot start with ','");
     }
     if (!at_document_start) continue;
     const size_t first = line.find_first_not_of(" \t\r");
