@@ -50,8 +50,6 @@ std::string_view DropReasonName(DropReason r) {
       return "missing_field";
     case DropReason::kBadTimestamp:
       return "bad_timestamp";
-    case DropReason::kTextLine:
-      return "unparsed_text_line";
     case DropReason::kControlMessage:
       return "cwl_control_message";
     case DropReason::kS3TestEvent:

@@ -33,14 +33,13 @@ enum class DropReason : uint8_t {
   kEnvelopeTooDeep,    // envelopes nested beyond the limit (a decompression/nesting bomb)
   kMissingField,       // a recognised record lacks a field it must have (eventTime, ...)
   kBadTimestamp,       // a time field that is not RFC 3339
-  kTextLine,           // a non-JSON text line: no text parser claims it
   kControlMessage,     // CloudWatch Logs CONTROL_MESSAGE (expected, not an error)
   kS3TestEvent,        // s3:TestEvent notification (expected, not an error)
   kS3Notification,     // an S3 object announcement: the S3 sources fetch the object
   kDuplicate,          // a later arrival of an event already seen on some path
   kUnsupportedFormat,  // binary input in no format fastpath reads (zip, tar, ...)
 };
-constexpr int kNumDropReasons = 19;
+constexpr int kNumDropReasons = 18;
 std::string_view DropReasonName(DropReason r);
 // True for drops that are normal operation rather than bad input.
 bool DropIsExpected(DropReason r);

@@ -517,7 +517,6 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
     }
     RecordContext rc = ctx;
     if (source_name == "aws:sns" && sns.is_object()) {
-      TimeNs t;
       std::string_view ts;
       if (!ctx.received_fixed && sns["Timestamp"].get_string().get(ts) == simdjson::SUCCESS) {
         if (auto p = ParseRfc3339(ts)) rc.received = *p;
@@ -528,7 +527,6 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
       } else {
         Problem(DropReason::kMissingField, ctx, "SNS record without a Message string");
       }
-      (void)t;
       return;
     }
     if (source_name == "aws:sqs" && body.is_string()) {

@@ -18,10 +18,6 @@ std::string Where(const std::string& file, const YAML::Node& n) {
   return n.IsDefined() ? file + ":" + std::to_string(n.Mark().line + 1) : file;
 }
 
-struct Problem {
-  std::string where, message;
-};
-
 bool IsPlainNumber(const std::string& s) {
   static const std::regex kNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
   return std::regex_match(s, kNumber);

@@ -375,9 +375,6 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node,
       return ctx.Error(key_node, "unknown modifier '" + m + "'");
     }
   }
-  if (item->all && raw.size() < 2) {
-    // The specification forbids |all on a single value; it means the same as the value alone.
-  }
   for (const YAML::Node& v : raw) {
     if (!v.IsScalar()) {
       if (v.IsNull()) return ctx.Error(v, "null cannot be in a value list");
@@ -470,7 +467,6 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node,
           // The three encodings of the value at each offset in a longer base64 text.
           const std::string plain = Unescape(s);
           static const size_t kStart[3] = {0, 2, 3};
-          static const size_t kTrim[3] = {0, 3, 2};
           for (int off = 0; off < 3; ++off) {
             std::string enc = Base64Encode(std::string(static_cast<size_t>(off), ' ') + plain);
             const size_t keep_end = (off + plain.size()) % 3;
@@ -479,7 +475,6 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node,
               end -= 3;
             else if (keep_end == 2)
               end -= 2;
-            (void)kTrim;
             const size_t start = kStart[off];
             if (end > start) next.push_back(EscapeWildcards(enc.substr(start, end - start)));
           }
@@ -530,9 +525,6 @@ Status CompileMap(const Ctx& ctx, const YAML::Node& map, std::vector<FieldItem>*
       start = bar + 1;
     }
     item.field = parts[0];
-    if (item.field.empty()) {
-      // "|all" as a key of a keyword map, or a bare modifier list: keywords.
-    }
     std::vector<std::string> mods(parts.begin() + 1, parts.end());
     const YAML::Node& value = kv.second;
     if (value.IsNull()) {
