@@ -119,16 +119,17 @@ std::vector<std::string> Cases() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Aws, SigV4Suite, ::testing::ValuesIn(Cases()),
-                         [](const auto& param_info) {
-                           std::string n = param_info.param;
-                           for (char& ch : n) {
-                             if (ch == '-') ch = '_';
-                           }
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Aws, SigV4Suite, ::testing::ValuesIn(Cases()), [](const auto& param_info) {
+  std::string n = param_info.param;
+  for (char& ch : n) {
+    if (ch == '-') ch = '_';
+  }
+  return n;
+});
 
-TEST(SigV4, SuiteIsComplete) { EXPECT_EQ(Cases().size(), 38u); }
+TEST(SigV4, SuiteIsComplete) {
+  EXPECT_EQ(Cases().size(), 38u);
+}
 
 }  // namespace
 }  // namespace fastpath::aws

@@ -69,8 +69,8 @@ std::string NormalizePath(std::string_view path) {
     out.push_back('/');
     out.append(s);
   }
-  const bool trailing = !path.empty() && (path.back() == '/' || path.ends_with("/.") ||
-                                          path.ends_with("/.."));
+  const bool trailing =
+      !path.empty() && (path.back() == '/' || path.ends_with("/.") || path.ends_with("/.."));
   if (out.empty() || trailing) out.push_back('/');
   return out;
 }
@@ -118,7 +118,7 @@ std::string CanonicalQuery(Params params) {
 }
 
 struct CanonicalHeaders {
-  std::string block;   // "name:value\n" lines
+  std::string block;    // "name:value\n" lines
   std::string signed_;  // "a;b;c"
 };
 
@@ -144,7 +144,9 @@ CanonicalHeaders Canonicalise(const HeaderList& headers) {
   return out;
 }
 
-std::string DateStamp(const std::string& amz_date) { return amz_date.substr(0, 8); }
+std::string DateStamp(const std::string& amz_date) {
+  return amz_date.substr(0, 8);
+}
 
 std::string Scope(const std::string& amz_date, const SigningParams& p) {
   return DateStamp(amz_date) + "/" + p.region + "/" + p.service + "/aws4_request";
@@ -282,12 +284,14 @@ SignedParts PresignQuery(const SignableRequest& req, const Credentials& creds,
                   {"X-Amz-SignedHeaders", h.signed_},
                   {"X-Amz-Expires", std::to_string(p.expires_seconds)}};
   const bool token = !creds.session_token.empty();
-  if (token && !p.omit_session_token) added.emplace_back("X-Amz-Security-Token", creds.session_token);
+  if (token && !p.omit_session_token)
+    added.emplace_back("X-Amz-Security-Token", creds.session_token);
   params.insert(params.end(), added.begin(), added.end());
   out.canonical_request = CanonicalRequest(req, p, CanonicalQuery(params), h);
   out.string_to_sign = StringToSign(amz_date, p, out.canonical_request);
   out.signature = Sign(creds, amz_date, p, out.string_to_sign);
-  if (token && p.omit_session_token) added.emplace_back("X-Amz-Security-Token", creds.session_token);
+  if (token && p.omit_session_token)
+    added.emplace_back("X-Amz-Security-Token", creds.session_token);
   added.emplace_back("X-Amz-Signature", out.signature);
   out.added = std::move(added);
   return out;
