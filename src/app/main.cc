@@ -10,9 +10,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   fastpath::ScanCommandOptions scan;
-  CLI::App* scan_cmd = app.add_subcommand(
-      "scan", "Read files, folders (recursively) or - (stdin); NDJSON events on stdout");
-  scan_cmd->add_option("paths", scan.paths, "Files, folders or - for stdin")->required();
+  CLI::App* scan_cmd = app.add_subcommand("scan",
+                                          "Read files, folders (recursively), s3://bucket/prefix "
+                                          "or - (stdin); NDJSON events on stdout");
+  scan_cmd->add_option("paths", scan.paths, "Files, folders, s3://bucket/prefix or - for stdin")
+      ->required();
   scan_cmd
       ->add_option("--output", scan.output,
                    "events (NDJSON canonical events) or alerts (none until rules are loaded)")
@@ -40,6 +42,17 @@ int main(int argc, char** argv) {
   scan_cmd->add_flag("--strict", scan.strict, "Refuse to scan when any rule fails to load");
   bool no_progress = false;
   scan_cmd->add_flag("--no-progress", no_progress, "Never draw the progress bar");
+  scan_cmd->add_option(
+      "--region", scan.aws.region,
+      "AWS region for s3:// paths (default: AWS_REGION, the profile's, us-east-1)");
+  scan_cmd->add_option("--profile", scan.aws.profile,
+                       "Shared config/credentials profile (default: AWS_PROFILE or default)");
+  scan_cmd->add_option("--endpoint-url", scan.aws.endpoint_url,
+                       "Send AWS requests to this URL (a local S3-compatible server)");
+  scan_cmd->add_option("--start-after", scan.start_after, "s3://: start listing after this key");
+  scan_cmd->add_option("--resume", scan.resume_file,
+                       "s3://: start after the key this file holds, and record there the last key "
+                       "whose events were all handled");
 
   fastpath::DemoCommandOptions demo;
   CLI::App* demo_cmd = app.add_subcommand("demo",
@@ -53,6 +66,15 @@ int main(int argc, char** argv) {
                        "Write the simulated deliveries to this folder and keep them");
   demo_cmd->add_option("--workers", demo.workers, "Worker threads (default: one per core)")
       ->check(CLI::Range(0, 256));
+
+  std::string config_path;
+  bool check_config = false;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run",
+      "The daemon: S3 via SQS, Firehose and EventBridge receivers, rules and alerts, "
+      "/healthz and /metrics; stops gracefully on SIGTERM");
+  run_cmd->add_option("--config", config_path, "YAML configuration (see examples/)")->required();
+  run_cmd->add_flag("--check", check_config, "Validate the configuration and exit");
 
   CLI::App* pattern_cmd = app.add_subcommand("pattern", "EventBridge event patterns");
   pattern_cmd->require_subcommand(1);
@@ -84,6 +106,7 @@ int main(int argc, char** argv) {
     scan.progress = !no_progress;
     return fastpath::RunScan(scan, stdout, stderr);
   }
+  if (*run_cmd) return fastpath::RunDaemon(config_path, check_config, stdout, stderr);
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);
   if (*rules_check) return fastpath::RunRulesCheck(rule_paths, stdout, stderr);
   if (*rules_test) return fastpath::RunRulesTest(rule_paths, stdout, stderr);

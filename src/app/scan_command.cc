@@ -8,8 +8,11 @@
 #include <mutex>
 #include <thread>
 
+#include "app/aws_setup.h"
+#include "aws/s3.h"
 #include "pipeline/scan_pipeline.h"
 #include "sources/file_source.h"
+#include "sources/s3_scan_source.h"
 
 namespace fastpath {
 
@@ -18,8 +21,9 @@ namespace {
 // Draws "[#####.....] 12/40 files  180 MB  95,000 events" on a terminal while a scan runs.
 class ProgressBar {
  public:
-  ProgressBar(const PipelineCounters* counters, uint64_t total_bytes, size_t total_inputs,
-              std::FILE* err)
+  // The totals may grow while the scan runs (S3 listings).
+  ProgressBar(const PipelineCounters* counters, const std::atomic<uint64_t>* total_bytes,
+              const std::atomic<uint64_t>* total_inputs, std::FILE* err)
       : counters_(counters), total_bytes_(total_bytes), total_inputs_(total_inputs), err_(err) {
     thread_ = std::thread([this] { Loop(); });
   }
@@ -43,22 +47,23 @@ class ProgressBar {
     const uint64_t bytes = counters_->stage(Stage::kDecode).bytes_in.load();
     const uint64_t inputs = counters_->stage(Stage::kDecode).records_in.load();
     const uint64_t events = counters_->stage(Stage::kParse).records_out.load();
+    const uint64_t total_bytes = total_bytes_->load();
     const double frac =
-        total_bytes_ ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes_))
-                     : 0;
+        total_bytes ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes))
+                    : 0;
     char bar[31];
     const int filled = static_cast<int>(frac * 30);
     for (int i = 0; i < 30; ++i) bar[i] = i < filled ? '#' : '.';
     bar[30] = 0;
-    std::fprintf(err_, "\r[%s] %3d%%  %llu/%zu inputs  %.1f MB  %llu events", bar,
+    std::fprintf(err_, "\r[%s] %3d%%  %llu/%llu inputs  %.1f MB  %llu events", bar,
                  static_cast<int>(frac * 100), static_cast<unsigned long long>(inputs),
-                 total_inputs_, static_cast<double>(bytes) / 1e6,
-                 static_cast<unsigned long long>(events));
+                 static_cast<unsigned long long>(total_inputs_->load()),
+                 static_cast<double>(bytes) / 1e6, static_cast<unsigned long long>(events));
     std::fflush(err_);
   }
   const PipelineCounters* counters_;
-  const uint64_t total_bytes_;
-  const size_t total_inputs_;
+  const std::atomic<uint64_t>* total_bytes_;
+  const std::atomic<uint64_t>* total_inputs_;
   std::FILE* err_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -103,7 +108,34 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     }
     so.rules = std::make_shared<RuleEngine>(std::move(set.rules));
   }
-  ListedInputs listed = ListInputs(o.paths);
+  std::vector<std::string> local_paths;
+  std::vector<S3ScanOptions> s3_scans;
+  for (const std::string& p : o.paths) {
+    S3ScanOptions s3o;
+    if (p.starts_with("s3://")) {
+      if (!aws::ParseS3Url(p, &s3o.bucket, &s3o.prefix)) {
+        std::fprintf(err, "fastpath scan: '%s' is not s3://bucket[/prefix]\n", p.c_str());
+        return 2;
+      }
+      s3o.start_after = o.start_after;
+      s3o.resume_file = o.resume_file;
+      s3_scans.push_back(std::move(s3o));
+    } else {
+      local_paths.push_back(p);
+    }
+  }
+  if (s3_scans.size() > 1 && !o.resume_file.empty()) {
+    std::fprintf(err, "fastpath scan: --resume takes one s3:// prefix\n");
+    return 2;
+  }
+  std::unique_ptr<aws::AwsClient> aws_client;
+  std::unique_ptr<aws::S3Client> s3;
+  if (!s3_scans.empty()) {
+    aws_client = MakeAwsClient(o.aws);
+    s3 = std::make_unique<aws::S3Client>(aws_client.get());
+  }
+  ListedInputs listed = ListInputs(local_paths);
+  if (local_paths.empty()) listed.problems.clear();
   for (const std::string& p : listed.problems) std::fprintf(err, "fastpath scan: %s\n", p.c_str());
 
   NdjsonSink ndjson(out);
@@ -115,14 +147,30 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   ErrorLog errors;
   ScanPipeline pipeline(so, sink, &errors, alerts);
   ScanSummary summary;
+  S3ScanProgress s3_progress;
+  bool listing_failed = false;
   {
+    std::atomic<uint64_t> total_bytes{0}, total_inputs{listed.inputs.size()};
+    for (const InputSpec& in : listed.inputs) total_bytes += in.size;
     std::unique_ptr<ProgressBar> bar;
     if (o.progress && ::isatty(::fileno(err))) {
-      uint64_t total = 0;
-      for (const InputSpec& in : listed.inputs) total += in.size;
-      bar = std::make_unique<ProgressBar>(&pipeline.counters(), total, listed.inputs.size(), err);
+      bar = std::make_unique<ProgressBar>(&pipeline.counters(), &total_bytes, &total_inputs, err);
     }
-    summary = pipeline.Run(listed.inputs);
+    pipeline.Start();
+    for (const InputSpec& in : listed.inputs) pipeline.Submit(in);
+    for (const S3ScanOptions& s3o : s3_scans) {
+      std::atomic<bool> stop{false};
+      const uint64_t listed_before = s3_progress.listed.load();
+      const uint64_t bytes_before = s3_progress.listed_bytes.load();
+      Status st = ScanS3Prefix(*s3, s3o, &pipeline, &s3_progress, &stop);
+      total_inputs += s3_progress.listed.load() - listed_before;
+      total_bytes += s3_progress.listed_bytes.load() - bytes_before;
+      if (!st.ok()) {
+        std::fprintf(err, "fastpath scan: %s\n", st.message().c_str());
+        listing_failed = true;
+      }
+    }
+    summary = pipeline.Finish();
   }
   ndjson.Flush();
   if (o.stats) {
@@ -146,7 +194,13 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
                  "fastpath scan: %llu more bad-input messages were not printed (see --stats)\n",
                  static_cast<unsigned long long>(errors.suppressed()));
   }
-  if (!listed.problems.empty() || summary.unreadable_inputs > 0) return 1;
+  if (!s3_scans.empty() && !o.resume_file.empty() && s3_progress.failed.load() > 0) {
+    std::fprintf(err,
+                 "fastpath scan: %llu objects unreadable; %s holds the last key before the "
+                 "first of them, so a rerun retries from there\n",
+                 static_cast<unsigned long long>(s3_progress.failed.load()), o.resume_file.c_str());
+  }
+  if (!listed.problems.empty() || summary.unreadable_inputs > 0 || listing_failed) return 1;
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/aws_setup.h"
 #include "rules/rule.h"
 
 #include "core/status.h"
@@ -26,6 +27,9 @@ struct ScanCommandOptions {
   bool progress = true;            // only drawn when stderr is a terminal
   std::vector<std::string> rules;  // rule files and folders
   bool strict = false;             // a bad rule stops the scan
+  AwsSettings aws;                 // for s3:// paths
+  std::string start_after;         // s3://: list after this key
+  std::string resume_file;         // s3://: resume from and record the last key handled
 };
 
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);
@@ -46,6 +50,10 @@ int RunRulesCheck(const std::vector<std::string>& paths, std::FILE* out, std::FI
 // `rules test PATH...`: each rule's tests through every envelope; exit 0 all pass, 1 a failure,
 // 2 a rule did not load.
 int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FILE* err);
+
+// `run --config FILE`: the daemon, until SIGTERM/SIGINT. 0 after a graceful stop, 1 when a source
+// cannot start, 2 for a bad configuration. `check_only` validates and exits.
+int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, std::FILE* err);
 
 // Prints true/false; exit 0 match, 1 no match, 2 invalid pattern or event (reason on stderr).
 // PATTERN and EVENT are JSON text or @file.

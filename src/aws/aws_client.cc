@@ -4,8 +4,8 @@
 #include <random>
 #include <thread>
 
-#include <pugixml.hpp>
 #include <simdjson.h>
+#include <pugixml.hpp>
 
 #include "core/json_get.h"
 #include "core/time_util.h"
@@ -24,8 +24,7 @@ void SplitUrl(const std::string& url, std::string* host, std::string* path) {
 
 bool HasHeader(const HeaderList& h, std::string_view name) {
   for (const auto& [k, v] : h) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) ==
                  std::tolower(static_cast<unsigned char>(b));
         })) {
@@ -59,13 +58,25 @@ Status SignWith(std::string_view service, std::string_view region, const Credent
 }
 
 bool IsThrottle(std::string_view code) {
-  static constexpr std::string_view kCodes[] = {
-      "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-      "TooManyRequestsException", "ProvisionedThroughputExceededException",
-      "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-      "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-      "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
-      "InternalError", "InternalFailure", "ServiceUnavailable"};
+  static constexpr std::string_view kCodes[] = {"Throttling",
+                                                "ThrottlingException",
+                                                "ThrottledException",
+                                                "RequestThrottledException",
+                                                "TooManyRequestsException",
+                                                "ProvisionedThroughputExceededException",
+                                                "TransactionInProgressException",
+                                                "RequestLimitExceeded",
+                                                "BandwidthLimitExceeded",
+                                                "LimitExceededException",
+                                                "RequestThrottled",
+                                                "SlowDown",
+                                                "PriorRequestNotComplete",
+                                                "EC2ThrottledException",
+                                                "RequestTimeout",
+                                                "RequestTimeoutException",
+                                                "InternalError",
+                                                "InternalFailure",
+                                                "ServiceUnavailable"};
   for (std::string_view c : kCodes) {
     if (code == c) return true;
   }

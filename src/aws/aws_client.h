@@ -62,9 +62,9 @@ class AwsClient {
                                std::string_view operation, std::string body,
                                std::string_view json_version = "1.0") const;
   // Query protocol: `params` without Action/Version; returns the XML response body.
-  Result<std::string> CallQuery(std::string_view service, std::string_view action,
-                                std::string_view version,
-                                const std::vector<std::pair<std::string, std::string>>& params) const;
+  Result<std::string> CallQuery(
+      std::string_view service, std::string_view action, std::string_view version,
+      const std::vector<std::pair<std::string, std::string>>& params) const;
 
  private:
   Status Sign(std::string_view service, HttpRequest* req, bool s3) const;

@@ -20,7 +20,8 @@ constexpr int kMaxProfileDepth = 8;
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -116,11 +117,13 @@ Result<Credentials> ParseCredentialJson(std::string_view json, std::string_view 
     return Status::InvalidArgument(std::string(source) + ": Code " + std::string(v));
   }
   c.source = std::string(source);
-  if (c.empty()) return Status::Corrupt(std::string(source) + ": AccessKeyId or SecretAccessKey missing");
+  if (c.empty())
+    return Status::Corrupt(std::string(source) + ": AccessKeyId or SecretAccessKey missing");
   return c;
 }
 
-DefaultCredentialChain::DefaultCredentialChain(ChainOptions options) : options_(std::move(options)) {
+DefaultCredentialChain::DefaultCredentialChain(ChainOptions options)
+    : options_(std::move(options)) {
   const std::string home = Env("HOME");
   std::string config_path = Env("AWS_CONFIG_FILE");
   if (config_path.empty() && !home.empty()) config_path = home + "/.aws/config";
@@ -165,8 +168,8 @@ Result<Credentials> DefaultCredentialChain::Resolve() {
   std::string tried;
   // 1. Environment.
   if (!Env("AWS_ACCESS_KEY_ID").empty() && !Env("AWS_SECRET_ACCESS_KEY").empty()) {
-    Credentials c{Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"),
-                  Env("AWS_SESSION_TOKEN"), 0, "environment"};
+    Credentials c{Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"), Env("AWS_SESSION_TOKEN"),
+                  0, "environment"};
     return c;
   }
   tried += "environment (AWS_ACCESS_KEY_ID not set); ";
@@ -218,8 +221,8 @@ Result<Credentials> DefaultCredentialChain::FromProfile(const std::string& name,
     if (!Key(p, "web_identity_token_file").empty()) {
       return WebIdentity(role_arn, Key(p, "web_identity_token_file"), Key(p, "role_session_name"));
     }
-    Result<Credentials> source = Status::InvalidArgument(
-        what + ": role_arn needs source_profile or credential_source");
+    Result<Credentials> source =
+        Status::InvalidArgument(what + ": role_arn needs source_profile or credential_source");
     const std::string src_profile = Key(p, "source_profile");
     const std::string cred_source = Key(p, "credential_source");
     if (!src_profile.empty()) {
@@ -235,7 +238,8 @@ Result<Credentials> DefaultCredentialChain::FromProfile(const std::string& name,
       }
     } else if (cred_source == "Environment") {
       if (Env("AWS_ACCESS_KEY_ID").empty()) {
-        return Status::InvalidArgument(what + ": credential_source Environment, but AWS_ACCESS_KEY_ID is not set");
+        return Status::InvalidArgument(
+            what + ": credential_source Environment, but AWS_ACCESS_KEY_ID is not set");
       }
       source = Credentials{Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"),
                            Env("AWS_SESSION_TOKEN"), 0, "environment"};
@@ -271,10 +275,12 @@ Result<Credentials> DefaultCredentialChain::FromProfile(const std::string& name,
     return ParseCredentialJson(out, what + " credential_process");
   }
   if (!Key(p, "sso_start_url").empty() || !Key(p, "sso_session").empty()) {
-    return Status::Unsupported(what + ": IAM Identity Center (SSO) profiles are not supported; "
+    return Status::Unsupported(what +
+                               ": IAM Identity Center (SSO) profiles are not supported; "
                                "use credential_process or exported keys");
   }
-  return Status::InvalidArgument(what + ": holds no credentials (aws_access_key_id, role_arn or "
+  return Status::InvalidArgument(what +
+                                 ": holds no credentials (aws_access_key_id, role_arn or "
                                  "credential_process)");
 }
 
@@ -345,7 +351,8 @@ Result<Credentials> DefaultCredentialChain::Ecs() {
   auto resp = HttpSend(req);
   if (!resp.ok()) return Status::IoError("ECS container credentials: " + resp.status().message());
   if (resp.value().status != 200) {
-    return Status::IoError("ECS container credentials: HTTP " + std::to_string(resp.value().status));
+    return Status::IoError("ECS container credentials: HTTP " +
+                           std::to_string(resp.value().status));
   }
   return ParseCredentialJson(resp.value().body, "ECS container credentials");
 }

@@ -11,10 +11,10 @@
 // never logged: errors name the provider and the file or variable, not the values.
 #pragma once
 
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
-#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,7 +42,8 @@ class StaticCredentialProvider final : public CredentialProvider {
 
 struct ChainOptions {
   std::string profile;  // empty: AWS_PROFILE, else "default"
-  std::string region;   // for STS calls; empty: AWS_REGION / AWS_DEFAULT_REGION / profile / us-east-1
+  std::string
+      region;  // for STS calls; empty: AWS_REGION / AWS_DEFAULT_REGION / profile / us-east-1
   std::string sts_endpoint;  // override (local servers); empty: https://sts.<region>.amazonaws.com
   // Reads an environment variable; tests substitute their own.
   std::function<const char*(const char*)> getenv = [](const char* n) { return std::getenv(n); };

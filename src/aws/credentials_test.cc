@@ -57,12 +57,15 @@ fs::path TempDir() {
   return fs::path(mkdtemp(tmpl));
 }
 
-void Write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+void Write(const fs::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
 
 TEST(ProfileFile, ParsesConfigAndCredentialsSections) {
   auto cfg = ParseProfileFile(
       "[default]\nregion = eu-west-1\n# comment\n[profile ops]\nrole_arn = arn:aws:iam::1:role/r\n"
-      "source_profile = default\ns3 =\n  max_concurrent_requests = 4\n[sso-session x]\nsso_region=a\n",
+      "source_profile = default\ns3 =\n  max_concurrent_requests = 4\n[sso-session "
+      "x]\nsso_region=a\n",
       true);
   EXPECT_EQ(cfg["default"]["region"], "eu-west-1");
   EXPECT_EQ(cfg["ops"]["role_arn"], "arn:aws:iam::1:role/r");
@@ -74,8 +77,10 @@ TEST(ProfileFile, ParsesConfigAndCredentialsSections) {
 
 TEST(CredentialChain, EnvironmentComesFirst) {
   Env env;
-  env.vars = {{"AWS_ACCESS_KEY_ID", "AKIAENV"}, {"AWS_SECRET_ACCESS_KEY", "s"},
-              {"AWS_SESSION_TOKEN", "t"}, {"HOME", "/nonexistent"}};
+  env.vars = {{"AWS_ACCESS_KEY_ID", "AKIAENV"},
+              {"AWS_SECRET_ACCESS_KEY", "s"},
+              {"AWS_SESSION_TOKEN", "t"},
+              {"HOME", "/nonexistent"}};
   DefaultCredentialChain chain(env.Options());
   auto c = chain.Get();
   ASSERT_TRUE(c.ok()) << c.status().message();
@@ -86,8 +91,9 @@ TEST(CredentialChain, EnvironmentComesFirst) {
 
 TEST(CredentialChain, ProfileFromCredentialsFileAndAwsProfile) {
   const fs::path dir = TempDir();
-  Write(dir / "credentials", "[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = x\n"
-                             "[audit]\naws_access_key_id = AKIAAUDIT\naws_secret_access_key = y\n");
+  Write(dir / "credentials",
+        "[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = x\n"
+        "[audit]\naws_access_key_id = AKIAAUDIT\naws_secret_access_key = y\n");
   Env env;
   env.vars = {{"AWS_SHARED_CREDENTIALS_FILE", (dir / "credentials").string()},
               {"AWS_CONFIG_FILE", (dir / "config").string()}};
@@ -107,10 +113,12 @@ TEST(CredentialChain, CredentialProcess) {
   const fs::path dir = TempDir();
   Write(dir / "config",
         "[profile proc]\ncredential_process = printf '{\"Version\":1,\"AccessKeyId\":\"AKIAPROC\","
-        "\"SecretAccessKey\":\"s\",\"SessionToken\":\"tok\",\"Expiration\":\"2099-01-01T00:00:00Z\"}'\n"
+        "\"SecretAccessKey\":\"s\",\"SessionToken\":\"tok\",\"Expiration\":\"2099-01-01T00:00:"
+        "00Z\"}'\n"
         "[profile broken]\ncredential_process = sh -c 'exit 3'\n");
   Env env;
-  env.vars = {{"AWS_CONFIG_FILE", (dir / "config").string()}, {"AWS_PROFILE", "proc"},
+  env.vars = {{"AWS_CONFIG_FILE", (dir / "config").string()},
+              {"AWS_PROFILE", "proc"},
               {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}};
   {
     DefaultCredentialChain chain(env.Options());
@@ -145,9 +153,10 @@ TEST(CredentialChain, AssumeRoleWithSourceProfileSignsWithTheSourceKeys) {
   });
   sts.Start();
   const fs::path dir = TempDir();
-  Write(dir / "config", "[profile base]\nregion = eu-west-1\n[profile ops]\n"
-                        "role_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = base\n"
-                        "external_id = ext-1\nrole_session_name = fp\n");
+  Write(dir / "config",
+        "[profile base]\nregion = eu-west-1\n[profile ops]\n"
+        "role_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = base\n"
+        "external_id = ext-1\nrole_session_name = fp\n");
   Write(dir / "credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = b\n");
   Env env;
   env.vars = {{"AWS_CONFIG_FILE", (dir / "config").string()},
@@ -176,19 +185,21 @@ TEST(CredentialChain, WebIdentityFromEnvironment) {
   sts.server.Post("/", [&](const httplib::Request& req, httplib::Response& res) {
     seen_body = req.body;
     seen_auth = req.get_header_value("Authorization");
-    res.set_content("<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
-                    "<Credentials><AccessKeyId>ASIAWEB</AccessKeyId><SecretAccessKey>w"
-                    "</SecretAccessKey><SessionToken>wt</SessionToken><Expiration>"
-                    "2099-01-01T00:00:00Z</Expiration></Credentials>"
-                    "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
-                    "text/xml");
+    res.set_content(
+        "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
+        "<Credentials><AccessKeyId>ASIAWEB</AccessKeyId><SecretAccessKey>w"
+        "</SecretAccessKey><SessionToken>wt</SessionToken><Expiration>"
+        "2099-01-01T00:00:00Z</Expiration></Credentials>"
+        "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+        "text/xml");
   });
   sts.Start();
   const fs::path dir = TempDir();
   Write(dir / "token", "eyJhbGciOi.token\n");
   Env env;
   env.vars = {{"AWS_WEB_IDENTITY_TOKEN_FILE", (dir / "token").string()},
-              {"AWS_ROLE_ARN", "arn:aws:iam::1:role/eks"}, {"HOME", "/nonexistent"}};
+              {"AWS_ROLE_ARN", "arn:aws:iam::1:role/eks"},
+              {"HOME", "/nonexistent"}};
   ChainOptions o = env.Options();
   o.sts_endpoint = sts.url();
   DefaultCredentialChain chain(o);
@@ -214,7 +225,8 @@ TEST(CredentialChain, EcsFullUriWithAuthorizationToken) {
   ecs.Start();
   Env env;
   env.vars = {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/creds"},
-              {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "secret-token"}, {"HOME", "/nonexistent"}};
+              {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "secret-token"},
+              {"HOME", "/nonexistent"}};
   DefaultCredentialChain chain(env.Options());
   auto c = chain.Get();
   ASSERT_TRUE(c.ok()) << c.status().message();

@@ -172,8 +172,7 @@ Result<std::unique_ptr<HttpStreamReader>> HttpStreamReader::Open(const HttpReque
   SetCommon(r->h_->easy, req, r->h_->headers);
   // A stream has no total deadline; a transfer that stalls below 1 byte/s for the timeout fails.
   curl_easy_setopt(r->h_->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(r->h_->easy, CURLOPT_LOW_SPEED_TIME,
-                   std::max(1L, req.timeout_ms / 1000));
+  curl_easy_setopt(r->h_->easy, CURLOPT_LOW_SPEED_TIME, std::max(1L, req.timeout_ms / 1000));
   curl_easy_setopt(r->h_->easy, CURLOPT_WRITEFUNCTION, StreamWrite);
   curl_easy_setopt(r->h_->easy, CURLOPT_WRITEDATA, r.get());
   curl_easy_setopt(r->h_->easy, CURLOPT_HEADERFUNCTION, StreamHeader);

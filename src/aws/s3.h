@@ -37,7 +37,8 @@ class S3Client {
 
   Result<S3ListPage> ListObjectsV2(const std::string& bucket, const std::string& prefix,
                                    const std::string& start_after,
-                                   const std::string& continuation_token, int max_keys = 1000) const;
+                                   const std::string& continuation_token,
+                                   int max_keys = 1000) const;
   Result<std::unique_ptr<HttpStreamReader>> GetObject(const std::string& bucket,
                                                       const std::string& key) const;
   Status PutObject(const std::string& bucket, const std::string& key, std::string body,

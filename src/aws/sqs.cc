@@ -39,7 +39,8 @@ Result<std::vector<SqsMessage>> ParseReceiveMessage(std::string_view json) {
     if (JsonGet(m["Attributes"]["SentTimestamp"], v)) {
       s.sent = static_cast<TimeNs>(std::strtoll(std::string(v).c_str(), nullptr, 10)) * 1000000;
     }
-    if (s.receipt_handle.empty()) return Status::Corrupt("ReceiveMessage: message without ReceiptHandle");
+    if (s.receipt_handle.empty())
+      return Status::Corrupt("ReceiveMessage: message without ReceiptHandle");
     out.push_back(std::move(s));
   }
   return out;

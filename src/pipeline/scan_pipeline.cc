@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 #include "decode/byte_reader.h"
@@ -16,6 +17,7 @@ struct ScanPipeline::Item {
   InputSpec spec;
   BoundedQueue<EventBatch> events;
   std::atomic<bool> unreadable{false};
+  std::string error;  // written by the worker before it closes `events`
 };
 
 struct ScanPipeline::Queues {
@@ -65,11 +67,22 @@ void ScanPipeline::Work() {
     if (item->spec.is_stdin) {
       reader = std::make_unique<FdReader>(0, false);
     } else {
-      auto opened = FdReader::Open(item->spec.path);
+      Result<std::unique_ptr<ByteReader>> opened = Status::Ok();
+      if (item->spec.open) {
+        opened = item->spec.open();
+      } else {
+        auto f = FdReader::Open(item->spec.path);
+        if (f.ok()) {
+          opened = std::unique_ptr<ByteReader>(std::move(f.value()));
+        } else {
+          opened = f.status();
+        }
+      }
       if (opened.ok()) {
         reader = std::move(opened.value());
       } else {
         item->unreadable = true;
+        item->error = opened.status().message();
         counters_.Drop(DropReason::kUnreadable);
         errors_->Report(DropReason::kUnreadable, item->spec.path, 0, opened.status().message());
       }
@@ -120,37 +133,149 @@ void ScanPipeline::Consume(const Event& e, ScanSummary* summary) {
 }
 
 ScanSummary ScanPipeline::Run(const std::vector<InputSpec>& inputs) {
+  Start();
+  for (const InputSpec& spec : inputs) {
+    if (!Submit(spec)) break;
+  }
+  return Finish();
+}
+
+void ScanPipeline::Start() {
   const int workers = options_.workers > 0
                           ? options_.workers
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   queues_ = std::make_unique<Queues>(static_cast<size_t>(workers) * 2);
-  ScanSummary summary;
-  summary.inputs = inputs.size();
+  summary_ = ScanSummary();
+  for (int i = 0; i < workers; ++i) pool_.emplace_back([this] { Work(); });
+  consumer_ = std::thread([this] { ConsumeAll(); });
+}
 
-  std::thread source([&] {
-    for (const InputSpec& spec : inputs) {
-      auto item = std::make_shared<Item>(spec);
-      if (!queues_->order.Push(item)) break;
-      queues_->work.Push(item);
-    }
-    queues_->work.Close();
-    queues_->order.Close();
-  });
-  std::vector<std::thread> pool;
-  for (int i = 0; i < workers; ++i) pool.emplace_back([this] { Work(); });
+bool ScanPipeline::Submit(InputSpec spec) {
+  auto item = std::make_shared<Item>(std::move(spec));
+  // One submitter at a time, so both queues hold the inputs in the same order (otherwise the
+  // consumer could wait for an input no worker can reach). The order queue first: the consumer
+  // learns the input's place before a worker can fill it.
+  std::lock_guard<std::mutex> lock(submit_mu_);
+  if (!queues_->order.Push(item)) return false;
+  return queues_->work.Push(item);
+}
 
-  while (auto next = queues_->order.Pop()) {
-    std::shared_ptr<Item> item = std::move(*next);
-    while (auto batch = item->events.Pop()) {
-      for (const Event& e : *batch) Consume(e, &summary);
-    }
-    if (item->unreadable) ++summary.unreadable_inputs;
-  }
-  source.join();
-  for (auto& t : pool) t.join();
+ScanSummary ScanPipeline::Finish() {
+  queues_->work.Close();
+  queues_->order.Close();
+  consumer_.join();
+  for (auto& t : pool_) t.join();
+  pool_.clear();
   sink_->Flush();
   if (alert_sink_ != nullptr) alert_sink_->Flush();
-  return summary;
+  PublishMetrics();
+  return summary_;
+}
+
+void ScanPipeline::ConsumeAll() {
+  while (auto next = queues_->order.Pop()) {
+    std::shared_ptr<Item> item = std::move(*next);
+    ++summary_.inputs;
+    InputOutcome outcome;
+    while (auto batch = item->events.Pop()) {
+      outcome.events += batch->size();
+      for (const Event& e : *batch) Consume(e, &summary_);
+    }
+    if (item->unreadable) {
+      ++summary_.unreadable_inputs;
+      outcome.unreadable = true;
+      outcome.error = item->error;
+    }
+    if (item->spec.done) {
+      // Acknowledging means every event is where it is going: flush the sinks first.
+      sink_->Flush();
+      if (alert_sink_ != nullptr) alert_sink_->Flush();
+      item->spec.done(outcome);
+    }
+    if (options_.publish_metrics) PublishMetrics();
+  }
+}
+
+void ScanPipeline::PublishMetrics() {
+  std::string out;
+  auto line = [&out](std::string_view name, std::string_view labels, double v) {
+    out.append(name);
+    if (!labels.empty()) out.append("{").append(labels).append("}");
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " %.17g\n", v);
+    out.append(buf);
+  };
+  auto help = [&out](std::string_view name, std::string_view type, std::string_view text) {
+    out.append("# HELP ").append(name).append(" ").append(text).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  };
+  struct StageMetric {
+    const char* name;
+    const char* text;
+    std::atomic<uint64_t> StageCounter::*field;
+  };
+  const StageMetric stage_metrics[] = {
+      {"fastpath_stage_records_in_total", "Records that entered a stage.",
+       &StageCounter::records_in},
+      {"fastpath_stage_records_out_total", "Records that left a stage.",
+       &StageCounter::records_out},
+      {"fastpath_stage_bytes_in_total", "Bytes that entered a stage.", &StageCounter::bytes_in},
+      {"fastpath_stage_bytes_out_total", "Bytes that left a stage.", &StageCounter::bytes_out}};
+  for (const StageMetric& m : stage_metrics) {
+    help(m.name, "counter", m.text);
+    for (int i = 0; i < kNumStages; ++i) {
+      const StageCounter& c = counters_.stage(static_cast<Stage>(i));
+      line(m.name, "stage=\"" + std::string(StageName(static_cast<Stage>(i))) + "\"",
+           static_cast<double>((c.*m.field).load()));
+    }
+  }
+  help("fastpath_drops_total", "counter", "Records and inputs dropped, by reason.");
+  for (int i = 0; i < kNumDropReasons; ++i) {
+    const DropReason r = static_cast<DropReason>(i);
+    line("fastpath_drops_total", "reason=\"" + std::string(DropReasonName(r)) + "\"",
+         static_cast<double>(counters_.drops(r)));
+  }
+  help("fastpath_inputs_total", "counter", "Inputs (files, objects, messages, requests) handled.");
+  line("fastpath_inputs_total", "", static_cast<double>(summary_.inputs));
+  help("fastpath_events_total", "counter", "Unique events out (first arrivals).");
+  line("fastpath_events_total", "", static_cast<double>(summary_.events_out));
+  help("fastpath_duplicates_total", "counter", "Later arrivals dropped, by the path they came by.");
+  for (int p = 0; p < kNumDeliveryPaths; ++p) {
+    line("fastpath_duplicates_total",
+         "path=\"" + std::string(DeliveryPathName(static_cast<DeliveryPath>(p))) + "\"",
+         static_cast<double>(summary_.duplicates_by_path[p]));
+  }
+  help("fastpath_rule_matches_total", "counter", "Rule matches on first arrivals.");
+  line("fastpath_rule_matches_total", "", static_cast<double>(summary_.rule_matches));
+  help("fastpath_alerts_total", "counter", "Alerts raised.");
+  line("fastpath_alerts_total", "", static_cast<double>(summary_.alerts));
+  help("fastpath_dedupe_ids", "gauge", "Event ids held for de-duplication.");
+  line("fastpath_dedupe_ids", "", static_cast<double>(deduper_.entries()));
+  // Delivery delay per log type and path, over every account and region, as a summary.
+  std::map<std::pair<LogType, DeliveryPath>, LatencyHistogram> merged;
+  for (const auto& [key, h] : latency_.delays()) {
+    merged[{std::get<0>(key), std::get<3>(key)}].Merge(h);
+  }
+  help("fastpath_delivery_delay_seconds", "summary",
+       "Delay from event time to receipt, by log type and delivery path.");
+  for (const auto& [key, h] : merged) {
+    const std::string labels = "log_type=\"" + std::string(LogTypeName(key.first)) + "\",path=\"" +
+                               std::string(DeliveryPathName(key.second)) + "\"";
+    for (double q : {0.5, 0.9, 0.99}) {
+      char ql[32];
+      std::snprintf(ql, sizeof ql, ",quantile=\"%g\"", q);
+      line("fastpath_delivery_delay_seconds", labels + ql,
+           static_cast<double>(h.Quantile(q)) / 1000.0);
+    }
+    line("fastpath_delivery_delay_seconds_count", labels, static_cast<double>(h.count()));
+  }
+  std::lock_guard<std::mutex> lock(metrics_mu_);
+  metrics_text_ = std::move(out);
+}
+
+std::string ScanPipeline::MetricsText() const {
+  std::lock_guard<std::mutex> lock(metrics_mu_);
+  return metrics_text_;
 }
 
 std::string ScanPipeline::FormatStats(const ScanSummary& s) const {

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "alerts/alert_policy.h"
@@ -30,6 +32,7 @@ struct ScanOptions {
   FirstArrivalDeduper::Options dedupe;
   std::optional<TimeNs> received_at;  // fixes the receive time of every input
   size_t batch_events = 2048;
+  bool publish_metrics = false;             // keep MetricsText() current after every input
   std::shared_ptr<const RuleEngine> rules;  // null: no detection
 };
 
@@ -52,6 +55,17 @@ class ScanPipeline {
 
   // Runs every input through the stages; returns when all events reached the sink.
   ScanSummary Run(const std::vector<InputSpec>& inputs);
+
+  // The same as a stream, for sources that never end (the daemon): Start, then Submit from any
+  // number of threads (blocks while the pipeline is full), then Finish, which handles what was
+  // submitted and returns. Each input's `done` runs on the consumer thread.
+  void Start();
+  bool Submit(InputSpec spec);
+  ScanSummary Finish();
+
+  // The counters, dedupe state and latency in the Prometheus text format, as of the last input
+  // the consumer finished. Safe from any thread.
+  std::string MetricsText() const;
 
   const PipelineCounters& counters() const { return counters_; }
   const DeliveryLatency& latency() const { return latency_; }
@@ -79,6 +93,14 @@ class ScanPipeline {
 
   struct Queues;
   std::unique_ptr<Queues> queues_;
+  std::vector<std::thread> pool_;
+  std::thread consumer_;
+  ScanSummary summary_;  // owned by the consumer until Finish
+  void ConsumeAll();
+  void PublishMetrics();
+  std::mutex submit_mu_;
+  mutable std::mutex metrics_mu_;
+  std::string metrics_text_;  // guarded by metrics_mu_
 };
 
 }  // namespace fastpath

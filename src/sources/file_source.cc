@@ -14,12 +14,21 @@ TimeNs MtimeOf(const struct stat& st) {
 
 }  // namespace
 
+InputSpec FileInput(std::string path, bool is_stdin, TimeNs mtime, uint64_t size) {
+  InputSpec spec;
+  spec.path = std::move(path);
+  spec.is_stdin = is_stdin;
+  spec.mtime = mtime;
+  spec.size = size;
+  return spec;
+}
+
 ListedInputs ListInputs(const std::vector<std::string>& args) {
   namespace fs = std::filesystem;
   ListedInputs out;
   for (const std::string& arg : args) {
     if (arg == "-") {
-      out.inputs.push_back(InputSpec{"-", true, 0, 0});
+      out.inputs.push_back(FileInput("-", true, 0, 0));
       continue;
     }
     struct stat st;
@@ -28,7 +37,7 @@ ListedInputs ListInputs(const std::vector<std::string>& args) {
       continue;
     }
     if (!S_ISDIR(st.st_mode)) {
-      out.inputs.push_back(InputSpec{arg, false, MtimeOf(st), static_cast<uint64_t>(st.st_size)});
+      out.inputs.push_back(FileInput(arg, false, MtimeOf(st), static_cast<uint64_t>(st.st_size)));
       continue;
     }
     std::vector<InputSpec> found;
@@ -47,7 +56,7 @@ ListedInputs ListInputs(const std::vector<std::string>& args) {
       struct stat fst;
       if (::stat(p.c_str(), &fst) != 0 || S_ISDIR(fst.st_mode)) continue;
       if (!S_ISREG(fst.st_mode)) continue;
-      found.push_back(InputSpec{p, false, MtimeOf(fst), static_cast<uint64_t>(fst.st_size)});
+      found.push_back(FileInput(p, false, MtimeOf(fst), static_cast<uint64_t>(fst.st_size)));
     }
     std::sort(found.begin(), found.end(), [](const InputSpec& a, const InputSpec& b) {
       return a.mtime != b.mtime ? a.mtime < b.mtime : a.path < b.path;

@@ -1,0 +1,329 @@
+#include "app/daemon_config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/time_util.h"
+#include "rules/rule.h"
+
+namespace fastpath {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) {
+    base_ = fs::path(file_).parent_path();
+  }
+
+  std::string At(const YAML::Node& n) const {
+    return file_ + ":" + std::to_string(n.Mark().line + 1);
+  }
+  void Problem(const YAML::Node& n, const std::string& msg) { problems_.push_back(At(n) + ": " + msg); }
+  const std::vector<std::string>& problems() const { return problems_; }
+
+  // Every key of `map` must be in `allowed`.
+  bool Keys(const YAML::Node& map, const std::string& where, std::initializer_list<const char*> allowed) {
+    if (!map.IsMap()) {
+      Problem(map, where + " must be a mapping");
+      return false;
+    }
+    const std::set<std::string> ok(allowed.begin(), allowed.end());
+    for (const auto& kv : map) {
+      const std::string key = kv.first.Scalar();
+      if (ok.count(key) == 0) {
+        std::string list;
+        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+        Problem(kv.first, "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
+      }
+    }
+    return true;
+  }
+
+  bool Str(const YAML::Node& map, const char* key, std::string* out) {
+    const YAML::Node n = map[key];
+    if (!n) return false;
+    if (!n.IsScalar()) {
+      Problem(n, std::string(key) + " must be a string");
+      return false;
+    }
+    *out = n.Scalar();
+    return true;
+  }
+
+  template <typename Int>
+  void Int_(const YAML::Node& map, const char* key, Int* out, long long lo, long long hi) {
+    const YAML::Node n = map[key];
+    if (!n) return;
+    long long v = 0;
+    try {
+      v = n.as<long long>();
+    } catch (const YAML::Exception&) {
+      Problem(n, std::string(key) + " must be an integer");
+      return;
+    }
+    if (v < lo || v > hi) {
+      Problem(n, std::string(key) + " must be between " + std::to_string(lo) + " and " +
+                     std::to_string(hi));
+      return;
+    }
+    *out = static_cast<Int>(v);
+  }
+
+  void Bool(const YAML::Node& map, const char* key, bool* out) {
+    const YAML::Node n = map[key];
+    if (!n) return;
+    try {
+      *out = n.as<bool>();
+    } catch (const YAML::Exception&) {
+      Problem(n, std::string(key) + " must be true or false");
+    }
+  }
+
+  // A duration ("5m", "30s") as whole seconds.
+  void Seconds(const YAML::Node& map, const char* key, int* out, int lo, int hi) {
+    const YAML::Node n = map[key];
+    if (!n) return;
+    auto d = n.IsScalar() ? ParseDuration(n.Scalar()) : std::nullopt;
+    if (!d) {
+      Problem(n, std::string(key) + " must be a duration like 30s or 5m");
+      return;
+    }
+    const long long s = *d / 1000000000;
+    if (s < lo || s > hi) {
+      Problem(n, std::string(key) + " must be between " + std::to_string(lo) + "s and " +
+                     std::to_string(hi) + "s");
+      return;
+    }
+    *out = static_cast<int>(s);
+  }
+
+  std::string PathOf(const std::string& p) const {
+    if (p.empty() || fs::path(p).is_absolute()) return p;
+    return (base_ / p).lexically_normal().string();
+  }
+
+  // A secret given as `<key>_env` (variable name) or `<key>_file`; never inline.
+  void Secret(const YAML::Node& map, const std::string& key, std::string* out) {
+    if (map[key]) {
+      Problem(map[key], key + " cannot be written in the configuration; use " + key + "_env or " +
+                            key + "_file");
+      return;
+    }
+    std::string env, file;
+    const bool has_env = Str(map, (key + "_env").c_str(), &env);
+    const bool has_file = Str(map, (key + "_file").c_str(), &file);
+    if (has_env && has_file) {
+      Problem(map[key + "_env"], "give " + key + "_env or " + key + "_file, not both");
+      return;
+    }
+    if (has_env) {
+      const char* v = std::getenv(env.c_str());
+      if (v == nullptr || *v == '\0') {
+        Problem(map[key + "_env"], "environment variable " + env + " (" + key + ") is not set");
+        return;
+      }
+      *out = v;
+    } else if (has_file) {
+      std::ifstream in(PathOf(file));
+      if (!in) {
+        Problem(map[key + "_file"], key + "_file " + file + " cannot be read");
+        return;
+      }
+      std::getline(in, *out);
+      while (!out->empty() && (out->back() == '\r' || out->back() == ' ')) out->pop_back();
+    }
+  }
+
+  void Listen(const YAML::Node& map, std::string* host, int* port) {
+    std::string listen;
+    if (!Str(map, "listen", &listen)) return;
+    const size_t colon = listen.rfind(':');
+    char* end = nullptr;
+    const long p = colon == std::string::npos ? -1 : std::strtol(listen.c_str() + colon + 1, &end, 10);
+    if (colon == std::string::npos || end == nullptr || *end != '\0' || p < 0 || p > 65535) {
+      Problem(map["listen"], "listen must be host:port, got '" + listen + "'");
+      return;
+    }
+    *host = listen.substr(0, colon);
+    *port = static_cast<int>(p);
+  }
+
+ private:
+  std::string file_;
+  fs::path base_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(path + ": cannot be read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (Status st = CheckYamlText(text); !st.ok()) return Status::InvalidArgument(path + ": " + st.message());
+  YAML::Node loaded;
+  try {
+    loaded = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  const YAML::Node& root = loaded;  // const: lookups must not add keys
+  if (!root.IsMap()) return Status::InvalidArgument(path + ": the configuration must be a mapping");
+  Loader L(path);
+  DaemonConfig c;
+  c.path = path;
+  L.Keys(root, "the configuration",
+         {"state_dir", "aws", "rules", "strict_rules", "events", "alerts", "workers", "dedupe",
+          "http", "sources"});
+  if (L.Str(root, "state_dir", &c.state_dir)) c.state_dir = L.PathOf(c.state_dir);
+  if (!root["state_dir"]) c.state_dir = L.PathOf(".");
+  if (const YAML::Node a = root["aws"]) {
+    if (L.Keys(a, "aws", {"region", "profile", "endpoint_url", "endpoints"})) {
+      L.Str(a, "region", &c.aws.region);
+      L.Str(a, "profile", &c.aws.profile);
+      L.Str(a, "endpoint_url", &c.aws.endpoint_url);
+      if (const YAML::Node e = a["endpoints"]) {
+        if (L.Keys(e, "aws.endpoints",
+                   {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs", "events"})) {
+          for (const auto& kv : e) c.aws.endpoints[kv.first.Scalar()] = kv.second.Scalar();
+        }
+      }
+    }
+  }
+  if (const YAML::Node r = root["rules"]) {
+    if (r.IsScalar()) {
+      c.rules.push_back(L.PathOf(r.Scalar()));
+    } else if (r.IsSequence()) {
+      for (const auto& x : r) c.rules.push_back(L.PathOf(x.Scalar()));
+    } else {
+      L.Problem(r, "rules must be a path or a list of paths");
+    }
+  }
+  L.Bool(root, "strict_rules", &c.strict_rules);
+  for (auto [key, out] : {std::pair{"events", &c.events_output}, {"alerts", &c.alerts_output}}) {
+    if (const YAML::Node n = root[key]) {
+      if (L.Keys(n, key, {"output"}) && L.Str(n, "output", out)) {
+        if (*out != "stdout" && *out != "none") *out = L.PathOf(*out);
+      }
+    }
+  }
+  L.Int_(root, "workers", &c.workers, 0, 256);
+  if (const YAML::Node d = root["dedupe"]) {
+    if (L.Keys(d, "dedupe", {"window", "memory_mib"})) {
+      if (L.Str(d, "window", &c.dedupe_window) && !ParseDuration(c.dedupe_window)) {
+        L.Problem(d["window"], "window must be a duration like 24h");
+      }
+      L.Int_(d, "memory_mib", &c.dedupe_memory_mib, 1, 1 << 20);
+    }
+  }
+  if (const YAML::Node h = root["http"]) {
+    if (L.Keys(h, "http", {"listen", "enabled"})) {
+      L.Listen(h, &c.http_host, &c.http_port);
+      bool enabled = true;
+      L.Bool(h, "enabled", &enabled);
+      if (!enabled) c.http_port = -1;
+    }
+  }
+  const YAML::Node sources = root["sources"];
+  if (!sources || !sources.IsSequence() || sources.size() == 0) {
+    L.Problem(sources ? sources : root, "sources must be a non-empty list");
+  } else {
+    std::set<std::string> names;
+    for (size_t i = 0; i < sources.size(); ++i) {
+      const YAML::Node s = sources[i];
+      const std::string where = "sources[" + std::to_string(i) + "]";
+      DaemonSource d;
+      if (!s.IsMap()) {
+        L.Problem(s, where + " must be a mapping");
+        continue;
+      }
+      if (!L.Str(s, "type", &d.type)) {
+        L.Problem(s, where + " needs a type: s3_sqs, firehose or eventbridge");
+        continue;
+      }
+      d.name = d.type + "-" + std::to_string(i);
+      L.Str(s, "name", &d.name);
+      if (!names.insert(d.name).second) L.Problem(s, "source name '" + d.name + "' is used twice");
+      if (d.type == "s3_sqs") {
+        L.Keys(s, where, {"type", "name", "queue_url", "wait_time", "visibility_timeout",
+                          "max_messages", "max_receive_count", "dead_letter_file", "max_in_flight"});
+        if (!L.Str(s, "queue_url", &d.sqs.queue_url)) L.Problem(s, where + " needs queue_url");
+        L.Seconds(s, "wait_time", &d.sqs.wait_seconds, 0, 20);
+        L.Seconds(s, "visibility_timeout", &d.sqs.visibility_timeout, 2, 43200);
+        L.Int_(s, "max_messages", &d.sqs.max_messages, 1, 10);
+        L.Int_(s, "max_receive_count", &d.sqs.max_receive_count, 1, 1000);
+        L.Int_(s, "max_in_flight", &d.sqs.max_in_flight, 1, 100000);
+        d.sqs.dead_letter_file = (fs::path(c.state_dir) / (d.name + ".dead-letters.ndjson")).string();
+        if (L.Str(s, "dead_letter_file", &d.sqs.dead_letter_file)) {
+          d.sqs.dead_letter_file = L.PathOf(d.sqs.dead_letter_file);
+        }
+      } else if (d.type == "firehose" || d.type == "eventbridge") {
+        const bool fh = d.type == "firehose";
+        d.receiver.kind = fh ? ReceiverOptions::Kind::kFirehose : ReceiverOptions::Kind::kEventBridge;
+        d.receiver.name = d.name;
+        if (fh) {
+          L.Keys(s, where, {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
+                            "access_key_env", "access_key_file", "access_key"});
+          L.Secret(s, "access_key", &d.receiver.access_key);
+          d.receiver.max_body_bytes = 64u << 20;
+        } else {
+          L.Keys(s, where, {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
+                            "api_key_header", "api_key_env", "api_key_file", "api_key",
+                            "basic_user", "basic_password_env", "basic_password_file",
+                            "basic_password"});
+          L.Str(s, "api_key_header", &d.receiver.api_key_header);
+          L.Secret(s, "api_key", &d.receiver.api_key);
+          L.Str(s, "basic_user", &d.receiver.basic_user);
+          L.Secret(s, "basic_password", &d.receiver.basic_password);
+          d.receiver.max_body_bytes = 1u << 20;
+          if (d.receiver.api_key.empty() && d.receiver.basic_user.empty()) {
+            L.Problem(s, where + " needs api_key_env/api_key_file or basic_user: an open endpoint "
+                             "would take events from anyone");
+          }
+        }
+        if (!s["listen"]) L.Problem(s, where + " needs listen: host:port");
+        L.Listen(s, &d.receiver.host, &d.receiver.port);
+        L.Str(s, "path", &d.receiver.path);
+        size_t mib = d.receiver.max_body_bytes >> 20;
+        L.Int_(s, "max_body_mib", &mib, 1, 1024);
+        d.receiver.max_body_bytes = mib << 20;
+        L.Seconds(s, "read_timeout", &d.receiver.read_timeout_seconds, 1, 600);
+        if (const YAML::Node t = s["tls"]) {
+          if (L.Keys(t, where + ".tls", {"cert_file", "key_file"})) {
+            if (L.Str(t, "cert_file", &d.receiver.tls_cert_file)) {
+              d.receiver.tls_cert_file = L.PathOf(d.receiver.tls_cert_file);
+            }
+            if (L.Str(t, "key_file", &d.receiver.tls_key_file)) {
+              d.receiver.tls_key_file = L.PathOf(d.receiver.tls_key_file);
+            }
+            if (d.receiver.tls_cert_file.empty() || d.receiver.tls_key_file.empty()) {
+              L.Problem(t, where + ".tls needs cert_file and key_file");
+            }
+          }
+        }
+      } else {
+        L.Problem(s["type"], "unknown source type '" + d.type +
+                                 "' (expected s3_sqs, firehose or eventbridge)");
+        continue;
+      }
+      c.sources.push_back(std::move(d));
+    }
+  }
+  if (!L.problems().empty()) {
+    std::string msg;
+    for (const std::string& p : L.problems()) msg += (msg.empty() ? "" : "\n") + p;
+    return Status::InvalidArgument(msg);
+  }
+  return c;
+}
+
+}  // namespace fastpath

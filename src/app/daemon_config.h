@@ -1,0 +1,43 @@
+// The configuration of `fastpath run`: YAML, every key known (an unknown key is an error naming
+// file, line and key, so a typo never silently disables a source), secrets only by reference
+// (an environment variable or a file), never inline.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/aws_setup.h"
+#include "core/status.h"
+#include "sources/http_receivers.h"
+#include "sources/sqs_s3_source.h"
+
+namespace fastpath {
+
+struct DaemonSource {
+  std::string name;
+  std::string type;  // s3_sqs | firehose | eventbridge
+  SqsS3SourceOptions sqs;
+  ReceiverOptions receiver;
+};
+
+struct DaemonConfig {
+  std::string path;  // of the file, for messages
+  std::string state_dir = ".";
+  AwsSettings aws;
+  std::vector<std::string> rules;
+  bool strict_rules = false;
+  std::string events_output = "stdout";  // stdout | none | a file path (appended)
+  std::string alerts_output = "stdout";
+  int workers = 0;
+  std::string dedupe_window = "24h";
+  size_t dedupe_memory_mib = 512;
+  std::string http_host = "127.0.0.1";  // /healthz and /metrics
+  int http_port = 9108;                 // 0: any free port; -1: off
+  std::vector<DaemonSource> sources;
+};
+
+// Reads and validates; relative paths are taken from the configuration file's folder.
+// Problems are "file:line: message", all of them.
+Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
+
+}  // namespace fastpath

@@ -1,0 +1,262 @@
+#include "sources/http_receivers.h"
+
+#include <condition_variable>
+#include <cstring>
+#include <future>
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+#include <simdjson.h>
+
+#include "aws/sigv4.h"
+#include "core/event.h"
+#include "core/json_get.h"
+#include "decode/byte_reader.h"
+
+namespace fastpath {
+namespace {
+
+constexpr const char* kResultNames[] = {"accepted",      "duplicate",   "unauthorized",
+                                        "too_large",     "unsupported_media_type", "bad_request",
+                                        "method_not_allowed", "shutting_down", "failed"};
+
+// A reader over bytes it owns (request bodies outlive the handler that received them).
+class OwnedMemoryReader final : public ByteReader {
+ public:
+  explicit OwnedMemoryReader(std::shared_ptr<const std::string> data)
+      : data_(std::move(data)), reader_(*data_) {}
+  Result<size_t> Read(char* buf, size_t n) override { return reader_.Read(buf, n); }
+  uint64_t raw_offset() const override { return reader_.raw_offset(); }
+
+ private:
+  std::shared_ptr<const std::string> data_;
+  MemoryReader reader_;
+};
+
+}  // namespace
+
+bool SecretEquals(std::string_view given, std::string_view expected) {
+  // Compare digests: equal length, so CRYPTO_memcmp's time is independent of both inputs.
+  const std::string a = aws::HmacSha256("fastpath-secret-compare", given);
+  const std::string b = aws::HmacSha256("fastpath-secret-compare", expected);
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// One request in flight (or recently answered), shared with Firehose retries of the same id.
+struct HttpReceiver::Pending {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  bool ok = false;
+  std::string error;
+};
+
+HttpReceiver::HttpReceiver(ReceiverOptions options, ScanPipeline* pipeline,
+                           std::function<void(const std::string&)> log)
+    : options_(std::move(options)), pipeline_(pipeline), log_(std::move(log)) {}
+
+HttpReceiver::~HttpReceiver() { Stop(); }
+
+Status HttpReceiver::Start() {
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert_file.c_str(),
+                                                    options_.tls_key_file.c_str());
+    if (!tls->is_valid()) {
+      return Status::InvalidArgument("receiver " + options_.name + ": TLS certificate " +
+                                     options_.tls_cert_file + " or key " + options_.tls_key_file +
+                                     " cannot be loaded");
+    }
+    server_ = std::move(tls);
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  server_->set_payload_max_length(options_.max_body_bytes);
+  server_->set_read_timeout(options_.read_timeout_seconds, 0);
+  server_->set_write_timeout(options_.read_timeout_seconds, 0);
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(&req, &res); };
+  server_->Post(options_.path, handler);
+  auto not_allowed = [this](const httplib::Request&, httplib::Response& res) {
+    Count(kMethodNotAllowed);
+    res.status = 405;
+    res.set_header("Allow", "POST");
+  };
+  server_->Get(options_.path, not_allowed);
+  server_->Put(options_.path, not_allowed);
+  server_->Delete(options_.path, not_allowed);
+  // Bodies over the limit never reach the handler: httplib answers 413 itself; count them.
+  server_->set_logger([this](const httplib::Request&, const httplib::Response& res) {
+    if (res.status == 413) Count(kTooLarge);
+  });
+  if (options_.port == 0) {
+    port_ = server_->bind_to_any_port(options_.host);
+  } else {
+    port_ = server_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
+  }
+  if (port_ <= 0) {
+    return Status::IoError("receiver " + options_.name + ": cannot listen on " + options_.host +
+                           ":" + std::to_string(options_.port));
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return Status::Ok();
+}
+
+void HttpReceiver::Stop() {
+  stopping_ = true;
+  if (server_) server_->stop();  // joins the handlers, which wait for their inputs
+  if (thread_.joinable()) thread_.join();
+}
+
+bool HttpReceiver::Authorized(const void* r) const {
+  const auto& req = *static_cast<const httplib::Request*>(r);
+  if (options_.kind == ReceiverOptions::Kind::kFirehose) {
+    if (options_.access_key.empty()) return true;
+    return SecretEquals(req.get_header_value("X-Amz-Firehose-Access-Key"), options_.access_key);
+  }
+  if (!options_.api_key.empty()) {
+    return SecretEquals(req.get_header_value(options_.api_key_header.c_str()), options_.api_key);
+  }
+  if (!options_.basic_user.empty()) {
+    const std::string auth = req.get_header_value("Authorization");
+    if (!auth.starts_with("Basic ")) return false;
+    auto decoded = Base64Decode(std::string_view(auth).substr(6));
+    if (!decoded.ok()) return false;
+    return SecretEquals(decoded.value(), options_.basic_user + ":" + options_.basic_password);
+  }
+  return true;
+}
+
+void HttpReceiver::Handle(const void* rq, void* rs) {
+  const auto& req = *static_cast<const httplib::Request*>(rq);
+  auto& res = *static_cast<httplib::Response*>(rs);
+  const bool firehose = options_.kind == ReceiverOptions::Kind::kFirehose;
+  const std::string request_id = req.get_header_value("X-Amz-Firehose-Request-Id");
+  auto reply = [&](int status, Result_ result, const std::string& error) {
+    Count(result);
+    res.status = status;
+    if (firehose) {
+      std::string body = "{\"requestId\":";
+      AppendJsonString(&body, request_id);
+      body += ",\"timestamp\":" + std::to_string(NowNs() / 1000000);
+      if (!error.empty()) {
+        body += ",\"errorMessage\":";
+        AppendJsonString(&body, error);
+      }
+      body += "}";
+      res.set_content(body, "application/json");
+    } else {
+      std::string body = error.empty() ? "{}" : "{\"error\":";
+      if (!error.empty()) {
+        AppendJsonString(&body, error);
+        body += "}";
+      }
+      res.set_content(body, "application/json");
+    }
+    if (status != 200 && status != 503) {
+      log_("receiver " + options_.name + ": " + std::to_string(status) + " " + error +
+           (request_id.empty() ? "" : " (request " + request_id + ")") + " from " +
+           req.remote_addr);
+    }
+  };
+  if (stopping_) return reply(503, kShuttingDown, "shutting down");
+  if (!Authorized(rq)) {
+    return reply(401, kUnauthorized,
+                 firehose ? "invalid or missing X-Amz-Firehose-Access-Key" : "invalid credentials");
+  }
+  const std::string ct = req.get_header_value("Content-Type");
+  if (!ct.empty() && ct.find("json") == std::string::npos) {
+    return reply(415, kUnsupportedMediaType, "Content-Type must be application/json, got " + ct);
+  }
+  // Validate the shape before taking the request: a bad body is the sender's error (400), not
+  // something to retry.
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(req.body).get(doc) != simdjson::SUCCESS) {
+    return reply(400, kBadRequest, "body is not JSON");
+  }
+  if (firehose) {
+    if (request_id.empty()) return reply(400, kBadRequest, "X-Amz-Firehose-Request-Id is missing");
+    std::string_view body_id;
+    simdjson::dom::array records;
+    if (!JsonGet(doc["requestId"], body_id) || !JsonGet(doc["records"], records)) {
+      return reply(400, kBadRequest, "body lacks requestId or records");
+    }
+    if (body_id != request_id) {
+      return reply(400, kBadRequest, "requestId in the body differs from X-Amz-Firehose-Request-Id");
+    }
+    for (simdjson::dom::element r : records) {
+      std::string_view data;
+      if (!JsonGet(r["data"], data)) return reply(400, kBadRequest, "a record lacks data");
+    }
+  } else if (!doc.is_object() && !doc.is_array()) {
+    return reply(400, kBadRequest, "body is not an event object or array");
+  }
+
+  // Firehose retries reuse the request id: answer from the first attempt.
+  std::shared_ptr<Pending> pending;
+  bool first = true;
+  if (firehose) {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = requests_.find(request_id);
+    if (it != requests_.end()) {
+      pending = it->second;
+      first = false;
+    } else {
+      pending = std::make_shared<Pending>();
+      requests_[request_id] = pending;
+      request_order_.push_back(request_id);
+      while (request_order_.size() > options_.remembered_request_ids) {
+        requests_.erase(request_order_.front());
+        request_order_.pop_front();
+      }
+    }
+  } else {
+    pending = std::make_shared<Pending>();
+  }
+  if (first) {
+    auto body = std::make_shared<const std::string>(req.body);
+    InputSpec spec;
+    spec.path = options_.name + (request_id.empty() ? "" : ":" + request_id);
+    spec.mtime = NowNs();
+    spec.size = body->size();
+    spec.open = [body]() -> Result<std::unique_ptr<ByteReader>> {
+      return std::unique_ptr<ByteReader>(std::make_unique<OwnedMemoryReader>(body));
+    };
+    spec.done = [pending](const InputOutcome& outcome) {
+      std::lock_guard<std::mutex> l(pending->mu);
+      pending->finished = true;
+      pending->ok = !outcome.unreadable;
+      pending->error = outcome.error;
+      pending->cv.notify_all();
+    };
+    if (!pipeline_->Submit(std::move(spec))) {
+      std::lock_guard<std::mutex> l(pending->mu);
+      pending->finished = true;
+      pending->error = "shutting down";
+    }
+  }
+  std::unique_lock<std::mutex> l(pending->mu);
+  pending->cv.wait(l, [&] { return pending->finished; });
+  if (!pending->ok) {
+    const std::string err = pending->error;
+    l.unlock();
+    if (firehose) {
+      std::lock_guard<std::mutex> g(mu_);
+      requests_.erase(request_id);  // let the retry run it again
+    }
+    return reply(err == "shutting down" ? 503 : 500, kFailed, err);
+  }
+  l.unlock();
+  reply(200, first ? kAccepted : kDuplicate, "");
+}
+
+std::string HttpReceiver::MetricsText() const {
+  std::string out;
+  for (int i = 0; i < kNumResults; ++i) {
+    out += "fastpath_receiver_requests_total{receiver=\"" + options_.name + "\",result=\"" +
+           kResultNames[i] + "\"} " + std::to_string(counts_[i].load()) + "\n";
+  }
+  return out;
+}
+
+}  // namespace fastpath

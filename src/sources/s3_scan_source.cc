@@ -1,0 +1,80 @@
+#include "sources/s3_scan_source.h"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+namespace fastpath {
+namespace {
+
+// Written only from the consumer thread (the `done` callbacks), in key order.
+struct ResumeState {
+  std::string path;
+  bool failed = false;  // after the first unreadable object, the marker stops advancing
+};
+
+void WriteResumeKey(const std::string& path, const std::string& key) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << key << "\n";
+    if (!out) return;
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+}  // namespace
+
+std::string ReadResumeKey(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return "";
+  std::string key;
+  std::getline(in, key);
+  return key;
+}
+
+Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& o, ScanPipeline* pipeline,
+                    S3ScanProgress* progress, const std::atomic<bool>* stop) {
+  std::string start_after = o.start_after;
+  if (start_after.empty() && !o.resume_file.empty()) start_after = ReadResumeKey(o.resume_file);
+  auto resume = std::make_shared<ResumeState>();
+  resume->path = o.resume_file;
+  std::string token;
+  do {
+    auto page = s3.ListObjectsV2(o.bucket, o.prefix, token.empty() ? start_after : "", token);
+    if (!page.ok()) return page.status();
+    for (aws::S3Object& obj : page.value().objects) {
+      if (stop != nullptr && stop->load()) return Status::Ok();
+      if (obj.key.ends_with("/") && obj.size == 0) continue;  // folder placeholder
+      progress->listed.fetch_add(1);
+      progress->listed_bytes.fetch_add(obj.size);
+      InputSpec spec;
+      spec.path = "s3://" + o.bucket + "/" + obj.key;
+      spec.mtime = obj.last_modified;  // when S3 received the object
+      spec.size = obj.size;
+      const std::string bucket = o.bucket;
+      const std::string key = obj.key;
+      spec.open = [&s3, bucket, key]() -> Result<std::unique_ptr<ByteReader>> {
+        auto r = s3.GetObject(bucket, key);
+        if (!r.ok()) return r.status();
+        return std::unique_ptr<ByteReader>(std::move(r.value()));
+      };
+      spec.done = [resume, progress, key](const InputOutcome& outcome) {
+        if (outcome.unreadable) {
+          progress->failed.fetch_add(1);
+          resume->failed = true;
+          return;
+        }
+        progress->done.fetch_add(1);
+        if (!resume->path.empty() && !resume->failed) WriteResumeKey(resume->path, key);
+      };
+      if (!pipeline->Submit(std::move(spec))) return Status::Ok();
+    }
+    token = page.value().next_continuation_token;
+  } while (!token.empty());
+  return Status::Ok();
+}
+
+}  // namespace fastpath
