@@ -11,7 +11,13 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libpugixml-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  awscli curl python3
 )
+# Node.js for the local AWS-compatible servers of the integration tests (the machine's own
+# Node.js when it has one, else Debian's).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev llvm)
 fi
@@ -24,12 +30,20 @@ for p in "${packages[@]}"; do
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "setup: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup: packages installed"
 fi
-echo "setup: installing ${missing[*]}"
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The integration tests' servers, at the versions package-lock.json pins.
+it="$(dirname "$0")/../tests/integration"
+if [[ ! -d "$it/node_modules/fauxqs" ]]; then
+  echo "setup: npm ci in tests/integration"
+  npm ci --prefix "$it" --no-audit --no-fund --loglevel=error >/dev/null
+fi
 echo "setup: done"

@@ -38,8 +38,8 @@ std::unique_ptr<aws::AwsClient> MakeAwsClient(const AwsSettings& s) {
   if (o.region.empty()) o.region = ProfileRegion(profile);
   if (o.region.empty()) o.region = "us-east-1";
   chain.region = o.region;
-  for (const char* service : {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs",
-                              "events"}) {
+  for (const char* service :
+       {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs", "events"}) {
     if (!s.endpoint_url.empty()) o.endpoints[service] = s.endpoint_url;
   }
   for (const auto& [k, v] : s.endpoints) o.endpoints[k] = v;

@@ -25,11 +25,14 @@ class Loader {
   std::string At(const YAML::Node& n) const {
     return file_ + ":" + std::to_string(n.Mark().line + 1);
   }
-  void Problem(const YAML::Node& n, const std::string& msg) { problems_.push_back(At(n) + ": " + msg); }
+  void Problem(const YAML::Node& n, const std::string& msg) {
+    problems_.push_back(At(n) + ": " + msg);
+  }
   const std::vector<std::string>& problems() const { return problems_; }
 
   // Every key of `map` must be in `allowed`.
-  bool Keys(const YAML::Node& map, const std::string& where, std::initializer_list<const char*> allowed) {
+  bool Keys(const YAML::Node& map, const std::string& where,
+            std::initializer_list<const char*> allowed) {
     if (!map.IsMap()) {
       Problem(map, where + " must be a mapping");
       return false;
@@ -40,7 +43,8 @@ class Loader {
       if (ok.count(key) == 0) {
         std::string list;
         for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-        Problem(kv.first, "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
+        Problem(kv.first,
+                "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
       }
     }
     return true;
@@ -146,7 +150,8 @@ class Loader {
     if (!Str(map, "listen", &listen)) return;
     const size_t colon = listen.rfind(':');
     char* end = nullptr;
-    const long p = colon == std::string::npos ? -1 : std::strtol(listen.c_str() + colon + 1, &end, 10);
+    const long p =
+        colon == std::string::npos ? -1 : std::strtol(listen.c_str() + colon + 1, &end, 10);
     if (colon == std::string::npos || end == nullptr || *end != '\0' || p < 0 || p > 65535) {
       Problem(map["listen"], "listen must be host:port, got '" + listen + "'");
       return;
@@ -169,7 +174,8 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  if (Status st = CheckYamlText(text); !st.ok()) return Status::InvalidArgument(path + ": " + st.message());
+  if (Status st = CheckYamlText(text); !st.ok())
+    return Status::InvalidArgument(path + ": " + st.message());
   YAML::Node loaded;
   try {
     loaded = YAML::Load(text);
@@ -192,8 +198,9 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
       L.Str(a, "profile", &c.aws.profile);
       L.Str(a, "endpoint_url", &c.aws.endpoint_url);
       if (const YAML::Node e = a["endpoints"]) {
-        if (L.Keys(e, "aws.endpoints",
-                   {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs", "events"})) {
+        if (L.Keys(
+                e, "aws.endpoints",
+                {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs", "events"})) {
           for (const auto& kv : e) c.aws.endpoints[kv.first.Scalar()] = kv.second.Scalar();
         }
       }
@@ -254,39 +261,44 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
       L.Str(s, "name", &d.name);
       if (!names.insert(d.name).second) L.Problem(s, "source name '" + d.name + "' is used twice");
       if (d.type == "s3_sqs") {
-        L.Keys(s, where, {"type", "name", "queue_url", "wait_time", "visibility_timeout",
-                          "max_messages", "max_receive_count", "dead_letter_file", "max_in_flight"});
+        L.Keys(s, where,
+               {"type", "name", "queue_url", "wait_time", "visibility_timeout", "max_messages",
+                "max_receive_count", "dead_letter_file", "max_in_flight"});
         if (!L.Str(s, "queue_url", &d.sqs.queue_url)) L.Problem(s, where + " needs queue_url");
         L.Seconds(s, "wait_time", &d.sqs.wait_seconds, 0, 20);
         L.Seconds(s, "visibility_timeout", &d.sqs.visibility_timeout, 2, 43200);
         L.Int_(s, "max_messages", &d.sqs.max_messages, 1, 10);
         L.Int_(s, "max_receive_count", &d.sqs.max_receive_count, 1, 1000);
         L.Int_(s, "max_in_flight", &d.sqs.max_in_flight, 1, 100000);
-        d.sqs.dead_letter_file = (fs::path(c.state_dir) / (d.name + ".dead-letters.ndjson")).string();
+        d.sqs.dead_letter_file =
+            (fs::path(c.state_dir) / (d.name + ".dead-letters.ndjson")).string();
         if (L.Str(s, "dead_letter_file", &d.sqs.dead_letter_file)) {
           d.sqs.dead_letter_file = L.PathOf(d.sqs.dead_letter_file);
         }
       } else if (d.type == "firehose" || d.type == "eventbridge") {
         const bool fh = d.type == "firehose";
-        d.receiver.kind = fh ? ReceiverOptions::Kind::kFirehose : ReceiverOptions::Kind::kEventBridge;
+        d.receiver.kind =
+            fh ? ReceiverOptions::Kind::kFirehose : ReceiverOptions::Kind::kEventBridge;
         d.receiver.name = d.name;
         if (fh) {
-          L.Keys(s, where, {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
-                            "access_key_env", "access_key_file", "access_key"});
+          L.Keys(s, where,
+                 {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
+                  "access_key_env", "access_key_file", "access_key"});
           L.Secret(s, "access_key", &d.receiver.access_key);
           d.receiver.max_body_bytes = 64u << 20;
         } else {
-          L.Keys(s, where, {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
-                            "api_key_header", "api_key_env", "api_key_file", "api_key",
-                            "basic_user", "basic_password_env", "basic_password_file",
-                            "basic_password"});
+          L.Keys(s, where,
+                 {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
+                  "api_key_header", "api_key_env", "api_key_file", "api_key", "basic_user",
+                  "basic_password_env", "basic_password_file", "basic_password"});
           L.Str(s, "api_key_header", &d.receiver.api_key_header);
           L.Secret(s, "api_key", &d.receiver.api_key);
           L.Str(s, "basic_user", &d.receiver.basic_user);
           L.Secret(s, "basic_password", &d.receiver.basic_password);
           d.receiver.max_body_bytes = 1u << 20;
           if (d.receiver.api_key.empty() && d.receiver.basic_user.empty()) {
-            L.Problem(s, where + " needs api_key_env/api_key_file or basic_user: an open endpoint "
+            L.Problem(s, where +
+                             " needs api_key_env/api_key_file or basic_user: an open endpoint "
                              "would take events from anyone");
           }
         }

@@ -143,7 +143,8 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       }
       log.Write("info", "receiver listening",
                 {{"source", d.name},
-                 {"address", d.receiver.host + ":" + std::to_string(r->port()) + d.receiver.path},
+                 {"address", d.receiver.host + ":" + std::to_string(r->port())},
+                 {"path", d.receiver.path},
                  {"tls", d.receiver.tls_cert_file.empty() ? "off" : "on"}});
       receivers.push_back(std::move(r));
     }
@@ -167,28 +168,32 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     admin.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
       const bool ok = !stopping.load();
       res.status = ok ? 200 : 503;
-      res.set_content(std::string("{\"status\":\"") + (ok ? "ok" : "stopping") +
-                          "\",\"uptime_seconds\":" + std::to_string((NowNs() - started) / 1000000000) +
-                          ",\"sources\":" + std::to_string(cfg.sources.size()) + "}",
-                      "application/json");
+      res.set_content(
+          std::string("{\"status\":\"") + (ok ? "ok" : "stopping") +
+              "\",\"uptime_seconds\":" + std::to_string((NowNs() - started) / 1000000000) +
+              ",\"sources\":" + std::to_string(cfg.sources.size()) + "}",
+          "application/json");
     });
     admin.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
       std::string text = pipeline.MetricsText();
-      text += "# HELP fastpath_receiver_requests_total Requests to the HTTP receivers, by result.\n"
-              "# TYPE fastpath_receiver_requests_total counter\n";
+      text +=
+          "# HELP fastpath_receiver_requests_total Requests to the HTTP receivers, by result.\n"
+          "# TYPE fastpath_receiver_requests_total counter\n";
       for (const auto& r : receivers) text += r->MetricsText();
-      text += "# HELP fastpath_sqs_messages_total SQS messages, by what became of them.\n"
-              "# TYPE fastpath_sqs_messages_total counter\n";
+      text +=
+          "# HELP fastpath_sqs_messages_total SQS messages, by what became of them.\n"
+          "# TYPE fastpath_sqs_messages_total counter\n";
       for (size_t i = 0; i < sqs_sources.size(); ++i) {
         text += sqs_sources[i]->MetricsText(sqs_names[i]);
       }
-      text += "# HELP fastpath_up 1 while the daemon serves.\n# TYPE fastpath_up gauge\nfastpath_up 1\n";
+      text +=
+          "# HELP fastpath_up 1 while the daemon serves.\n# TYPE fastpath_up gauge\nfastpath_up "
+          "1\n";
       res.set_content(text, "text/plain; version=0.0.4");
     });
-    const int port = cfg.http_port == 0 ? admin.bind_to_any_port(cfg.http_host)
-                                        : (admin.bind_to_port(cfg.http_host, cfg.http_port)
-                                               ? cfg.http_port
-                                               : -1);
+    const int port = cfg.http_port == 0
+                         ? admin.bind_to_any_port(cfg.http_host)
+                         : (admin.bind_to_port(cfg.http_host, cfg.http_port) ? cfg.http_port : -1);
     if (port < 0) {
       log.Write("error", "cannot listen for /healthz and /metrics",
                 {{"address", cfg.http_host + ":" + std::to_string(cfg.http_port)}});
@@ -201,9 +206,10 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   }
 
   if (rc == 0) {
-    log.Write("info", "started", {{"config", config_path},
-                                  {"sources", std::to_string(cfg.sources.size())},
-                                  {"rules", std::to_string(so.rules ? so.rules->rules().size() : 0)}});
+    log.Write("info", "started",
+              {{"config", config_path},
+               {"sources", std::to_string(cfg.sources.size())},
+               {"rules", std::to_string(so.rules ? so.rules->rules().size() : 0)}});
     int sig = 0;
     sigwait(&sigs, &sig);
     log.Write("info", "stopping: finishing work in flight",

@@ -198,6 +198,8 @@ bool InflateGzipWhole(std::string_view in, size_t max_out, std::string* out) {
   // The last member's trailer holds its size mod 2^32: the exact answer for a one-member file.
   uint32_t isize;
   std::memcpy(&isize, in.data() + in.size() - 4, 4);
+  // The last member alone is larger than allowed: the whole is too, and streaming will say so.
+  if (isize > max_out) return false;
   size_t cap = std::max<size_t>({static_cast<size_t>(isize) + 64, in.size() * 4, 4096});
   out->clear();
   size_t pos = 0;

@@ -157,6 +157,8 @@ void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const Rec
     if (InflateGzipWhole(head, limits_.max_document_bytes * 4, &inflated)) {
       MemoryReader plain(inflated);
       DecodeDocuments(&plain, ctx, sink, /*top=*/true, head.size());
+      // Keep the buffer for the next input unless an unusually large object grew it.
+      if (inflated.capacity() > (64u << 20)) std::string().swap(inflated);
       return;
     }
   }

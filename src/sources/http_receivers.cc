@@ -16,9 +16,9 @@
 namespace fastpath {
 namespace {
 
-constexpr const char* kResultNames[] = {"accepted",      "duplicate",   "unauthorized",
-                                        "too_large",     "unsupported_media_type", "bad_request",
-                                        "method_not_allowed", "shutting_down", "failed"};
+constexpr const char* kResultNames[] = {
+    "accepted",    "duplicate",          "unauthorized",  "too_large", "unsupported_media_type",
+    "bad_request", "method_not_allowed", "shutting_down", "failed"};
 
 // A reader over bytes it owns (request bodies outlive the handler that received them).
 class OwnedMemoryReader final : public ByteReader {
@@ -55,7 +55,9 @@ HttpReceiver::HttpReceiver(ReceiverOptions options, ScanPipeline* pipeline,
                            std::function<void(const std::string&)> log)
     : options_(std::move(options)), pipeline_(pipeline), log_(std::move(log)) {}
 
-HttpReceiver::~HttpReceiver() { Stop(); }
+HttpReceiver::~HttpReceiver() {
+  Stop();
+}
 
 Status HttpReceiver::Start() {
   if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
@@ -73,7 +75,9 @@ Status HttpReceiver::Start() {
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.read_timeout_seconds, 0);
-  auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(&req, &res); };
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    Handle(&req, &res);
+  };
   server_->Post(options_.path, handler);
   auto not_allowed = [this](const httplib::Request&, httplib::Response& res) {
     Count(kMethodNotAllowed);
@@ -182,7 +186,8 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
       return reply(400, kBadRequest, "body lacks requestId or records");
     }
     if (body_id != request_id) {
-      return reply(400, kBadRequest, "requestId in the body differs from X-Amz-Firehose-Request-Id");
+      return reply(400, kBadRequest,
+                   "requestId in the body differs from X-Amz-Firehose-Request-Id");
     }
     for (simdjson::dom::element r : records) {
       std::string_view data;

@@ -34,9 +34,9 @@ namespace fastpath {
 struct ReceiverOptions {
   enum class Kind { kFirehose, kEventBridge };
   Kind kind = Kind::kFirehose;
-  std::string name;                     // for logs and metrics
+  std::string name;  // for logs and metrics
   std::string host = "127.0.0.1";
-  int port = 0;                         // 0: any free port (see port())
+  int port = 0;  // 0: any free port (see port())
   std::string path = "/";
   std::string tls_cert_file, tls_key_file;  // both set: HTTPS
   size_t max_body_bytes = 64u << 20;
@@ -94,7 +94,7 @@ class HttpReceiver {
   std::array<std::atomic<uint64_t>, kNumResults> counts_{};
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Pending>> requests_;  // by request id; guarded by mu_
-  std::deque<std::string> request_order_;                      // guarded by mu_
+  std::deque<std::string> request_order_;                     // guarded by mu_
 };
 
 // Equal-time comparison of secrets (the time does not depend on where they differ or on the

@@ -150,7 +150,8 @@ void SqsS3Source::ObjectDone(const std::shared_ptr<InFlight>& f, bool failed) {
 void SqsS3Source::Housekeeping() {
   std::unique_lock<std::mutex> l(mu_);
   while (true) {
-    cv_.wait_for(l, std::chrono::milliseconds(250), [&] { return stopping_ || !to_delete_.empty(); });
+    cv_.wait_for(l, std::chrono::milliseconds(250),
+                 [&] { return stopping_ || !to_delete_.empty(); });
     // Deletes first: they end work.
     while (!to_delete_.empty()) {
       std::shared_ptr<InFlight> f = to_delete_.front();
@@ -176,7 +177,8 @@ void SqsS3Source::Housekeeping() {
     if (due.empty()) continue;
     l.unlock();
     for (auto& f : due) {
-      Status s = sqs_->ChangeVisibility(options_.queue_url, f->receipt, options_.visibility_timeout);
+      Status s =
+          sqs_->ChangeVisibility(options_.queue_url, f->receipt, options_.visibility_timeout);
       if (s.ok()) {
         stats_.heartbeats.fetch_add(1);
       } else {

@@ -89,8 +89,8 @@ class SqsS3Source {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::shared_ptr<InFlight>> in_flight_;  // by receipt; guarded by mu_
-  std::deque<std::shared_ptr<InFlight>> to_delete_;              // guarded by mu_
-  bool stopping_ = false;                                        // guarded by mu_
+  std::deque<std::shared_ptr<InFlight>> to_delete_;             // guarded by mu_
+  bool stopping_ = false;                                       // guarded by mu_
   std::thread housekeeper_;
 };
 

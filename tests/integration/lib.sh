@@ -1,0 +1,100 @@
+# Helpers for the integration tests: a local AWS-compatible server (fauxqs from the npm registry,
+# pinned in package-lock.json) on a free loopback port, the aws CLI pointed at it, and checks.
+# Sourced by the test scripts; each script exits 77 (ctest: skipped) with the reason when a
+# prerequisite is missing.
+
+set -euo pipefail
+
+FASTPATH="${FASTPATH:?set FASTPATH to the fastpath binary}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+WORK="$(mktemp -d /tmp/fastpath-it.XXXXXX)"
+PIDS=()
+
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ "${KEEP_WORK:-}" == "" ]]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+skip() { echo "SKIPPED: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok - $*"; }
+
+command -v node >/dev/null || skip "node is not installed (tools/setup.sh installs it)"
+command -v aws >/dev/null || skip "the aws CLI is not installed (tools/setup.sh installs awscli)"
+[[ -d "$HERE/node_modules/fauxqs" ]] ||
+  skip "fauxqs is not installed: run 'npm ci --prefix tests/integration' (tools/setup.sh does)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+export AWS_ACCESS_KEY_ID=fastpath-test AWS_SECRET_ACCESS_KEY=fastpath-test-secret
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PAGER=""
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+
+start_fauxqs() {
+  FAUXQS_PORT_NUM="$(free_port)"
+  ENDPOINT="http://127.0.0.1:$FAUXQS_PORT_NUM"
+  FAUXQS_PORT="$FAUXQS_PORT_NUM" FAUXQS_LOGGER=false FAUXQS_HOST=127.0.0.1 \
+    node "$HERE/node_modules/fauxqs/dist/cli.js" >"$WORK/fauxqs.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    curl -sf "$ENDPOINT/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  cat "$WORK/fauxqs.log" >&2
+  fail "fauxqs did not start"
+}
+
+awsl() { aws --endpoint-url "$ENDPOINT" "$@"; }
+
+# wait_for DESCRIPTION SECONDS COMMAND...: retries COMMAND until it succeeds.
+wait_for() {
+  local what="$1" secs="$2"
+  shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@"; do
+    ((SECONDS < deadline)) || fail "timed out after ${secs}s waiting for $what"
+    sleep 0.2
+  done
+}
+
+lines() { if [[ -f "$1" ]]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
+
+queue_depth() {  # visible + in flight
+  awsl sqs get-queue-attributes --queue-url "$1" \
+    --attribute-names ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible \
+    --query 'Attributes.[ApproximateNumberOfMessages,ApproximateNumberOfMessagesNotVisible]' \
+    --output text | awk '{print $1 + $2}'
+}
+
+# An S3 event notification for one object, as S3 sends it to SQS.
+s3_notification() {  # BUCKET KEY SIZE [EVENT]
+  local key_enc
+  key_enc="$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote_plus(sys.argv[1], safe="/"))' "$2")"
+  printf '{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"%s","eventName":"%s","s3":{"s3SchemaVersion":"1.0","bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},"object":{"key":"%s","size":%s}}}]}' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "${4:-ObjectCreated:Put}" "$1" "$1" "$key_enc" "$3"
+}
+
+# Starts `fastpath run` on CONFIG; its stderr (JSON logs) goes to $WORK/daemon.log.
+start_daemon() {
+  "$FASTPATH" run --config "$1" >"$WORK/daemon.out" 2>"$WORK/daemon.log" &
+  DAEMON_PID=$!
+  PIDS+=($DAEMON_PID)
+  wait_for "the daemon to start" 30 grep -q '"msg":"started"' "$WORK/daemon.log"
+  ADMIN="http://$(grep -o '"msg":"serving /healthz and /metrics","address":"[^"]*' "$WORK/daemon.log" | sed 's/.*"address":"//')"
+}
+
+receiver_url() {  # SOURCE-NAME
+  echo "http://$(grep -o "\"source\":\"$1\",\"address\":\"[^\"]*" "$WORK/daemon.log" | sed 's/.*"address":"//')"
+}
+
+stop_daemon() {
+  kill -TERM "$DAEMON_PID"
+  wait "$DAEMON_PID" || fail "the daemon exited with status $? after SIGTERM"
+  grep -q '"msg":"stopped"' "$WORK/daemon.log" || fail "no 'stopped' log line"
+}
+
+metric() {  # NAME-WITH-LABELS: its value from /metrics
+  curl -sf "$ADMIN/metrics" | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print "missing"}'
+}

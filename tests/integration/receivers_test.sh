@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The Firehose HTTP endpoint and EventBridge API destination receivers of `fastpath run`, driven
+# with curl in the documented request formats:
+#   Firehose: the access key is required; a good request is answered {"requestId","timestamp"}
+#   after its events are out; a retry of the same request id is answered without new events;
+#   gzip bodies are accepted; wrong key 401, wrong content type 415, bad JSON and bad gzip 400,
+#   oversized 413; a slow client is cut off and the daemon keeps serving.
+#   EventBridge: API key header and basic auth; wrong credentials 401.
+source "$(dirname "$0")/lib.sh"
+REPO="$(cd "$HERE/../.." && pwd)"
+CORPUS="$REPO/testdata/corpus"
+
+export FH_KEY="firehose-secret-$$" EB_KEY="eventbridge-secret-$$" EB_PASSWORD="pw-$$"
+cat >"$WORK/fastpath.yml" <<YAML
+state_dir: $WORK/state
+rules: $REPO/rules
+events:
+  output: $WORK/events.ndjson
+alerts:
+  output: $WORK/alerts.ndjson
+http:
+  listen: 127.0.0.1:0
+sources:
+  - name: firehose
+    type: firehose
+    listen: 127.0.0.1:0
+    access_key_env: FH_KEY
+    max_body_mib: 1
+    read_timeout: 2s
+  - name: eventbridge
+    type: eventbridge
+    listen: 127.0.0.1:0
+    path: /events
+    api_key_header: x-fastpath-key
+    api_key_env: EB_KEY
+  - name: eventbridge-basic
+    type: eventbridge
+    listen: 127.0.0.1:0
+    basic_user: eventbridge
+    basic_password_env: EB_PASSWORD
+YAML
+start_daemon "$WORK/fastpath.yml"
+FH="$(receiver_url firehose)"
+EB="$(receiver_url eventbridge)"
+EBB="$(receiver_url eventbridge-basic)"
+
+# A Firehose request carrying CloudWatch Logs subscription messages (gzip'd, base64'd), built
+# from the CloudTrail records of one corpus file, one log event per record.
+python3 - "$CORPUS/cloudtrail/data-events/awsdoc_s3-log-file-example.json" "$WORK/fh.json" <<'PY'
+import base64, gzip, json, sys, time
+records = json.load(open(sys.argv[1]))["Records"]
+msg = {"messageType": "DATA_MESSAGE", "owner": "111122223333", "logGroup": "aws-cloudtrail-logs",
+       "logStream": "111122223333_CloudTrail_us-east-1", "subscriptionFilters": ["all"],
+       "logEvents": [{"id": str(i), "timestamp": int(time.time() * 1000), "message": json.dumps(r)}
+                     for i, r in enumerate(records)]}
+data = base64.b64encode(gzip.compress(json.dumps(msg).encode())).decode()
+body = {"requestId": "11111111-2222-3333-4444-555555555555", "timestamp": int(time.time() * 1000),
+        "records": [{"data": data}]}
+json.dump(body, open(sys.argv[2], "w"))
+PY
+N="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["Records"]))' "$CORPUS/cloudtrail/data-events/awsdoc_s3-log-file-example.json")"
+RID=11111111-2222-3333-4444-555555555555
+
+post_fh() {  # KEY BODY-FILE [extra curl args...] -> prints "status body"
+  local key="$1" file="$2"
+  shift 2
+  curl -s -o "$WORK/resp" -w '%{http_code}' -X POST "$FH/" -H "Content-Type: application/json" \
+    -H "X-Amz-Firehose-Protocol-Version: 1.0" -H "X-Amz-Firehose-Request-Id: $RID" \
+    -H "X-Amz-Firehose-Access-Key: $key" --data-binary "@$file" "$@"
+  echo " $(cat "$WORK/resp")"
+}
+
+out="$(post_fh "$FH_KEY" "$WORK/fh.json")"
+[[ "$out" == "200 {\"requestId\":\"$RID\",\"timestamp\":"* ]] || fail "Firehose accept: $out"
+[[ "$(grep -c '"path":"cloudwatch_logs"' "$WORK/events.ndjson")" -eq "$N" ]] || fail "expected $N events when the response came"
+pass "Firehose request accepted: $N events out before the 200 {requestId,timestamp}"
+
+out="$(post_fh "$FH_KEY" "$WORK/fh.json")"
+[[ "$out" == 200* ]] || fail "Firehose retry: $out"
+[[ "$(lines "$WORK/events.ndjson")" -eq "$N" ]] || fail "a retried request id produced events again"
+[[ "$(metric 'fastpath_receiver_requests_total{receiver="firehose",result="duplicate"}')" == 1 ]] || fail "duplicate not counted"
+pass "retry with the same request id answered 200 without processing it again"
+
+out="$(post_fh wrong-key "$WORK/fh.json")"
+[[ "$out" == "401 {\"requestId\":\"$RID\""*'"errorMessage":'* ]] || fail "wrong key: $out"
+out="$(post_fh "" "$WORK/fh.json")"
+[[ "$out" == 401* ]] || fail "missing key: $out"
+pass "wrong or missing access key: 401 with errorMessage"
+
+RID=22222222-2222-3333-4444-555555555555
+sed "s/11111111-2222-3333-4444-555555555555/$RID/" "$WORK/fh.json" | gzip -c >"$WORK/fh2.json.gz"
+out="$(post_fh "$FH_KEY" "$WORK/fh2.json.gz" -H "Content-Encoding: gzip")"
+[[ "$out" == 200* ]] || fail "gzip body: $out"
+pass "gzip content encoding accepted"
+
+RID=33333333-2222-3333-4444-555555555555
+printf 'not gzip at all' >"$WORK/bad.gz"
+out="$(post_fh "$FH_KEY" "$WORK/bad.gz" -H "Content-Encoding: gzip")"
+[[ "$out" == 400* ]] || fail "bad gzip: $out"
+printf '{"requestId":"%s","records":[{"data":' "$RID" >"$WORK/bad.json"
+out="$(post_fh "$FH_KEY" "$WORK/bad.json")"
+[[ "$out" == "400 "*'"errorMessage":"body is not JSON"'* ]] || fail "bad JSON: $out"
+out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$FH/" -H "Content-Type: text/plain" -H "X-Amz-Firehose-Request-Id: $RID" -H "X-Amz-Firehose-Access-Key: $FH_KEY" --data-binary "@$WORK/fh.json")"
+[[ "$out" == 415 ]] || fail "wrong content type: $out"
+head -c 2000000 /dev/zero | tr '\0' 'a' >"$WORK/huge"
+out="$(post_fh "$FH_KEY" "$WORK/huge" || true)"
+[[ "$out" == 413* ]] || fail "oversized body: $out"
+pass "bad gzip 400, bad JSON 400, text/plain 415, 2 MB body over a 1 MiB limit 413"
+
+# A slow client: headers promise a body that never comes; the read timeout cuts it off.
+host="${FH#http://}"
+(exec 3<>"/dev/tcp/${host%:*}/${host#*:}"; printf 'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{' >&3; sleep 5) &
+slow=$!
+sleep 0.5
+RID=44444444-2222-3333-4444-555555555555
+sed "s/11111111-2222-3333-4444-555555555555/$RID/" "$WORK/fh.json" >"$WORK/fh4.json"
+out="$(post_fh "$FH_KEY" "$WORK/fh4.json")"
+[[ "$out" == 200* ]] || fail "served while a slow client hangs: $out"
+wait "$slow" || true
+pass "a slow client does not stop the receiver"
+
+# EventBridge API destination: one event per request.
+EVENT="$CORPUS/cloudtrail/eventbridge/c7n_api-call_s3-CreateBucket.json"
+out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EB/events" -H 'Content-Type: application/json; charset=utf-8' -H "x-fastpath-key: $EB_KEY" --data-binary "@$EVENT")"
+[[ "$out" == 200 ]] || fail "EventBridge accept: $out"
+grep -q '"path":"eventbridge"' "$WORK/events.ndjson" || fail "no EventBridge event out"
+out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EB/events" -H 'Content-Type: application/json' -H "x-fastpath-key: nope" --data-binary "@$EVENT")"
+[[ "$out" == 401 ]] || fail "EventBridge wrong key: $out"
+out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EBB/" -u "eventbridge:$EB_PASSWORD" -H 'Content-Type: application/json' --data-binary "@$EVENT")"
+[[ "$out" == 200 ]] || fail "EventBridge basic auth: $out"
+out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EBB/" -u "eventbridge:wrong" -H 'Content-Type: application/json' --data-binary "@$EVENT")"
+[[ "$out" == 401 ]] || fail "EventBridge wrong password: $out"
+pass "EventBridge API destination: API key and basic auth accepted, wrong credentials 401"
+
+curl -sf "$ADMIN/metrics" | grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="unauthorized"} 2$' || fail "401s not counted"
+curl -sf "$ADMIN/metrics" | grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="too_large"} 1$' || fail "413 not counted"
+! grep -q "$FH_KEY\|$EB_KEY\|$EB_PASSWORD" "$WORK/daemon.log" || fail "a secret appears in the log"
+stop_daemon
+pass "rejections counted in /metrics; no secret in the logs; graceful stop"
+echo "all receiver checks passed"
