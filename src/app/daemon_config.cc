@@ -173,7 +173,10 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
   if (!in) return Status::NotFound(path + ": cannot be read");
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
+  return ParseDaemonConfig(ss.str(), path);
+}
+
+Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path) {
   if (Status st = CheckYamlText(text); !st.ok())
     return Status::InvalidArgument(path + ": " + st.message());
   YAML::Node loaded;
@@ -296,7 +299,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
           L.Str(s, "basic_user", &d.receiver.basic_user);
           L.Secret(s, "basic_password", &d.receiver.basic_password);
           d.receiver.max_body_bytes = 1u << 20;
-          if (d.receiver.api_key.empty() && d.receiver.basic_user.empty()) {
+          if (!s["api_key_env"] && !s["api_key_file"] && !s["basic_user"]) {
             L.Problem(s, where +
                              " needs api_key_env/api_key_file or basic_user: an open endpoint "
                              "would take events from anyone");

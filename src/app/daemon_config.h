@@ -39,5 +39,7 @@ struct DaemonConfig {
 // Reads and validates; relative paths are taken from the configuration file's folder.
 // Problems are "file:line: message", all of them.
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
+// The same from text; `path` names it in messages and anchors relative paths.
+Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path);
 
 }  // namespace fastpath

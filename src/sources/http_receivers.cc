@@ -42,6 +42,43 @@ bool SecretEquals(std::string_view given, std::string_view expected) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+Status ValidateFirehoseBody(std::string_view body, std::string_view request_id) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
+    return Status::Corrupt("body is not JSON");
+  }
+  std::string_view body_id;
+  simdjson::dom::array records;
+  if (!JsonGet(doc["requestId"], body_id) || !JsonGet(doc["records"], records)) {
+    return Status::Corrupt("body lacks requestId or records");
+  }
+  if (body_id != request_id) {
+    return Status::Corrupt("requestId in the body differs from X-Amz-Firehose-Request-Id");
+  }
+  size_t i = 0;
+  for (simdjson::dom::element r : records) {
+    std::string_view data;
+    if (!JsonGet(r["data"], data)) {
+      return Status::Corrupt("records[" + std::to_string(i) + "] lacks data");
+    }
+    ++i;
+  }
+  return Status::Ok();
+}
+
+Status ValidateEventBridgeBody(std::string_view body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
+    return Status::Corrupt("body is not JSON");
+  }
+  if (!doc.is_object() && !doc.is_array()) {
+    return Status::Corrupt("body is not an event object or array");
+  }
+  return Status::Ok();
+}
+
 // One request in flight (or recently answered), shared with Firehose retries of the same id.
 struct HttpReceiver::Pending {
   std::mutex mu;
@@ -173,28 +210,13 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
   }
   // Validate the shape before taking the request: a bad body is the sender's error (400), not
   // something to retry.
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(req.body).get(doc) != simdjson::SUCCESS) {
-    return reply(400, kBadRequest, "body is not JSON");
+  if (firehose && request_id.empty()) {
+    return reply(400, kBadRequest, "X-Amz-Firehose-Request-Id is missing");
   }
-  if (firehose) {
-    if (request_id.empty()) return reply(400, kBadRequest, "X-Amz-Firehose-Request-Id is missing");
-    std::string_view body_id;
-    simdjson::dom::array records;
-    if (!JsonGet(doc["requestId"], body_id) || !JsonGet(doc["records"], records)) {
-      return reply(400, kBadRequest, "body lacks requestId or records");
-    }
-    if (body_id != request_id) {
-      return reply(400, kBadRequest,
-                   "requestId in the body differs from X-Amz-Firehose-Request-Id");
-    }
-    for (simdjson::dom::element r : records) {
-      std::string_view data;
-      if (!JsonGet(r["data"], data)) return reply(400, kBadRequest, "a record lacks data");
-    }
-  } else if (!doc.is_object() && !doc.is_array()) {
-    return reply(400, kBadRequest, "body is not an event object or array");
+  if (Status st =
+          firehose ? ValidateFirehoseBody(req.body, request_id) : ValidateEventBridgeBody(req.body);
+      !st.ok()) {
+    return reply(400, kBadRequest, st.message());
   }
 
   // Firehose retries reuse the request id: answer from the first attempt.

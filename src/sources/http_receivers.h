@@ -97,6 +97,12 @@ class HttpReceiver {
   std::deque<std::string> request_order_;                     // guarded by mu_
 };
 
+// Checks a Firehose HTTP endpoint request body against its documented shape: a JSON object with
+// "requestId" equal to the X-Amz-Firehose-Request-Id header and "records", each with "data".
+Status ValidateFirehoseBody(std::string_view body, std::string_view request_id);
+// An EventBridge API destination body: one event object or an array of them.
+Status ValidateEventBridgeBody(std::string_view body);
+
 // Equal-time comparison of secrets (the time does not depend on where they differ or on the
 // length of the expected value).
 bool SecretEquals(std::string_view given, std::string_view expected);

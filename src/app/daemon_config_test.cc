@@ -1,0 +1,118 @@
+#include "app/daemon_config.h"
+
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+namespace fastpath {
+namespace {
+
+TEST(DaemonConfig, ParsesEverySourceTypeAndResolvesRelativePaths) {
+  setenv("FASTPATH_TEST_FH_KEY", "k1", 1);
+  auto c = ParseDaemonConfig(R"(state_dir: state
+aws:
+  region: eu-west-1
+  endpoints:
+    sqs: http://127.0.0.1:4566
+rules: [rules, /abs/rules]
+events:
+  output: out/events.ndjson
+alerts:
+  output: stdout
+dedupe:
+  window: 12h
+http:
+  listen: 127.0.0.1:0
+sources:
+  - type: s3_sqs
+    queue_url: https://sqs.eu-west-1.amazonaws.com/1/q
+    visibility_timeout: 10m
+    max_receive_count: 3
+  - name: fh
+    type: firehose
+    listen: 0.0.0.0:8443
+    access_key_env: FASTPATH_TEST_FH_KEY
+    max_body_mib: 8
+)",
+                             "/etc/fastpath/fastpath.yml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->state_dir, "/etc/fastpath/state");
+  EXPECT_EQ(c->aws.region, "eu-west-1");
+  EXPECT_EQ(c->aws.endpoints.at("sqs"), "http://127.0.0.1:4566");
+  ASSERT_EQ(c->rules.size(), 2u);
+  EXPECT_EQ(c->rules[0], "/etc/fastpath/rules");
+  EXPECT_EQ(c->rules[1], "/abs/rules");
+  EXPECT_EQ(c->events_output, "/etc/fastpath/out/events.ndjson");
+  EXPECT_EQ(c->alerts_output, "stdout");
+  EXPECT_EQ(c->http_port, 0);
+  ASSERT_EQ(c->sources.size(), 2u);
+  EXPECT_EQ(c->sources[0].name, "s3_sqs-0");
+  EXPECT_EQ(c->sources[0].sqs.visibility_timeout, 600);
+  EXPECT_EQ(c->sources[0].sqs.max_receive_count, 3);
+  EXPECT_EQ(c->sources[0].sqs.dead_letter_file, "/etc/fastpath/state/s3_sqs-0.dead-letters.ndjson");
+  EXPECT_EQ(c->sources[1].receiver.access_key, "k1");
+  EXPECT_EQ(c->sources[1].receiver.host, "0.0.0.0");
+  EXPECT_EQ(c->sources[1].receiver.port, 8443);
+  EXPECT_EQ(c->sources[1].receiver.max_body_bytes, 8u << 20);
+}
+
+TEST(DaemonConfig, UnknownKeysAreErrorsWithFileAndLine) {
+  auto c = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+    visibilty_timeout: 5m
+evnets:
+  output: stdout
+)",
+                             "f.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("f.yml:4: unknown key 'visibilty_timeout' in sources[0]"),
+            std::string::npos)
+      << c.status().message();
+  EXPECT_NE(c.status().message().find("f.yml:5: unknown key 'evnets' in the configuration"),
+            std::string::npos)
+      << c.status().message();
+}
+
+TEST(DaemonConfig, SecretsAreNeverInline) {
+  auto c = ParseDaemonConfig(R"(sources:
+  - type: firehose
+    listen: 127.0.0.1:1
+    access_key: hunter2
+)",
+                             "f.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("f.yml:4: access_key cannot be written in the configuration"),
+            std::string::npos)
+      << c.status().message();
+  EXPECT_EQ(c.status().message().find("hunter2"), std::string::npos);
+}
+
+TEST(DaemonConfig, BadValuesNameTheirLine) {
+  auto c = ParseDaemonConfig(R"(http:
+  listen: nowhere
+sources:
+  - type: s3_sqs
+    queue_url: q
+    wait_time: 60s
+  - type: kafka
+  - type: eventbridge
+    listen: 127.0.0.1:9
+)",
+                             "f.yml");
+  ASSERT_FALSE(c.ok());
+  const std::string& m = c.status().message();
+  EXPECT_NE(m.find("f.yml:2: listen must be host:port"), std::string::npos) << m;
+  EXPECT_NE(m.find("f.yml:6: wait_time must be between 0s and 20s"), std::string::npos) << m;
+  EXPECT_NE(m.find("f.yml:7: unknown source type 'kafka'"), std::string::npos) << m;
+  EXPECT_NE(m.find("needs api_key_env/api_key_file or basic_user"), std::string::npos) << m;
+}
+
+TEST(DaemonConfig, NoSources) {
+  auto c = ParseDaemonConfig("workers: 2\n", "f.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("sources must be a non-empty list"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fastpath
