@@ -159,9 +159,10 @@ TEST(S3, MissingObjectIsNotFound) {
   FlakyService svc;
   svc.server.Get(R"(/bucket/.*)", [&](const httplib::Request&, httplib::Response& res) {
     res.status = 404;
-    res.set_content("<Error><Code>NoSuchKey</Code><Message>The specified key does not exist."
-                    "</Message></Error>",
-                    "application/xml");
+    res.set_content(
+        "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist."
+        "</Message></Error>",
+        "application/xml");
   });
   svc.Start();
   AwsClient client = Client(svc.url());

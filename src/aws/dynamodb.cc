@@ -76,7 +76,8 @@ Result<Item> ItemFrom(simdjson::dom::object obj) {
   Item item;
   for (auto [key, val] : obj) {
     simdjson::dom::object typed;
-    if (!JsonGet(val, typed)) return Status::Corrupt("attribute " + std::string(key) + " is not typed");
+    if (!JsonGet(val, typed))
+      return Status::Corrupt("attribute " + std::string(key) + " is not typed");
     AttributeValue v;
     for (auto [t, x] : typed) {
       std::string_view sv;
@@ -140,7 +141,8 @@ Status DynamoDbClient::EnsureTable(const std::string& table, const std::string& 
   AppendJsonString(&body, hash_key);
   body += ",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
   auto created = client_->CallJson("dynamodb", kPrefix, "CreateTable", body);
-  if (!created.ok() && created.status().message().find("ResourceInUseException") == std::string::npos) {
+  if (!created.ok() &&
+      created.status().message().find("ResourceInUseException") == std::string::npos) {
     return created.status();
   }
   for (int i = 0; i < 600; ++i) {  // up to a minute
@@ -191,10 +193,11 @@ Result<std::vector<Item>> DynamoDbClient::Scan(const std::string& table) const {
   return out;
 }
 
-Result<std::optional<Item>> DynamoDbClient::GetItem(const std::string& table, const Item& key) const {
-  auto resp = client_->CallJson("dynamodb", kPrefix, "GetItem",
-                                "{" + TableField(table) + ",\"ConsistentRead\":true,\"Key\":" +
-                                    ItemJson(key) + "}");
+Result<std::optional<Item>> DynamoDbClient::GetItem(const std::string& table,
+                                                    const Item& key) const {
+  auto resp = client_->CallJson(
+      "dynamodb", kPrefix, "GetItem",
+      "{" + TableField(table) + ",\"ConsistentRead\":true,\"Key\":" + ItemJson(key) + "}");
   if (!resp.ok()) return resp.status();
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

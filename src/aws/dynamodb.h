@@ -19,7 +19,9 @@ struct AttributeValue {
   bool b = false;
   static AttributeValue S(std::string v) { return {Type::kS, std::move(v), {}, false}; }
   static AttributeValue N(long long v) { return {Type::kN, std::to_string(v), {}, false}; }
-  static AttributeValue SS(std::vector<std::string> v) { return {Type::kSS, "", std::move(v), false}; }
+  static AttributeValue SS(std::vector<std::string> v) {
+    return {Type::kSS, "", std::move(v), false};
+  }
 };
 using Item = std::map<std::string, AttributeValue>;
 
@@ -28,9 +30,9 @@ std::string ItemJson(const Item& item);
 Result<Item> ParseItem(std::string_view json_object);
 
 struct ConditionalWrite {
-  std::string condition;  // ConditionExpression ("" for none)
-  std::string update;     // UpdateExpression (UpdateItem)
-  Item values;            // ExpressionAttributeValues (":v")
+  std::string condition;                     // ConditionExpression ("" for none)
+  std::string update;                        // UpdateExpression (UpdateItem)
+  Item values;                               // ExpressionAttributeValues (":v")
   std::map<std::string, std::string> names;  // ExpressionAttributeNames ("#n")
 };
 
@@ -47,8 +49,10 @@ class DynamoDbClient {
   Result<std::optional<Item>> GetItem(const std::string& table, const Item& key) const;
   // false: the condition did not hold (ConditionalCheckFailedException).
   Result<bool> PutItem(const std::string& table, const Item& item, const ConditionalWrite& w) const;
-  Result<bool> UpdateItem(const std::string& table, const Item& key, const ConditionalWrite& w) const;
-  Result<bool> DeleteItem(const std::string& table, const Item& key, const ConditionalWrite& w) const;
+  Result<bool> UpdateItem(const std::string& table, const Item& key,
+                          const ConditionalWrite& w) const;
+  Result<bool> DeleteItem(const std::string& table, const Item& key,
+                          const ConditionalWrite& w) const;
 
  private:
   Result<bool> Conditional(std::string_view op, std::string body) const;

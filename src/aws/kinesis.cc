@@ -42,12 +42,14 @@ Result<GetRecordsResult> ParseGetRecords(std::string_view json) {
     for (simdjson::dom::element r : records) {
       KinesisRecord k;
       std::string_view v;
-      if (!JsonGet(r["SequenceNumber"], v)) return Status::Corrupt("GetRecords: record without SequenceNumber");
+      if (!JsonGet(r["SequenceNumber"], v))
+        return Status::Corrupt("GetRecords: record without SequenceNumber");
       k.sequence_number = v;
       if (JsonGet(r["PartitionKey"], v)) k.partition_key = v;
       if (!JsonGet(r["Data"], v)) return Status::Corrupt("GetRecords: record without Data");
       auto data = Base64Decode(v);
-      if (!data.ok()) return Status::Corrupt("GetRecords: record " + k.sequence_number + ": Data is not base64");
+      if (!data.ok())
+        return Status::Corrupt("GetRecords: record " + k.sequence_number + ": Data is not base64");
       k.data = std::move(data.value());
       double ts = 0;
       if (JsonGet(r["ApproximateArrivalTimestamp"], ts)) k.arrival = static_cast<TimeNs>(ts * 1e9);
@@ -134,17 +136,17 @@ Result<std::string> KinesisClient::GetShardIterator(const std::string& stream,
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   std::string_view it;
-  if (parser.parse(resp.value()).get(doc) != simdjson::SUCCESS || !JsonGet(doc["ShardIterator"], it)) {
+  if (parser.parse(resp.value()).get(doc) != simdjson::SUCCESS ||
+      !JsonGet(doc["ShardIterator"], it)) {
     return Status::Corrupt("GetShardIterator: no ShardIterator in the response");
   }
   return std::string(it);
 }
 
 Result<GetRecordsResult> KinesisClient::GetRecords(const std::string& iterator, int limit) const {
-  auto resp = client_->CallJson("kinesis", kPrefix, "GetRecords",
-                                "{" + Field("ShardIterator", iterator) +
-                                    ",\"Limit\":" + std::to_string(limit) + "}",
-                                "1.1");
+  auto resp = client_->CallJson(
+      "kinesis", kPrefix, "GetRecords",
+      "{" + Field("ShardIterator", iterator) + ",\"Limit\":" + std::to_string(limit) + "}", "1.1");
   if (!resp.ok()) return resp.status();
   return ParseGetRecords(resp.value());
 }
@@ -161,7 +163,8 @@ Result<std::string> KinesisClient::PutRecord(const std::string& stream,
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   std::string_view seq;
-  if (parser.parse(resp.value()).get(doc) != simdjson::SUCCESS || !JsonGet(doc["SequenceNumber"], seq)) {
+  if (parser.parse(resp.value()).get(doc) != simdjson::SUCCESS ||
+      !JsonGet(doc["SequenceNumber"], seq)) {
     return Status::Corrupt("PutRecord: no SequenceNumber in the response");
   }
   return std::string(seq);

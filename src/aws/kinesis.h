@@ -12,7 +12,7 @@ namespace fastpath::aws {
 
 struct KinesisShard {
   std::string shard_id;
-  std::vector<std::string> parents;  // ParentShardId, AdjacentParentShardId
+  std::vector<std::string> parents;                // ParentShardId, AdjacentParentShardId
   std::string starting_hash_key, ending_hash_key;  // decimal, 0 .. 2^128-1
   std::string starting_sequence_number, ending_sequence_number;  // ending: closed shards only
 };

@@ -151,7 +151,8 @@ Result<std::vector<UserRecord>> Deaggregate(std::string_view data, std::string_v
     bool has_data = false;
     while (!r.done()) {
       uint64_t tag;
-      if (!r.Varint(&tag)) return Status::Corrupt("KPL record " + std::to_string(sub) + ": bad field tag");
+      if (!r.Varint(&tag))
+        return Status::Corrupt("KPL record " + std::to_string(sub) + ": bad field tag");
       const uint64_t field = tag >> 3, type = tag & 7;
       bool ok;
       if (field == 1 && type == 0) {
@@ -164,7 +165,8 @@ Result<std::vector<UserRecord>> Deaggregate(std::string_view data, std::string_v
       } else {
         ok = r.Skip(type);  // tags and unknown fields
       }
-      if (!ok) return Status::Corrupt("KPL record " + std::to_string(sub) + ": field runs past the end");
+      if (!ok)
+        return Status::Corrupt("KPL record " + std::to_string(sub) + ": field runs past the end");
     }
     if (!has_data || pk_index >= pk_table.size()) {
       return Status::Corrupt("KPL record " + std::to_string(sub) +
