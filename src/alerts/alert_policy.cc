@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "aws/sigv4.h"
 #include "rules/eventbridge_pattern.h"
 
 namespace fastpath {
@@ -83,9 +84,22 @@ void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* 
   out->push_back(std::move(a));
 }
 
+std::string AlertId(const Alert& a) {
+  std::string key = a.rule->id;
+  key.push_back('\n');
+  key.append(LogTypeName(a.event.log_type));
+  key.push_back('\n');
+  key.append(a.event.id);
+  key.push_back('\n');
+  key.append(a.group);
+  return aws::Sha256Hex(key).substr(0, 32);
+}
+
 void AppendAlertJsonLine(const Alert& a, std::string* out) {
   const Event& e = a.event;
-  out->append("{\"rule_id\":");
+  out->append("{\"alert_id\":\"");
+  out->append(AlertId(a));
+  out->append("\",\"rule_id\":");
   AppendJsonString(out, a.rule->id);
   out->append(",\"title\":");
   AppendJsonString(out, a.rule->title);

@@ -35,8 +35,12 @@ class AlertPolicy {
   std::map<std::string, uint64_t> merged_;
 };
 
-// One alert as an NDJSON line: rule_id, title, severity, staged, event_id, log_type, path,
-// account, region, time, matches, event.
+// A stable alert id: the same rule raised on the same event (and threshold group) has the same id
+// on every path, in every process, on every run: receivers and claims de-duplicate on it.
+std::string AlertId(const Alert& a);
+
+// One alert as an NDJSON line: alert_id, rule_id, title, severity, staged, event_id, log_type,
+// path, account, region, time, matches, event.
 void AppendAlertJsonLine(const Alert& a, std::string* out);
 
 // The record's values at a dotted path, as text (for group-by and dedup keys).

@@ -108,6 +108,24 @@ class Loader {
     *out = static_cast<int>(s);
   }
 
+  // A duration in milliseconds.
+  void Millis(const YAML::Node& map, const char* key, int* out, int lo, int hi) {
+    const YAML::Node n = map[key];
+    if (!n) return;
+    auto d = n.IsScalar() ? ParseDuration(n.Scalar()) : std::nullopt;
+    if (!d) {
+      Problem(n, std::string(key) + " must be a duration like 250ms or 10s");
+      return;
+    }
+    const long long ms = *d / 1000000;
+    if (ms < lo || ms > hi) {
+      Problem(n, std::string(key) + " must be between " + std::to_string(lo) + "ms and " +
+                     std::to_string(hi) + "ms");
+      return;
+    }
+    *out = static_cast<int>(ms);
+  }
+
   std::string PathOf(const std::string& p) const {
     if (p.empty() || fs::path(p).is_absolute()) return p;
     return (base_ / p).lexically_normal().string();
@@ -219,10 +237,22 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
     }
   }
   L.Bool(root, "strict_rules", &c.strict_rules);
-  for (auto [key, out] : {std::pair{"events", &c.events_output}, {"alerts", &c.alerts_output}}) {
-    if (const YAML::Node n = root[key]) {
-      if (L.Keys(n, key, {"output"}) && L.Str(n, "output", out)) {
-        if (*out != "stdout" && *out != "none") *out = L.PathOf(*out);
+  if (const YAML::Node n = root["events"]) {
+    if (L.Keys(n, "events", {"output"}) && L.Str(n, "output", &c.events_output)) {
+      if (c.events_output != "stdout" && c.events_output != "none") {
+        c.events_output = L.PathOf(c.events_output);
+      }
+    }
+  }
+  if (const YAML::Node n = root["alerts"]) {
+    if (L.Keys(n, "alerts", {"output", "claim_table", "claim_ttl"})) {
+      if (L.Str(n, "output", &c.alerts_output) && c.alerts_output != "stdout" &&
+          c.alerts_output != "none") {
+        c.alerts_output = L.PathOf(c.alerts_output);
+      }
+      L.Str(n, "claim_table", &c.alert_claim_table);
+      if (L.Str(n, "claim_ttl", &c.alert_claim_ttl) && !ParseDuration(c.alert_claim_ttl)) {
+        L.Problem(n["claim_ttl"], "claim_ttl must be a duration like 24h");
       }
     }
   }
@@ -257,7 +287,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
         continue;
       }
       if (!L.Str(s, "type", &d.type)) {
-        L.Problem(s, where + " needs a type: s3_sqs, firehose or eventbridge");
+        L.Problem(s, where + " needs a type: s3_sqs, kinesis, firehose or eventbridge");
         continue;
       }
       d.name = d.type + "-" + std::to_string(i);
@@ -278,6 +308,45 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
         if (L.Str(s, "dead_letter_file", &d.sqs.dead_letter_file)) {
           d.sqs.dead_letter_file = L.PathOf(d.sqs.dead_letter_file);
         }
+      } else if (d.type == "kinesis") {
+        L.Keys(s, where,
+               {"type", "name", "stream", "application", "lease_store", "lease_file",
+                "initial_position", "initial_timestamp", "failover_time", "poll_interval",
+                "max_records", "shard_sync", "worker_id"});
+        if (!L.Str(s, "stream", &d.kinesis.stream)) L.Problem(s, where + " needs stream");
+        d.application = "fastpath-" + d.kinesis.stream;
+        L.Str(s, "application", &d.application);
+        L.Str(s, "lease_store", &d.lease_store);
+        if (d.lease_store != "dynamodb" && d.lease_store != "sqlite") {
+          L.Problem(s["lease_store"], "lease_store must be dynamodb or sqlite");
+        }
+        d.lease_file = (fs::path(c.state_dir) / (d.name + ".leases.sqlite")).string();
+        if (L.Str(s, "lease_file", &d.lease_file)) d.lease_file = L.PathOf(d.lease_file);
+        L.Str(s, "initial_position", &d.kinesis.initial_position);
+        if (d.kinesis.initial_position != "TRIM_HORIZON" &&
+            d.kinesis.initial_position != "LATEST" &&
+            d.kinesis.initial_position != "AT_TIMESTAMP") {
+          L.Problem(s["initial_position"],
+                    "initial_position must be TRIM_HORIZON, LATEST or AT_TIMESTAMP");
+        }
+        std::string ts;
+        if (L.Str(s, "initial_timestamp", &ts)) {
+          auto t = ParseRfc3339(ts);
+          if (!t) {
+            L.Problem(s["initial_timestamp"], "initial_timestamp must be an RFC 3339 time");
+          } else {
+            d.kinesis.initial_timestamp = *t;
+          }
+        }
+        if (d.kinesis.initial_position == "AT_TIMESTAMP" && !s["initial_timestamp"]) {
+          L.Problem(s, where + ": AT_TIMESTAMP needs initial_timestamp");
+        }
+        L.Millis(s, "failover_time", &d.kinesis.failover_ms, 1000, 600000);
+        L.Millis(s, "poll_interval", &d.kinesis.poll_ms, 200, 60000);
+        L.Millis(s, "shard_sync", &d.kinesis.shard_sync_ms, 1000, 3600000);
+        L.Int_(s, "max_records", &d.kinesis.max_records, 1, 10000);
+        L.Str(s, "worker_id", &d.kinesis.worker_id);
+        d.kinesis.region = c.aws.region;
       } else if (d.type == "firehose" || d.type == "eventbridge") {
         const bool fh = d.type == "firehose";
         d.receiver.kind =
@@ -327,7 +396,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
         }
       } else {
         L.Problem(s["type"], "unknown source type '" + d.type +
-                                 "' (expected s3_sqs, firehose or eventbridge)");
+                                 "' (expected s3_sqs, kinesis, firehose or eventbridge)");
         continue;
       }
       c.sources.push_back(std::move(d));

@@ -9,15 +9,20 @@
 #include "app/aws_setup.h"
 #include "core/status.h"
 #include "sources/http_receivers.h"
+#include "sources/kinesis_source.h"
 #include "sources/sqs_s3_source.h"
 
 namespace fastpath {
 
 struct DaemonSource {
   std::string name;
-  std::string type;  // s3_sqs | firehose | eventbridge
+  std::string type;  // s3_sqs | firehose | eventbridge | kinesis
   SqsS3SourceOptions sqs;
   ReceiverOptions receiver;
+  KinesisSourceOptions kinesis;
+  std::string application;               // kinesis: the lease table (DynamoDB) name
+  std::string lease_store = "dynamodb";  // kinesis: dynamodb | sqlite
+  std::string lease_file;                // kinesis, sqlite
 };
 
 struct DaemonConfig {
@@ -28,6 +33,8 @@ struct DaemonConfig {
   bool strict_rules = false;
   std::string events_output = "stdout";  // stdout | none | a file path (appended)
   std::string alerts_output = "stdout";
+  std::string alert_claim_table;  // DynamoDB table for cross-process alert claims; empty: off
+  std::string alert_claim_ttl = "24h";
   int workers = 0;
   std::string dedupe_window = "24h";
   size_t dedupe_memory_mib = 512;

@@ -12,8 +12,11 @@
 
 #include <httplib.h>
 
+#include "alerts/alert_claims.h"
 #include "app/daemon_config.h"
 #include "app/scan_command.h"
+#include "aws/dynamodb.h"
+#include "aws/kinesis.h"
 #include "aws/s3.h"
 #include "aws/sqs.h"
 #include "core/event.h"
@@ -87,8 +90,6 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   }
   std::error_code ec;
   std::filesystem::create_directories(cfg.state_dir, ec);
-
-  JsonLog log(err);
   std::FILE* events_file = OpenOutput(cfg.events_output, out);
   std::FILE* alerts_file = OpenOutput(cfg.alerts_output, out);
   if ((cfg.events_output != "none" && events_file == nullptr) ||
@@ -102,6 +103,29 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   EventSink* sink = events_file != nullptr ? static_cast<EventSink*>(&ndjson) : &null_sink;
   AlertSink* alerts = alerts_file != nullptr ? &alert_lines : nullptr;
 
+  JsonLog log(err);
+  std::unique_ptr<aws::AwsClient> client;
+  auto aws_client = [&]() -> const aws::AwsClient* {
+    if (!client) client = MakeAwsClient(cfg.aws);
+    return client.get();
+  };
+  std::unique_ptr<aws::DynamoDbClient> dynamodb;
+  std::unique_ptr<ClaimingAlertSink> claims;
+  if (!cfg.alert_claim_table.empty() && alerts != nullptr) {
+    dynamodb = std::make_unique<aws::DynamoDbClient>(aws_client());
+    claims = std::make_unique<ClaimingAlertSink>(
+        dynamodb.get(), cfg.alert_claim_table, *ParseDuration(cfg.alert_claim_ttl), alerts,
+        [&log](const std::string& msg) {
+          log.Write("warn", msg, {{"component", "alert claims"}});
+        });
+    if (Status st = claims->Init(); !st.ok()) {
+      std::fprintf(err, "%s: alert claim table %s: %s\n", config_path.c_str(),
+                   cfg.alert_claim_table.c_str(), st.message().c_str());
+      return 1;
+    }
+    alerts = claims.get();
+  }
+
   // Signals are taken by sigwait on this thread only: block them before any thread starts.
   sigset_t sigs;
   sigemptyset(&sigs);
@@ -113,26 +137,46 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   ScanPipeline pipeline(so, sink, &errors, alerts);
   pipeline.Start();
 
-  std::unique_ptr<aws::AwsClient> client;
   std::unique_ptr<aws::S3Client> s3;
   std::unique_ptr<aws::SqsClient> sqs;
   std::vector<std::unique_ptr<HttpReceiver>> receivers;
   std::vector<std::unique_ptr<SqsS3Source>> sqs_sources;
   std::vector<std::string> sqs_names;
+  std::unique_ptr<aws::KinesisClient> kinesis;
+  std::vector<std::unique_ptr<LeaseStore>> lease_stores;
+  std::vector<std::unique_ptr<KinesisSource>> kinesis_sources;
+  std::vector<std::string> kinesis_names;
   int rc = 0;
   for (const DaemonSource& d : cfg.sources) {
     auto source_log = [&log, name = d.name](const std::string& msg) {
       log.Write("warn", msg, {{"source", name}});
     };
     if (d.type == "s3_sqs") {
-      if (!client) {
-        client = MakeAwsClient(cfg.aws);
-        s3 = std::make_unique<aws::S3Client>(client.get());
-        sqs = std::make_unique<aws::SqsClient>(client.get());
+      if (!s3) {
+        s3 = std::make_unique<aws::S3Client>(aws_client());
+        sqs = std::make_unique<aws::SqsClient>(aws_client());
       }
       sqs_sources.push_back(
           std::make_unique<SqsS3Source>(sqs.get(), s3.get(), d.sqs, &pipeline, source_log));
       sqs_names.push_back(d.name);
+    } else if (d.type == "kinesis") {
+      if (!kinesis) kinesis = std::make_unique<aws::KinesisClient>(aws_client());
+      std::unique_ptr<LeaseStore> store;
+      if (d.lease_store == "sqlite") {
+        store = std::make_unique<SqliteLeaseStore>(d.lease_file);
+      } else {
+        if (!dynamodb) dynamodb = std::make_unique<aws::DynamoDbClient>(aws_client());
+        store = std::make_unique<DynamoDbLeaseStore>(dynamodb.get(), d.application);
+      }
+      KinesisSourceOptions ko = d.kinesis;
+      ko.region = aws_client()->options().region;
+      auto source_info = [&log, name = d.name](const std::string& msg) {
+        log.Write("info", msg, {{"source", name}});
+      };
+      kinesis_sources.push_back(std::make_unique<KinesisSource>(
+          kinesis.get(), store.get(), ko, &pipeline, source_log, source_info));
+      lease_stores.push_back(std::move(store));
+      kinesis_names.push_back(d.name);
     } else {
       auto r = std::make_unique<HttpReceiver>(d.receiver, &pipeline, source_log);
       Status st = r->Start();
@@ -157,6 +201,13 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     for (size_t i = 0; i < sqs_sources.size(); ++i) {
       log.Write("info", "polling queue", {{"source", sqs_names[i]}});
       sqs_threads.emplace_back([&, i] { sqs_sources[i]->Run(stop); });
+    }
+    for (size_t i = 0; i < kinesis_sources.size(); ++i) {
+      log.Write("info", "consuming stream",
+                {{"source", kinesis_names[i]},
+                 {"worker_id", kinesis_sources[i]->worker_id()},
+                 {"leases", lease_stores[i]->Describe()}});
+      sqs_threads.emplace_back([&, i] { kinesis_sources[i]->Run(stop); });
     }
   }
 

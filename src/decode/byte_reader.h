@@ -52,6 +52,19 @@ class MemoryReader final : public ByteReader {
   size_t pos_ = 0;
 };
 
+// Reads a buffer it shares ownership of (request bodies, record batches handed between threads).
+class SharedStringReader final : public ByteReader {
+ public:
+  explicit SharedStringReader(std::shared_ptr<const std::string> data)
+      : data_(std::move(data)), reader_(*data_) {}
+  Result<size_t> Read(char* buf, size_t n) override { return reader_.Read(buf, n); }
+  uint64_t raw_offset() const override { return reader_.raw_offset(); }
+
+ private:
+  std::shared_ptr<const std::string> data_;
+  MemoryReader reader_;
+};
+
 // Inflates gzip (any number of members, as `cat a.gz b.gz` makes) or zlib, streaming: memory use
 // is the window plus one input chunk whatever the size of the object.
 class InflateReader final : public ByteReader {

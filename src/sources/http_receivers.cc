@@ -20,19 +20,6 @@ constexpr const char* kResultNames[] = {
     "accepted",    "duplicate",          "unauthorized",  "too_large", "unsupported_media_type",
     "bad_request", "method_not_allowed", "shutting_down", "failed"};
 
-// A reader over bytes it owns (request bodies outlive the handler that received them).
-class OwnedMemoryReader final : public ByteReader {
- public:
-  explicit OwnedMemoryReader(std::shared_ptr<const std::string> data)
-      : data_(std::move(data)), reader_(*data_) {}
-  Result<size_t> Read(char* buf, size_t n) override { return reader_.Read(buf, n); }
-  uint64_t raw_offset() const override { return reader_.raw_offset(); }
-
- private:
-  std::shared_ptr<const std::string> data_;
-  MemoryReader reader_;
-};
-
 }  // namespace
 
 bool SecretEquals(std::string_view given, std::string_view expected) {
@@ -247,7 +234,7 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
     spec.mtime = NowNs();
     spec.size = body->size();
     spec.open = [body]() -> Result<std::unique_ptr<ByteReader>> {
-      return std::unique_ptr<ByteReader>(std::make_unique<OwnedMemoryReader>(body));
+      return std::unique_ptr<ByteReader>(std::make_unique<SharedStringReader>(body));
     };
     spec.done = [pending](const InputOutcome& outcome) {
       std::lock_guard<std::mutex> l(pending->mu);

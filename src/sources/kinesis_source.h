@@ -1,0 +1,115 @@
+// KinesisSource: the fast path. A polling consumer of one Kinesis data stream that shares the
+// stream's shards with every other fastpath process of the same application through a lease
+// table in the KCL's format (DynamoDB), or keeps its leases and checkpoints in SQLite when it is
+// the only consumer.
+//
+//   Coordinator (one thread): renews held leases every failover/3; every failover/2 lists the
+//   leases, notes whose counters moved (expiry is judged by this observer's own clock, never by
+//   timestamps), takes expired or unowned leases up to its fair share ceil(shards / workers),
+//   else steals one from the most loaded worker; every shard_sync syncs leases with ListShards
+//   (children of a resharded shard start at TRIM_HORIZON).
+//   Shard readers (one thread per held shard): wait until the shard's parents reached SHARD_END,
+//   then GetRecords from the checkpoint within the service limits (at most five calls a second,
+//   back-off on ProvisionedThroughputExceeded, a fresh iterator when one expires), de-aggregate
+//   KPL records (dropping sub-records outside the shard's hash range) and hand each batch to the
+//   pipeline as one input. A batch's checkpoint is written only after its events were handled
+//   (at-least-once; de-duplication makes alerts exactly-once). At the end of a closed shard the
+//   reader checkpoints SHARD_END with the children's ids.
+//   A lease lost (renew or checkpoint refused) stops its reader at once; a graceful stop finishes
+//   what is in flight, checkpoints and releases the leases so other workers take them at once.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aws/kinesis.h"
+#include "dedupe/latency_histogram.h"
+#include "pipeline/scan_pipeline.h"
+#include "sources/kinesis_leases.h"
+
+namespace fastpath {
+
+struct KinesisSourceOptions {
+  std::string stream;
+  std::string worker_id;  // empty: host:pid:random
+  std::string initial_position = "TRIM_HORIZON";  // TRIM_HORIZON | LATEST | AT_TIMESTAMP
+  TimeNs initial_timestamp = 0;
+  int failover_ms = 10000;   // a lease not renewed for this long is expired
+  int poll_ms = 250;         // GetRecords interval per shard when idle (>= 200: 5 calls/s)
+  int max_records = 10000;   // per GetRecords
+  int shard_sync_ms = 10000; // ListShards interval
+  int max_leases_to_steal = 1;
+  std::string region;        // for the stream ARN in envelopes
+};
+
+struct KinesisSourceStats {
+  std::atomic<uint64_t> get_records{0};
+  std::atomic<uint64_t> records{0};
+  std::atomic<uint64_t> user_records{0};
+  std::atomic<uint64_t> out_of_range{0};
+  std::atomic<uint64_t> bad_aggregates{0};
+  std::atomic<uint64_t> throttled{0};
+  std::atomic<uint64_t> expired_iterators{0};
+  std::atomic<uint64_t> leases_taken{0};
+  std::atomic<uint64_t> leases_stolen{0};
+  std::atomic<uint64_t> leases_lost{0};
+  std::atomic<uint64_t> checkpoints{0};
+  std::atomic<uint64_t> shards_ended{0};
+  std::atomic<uint64_t> api_errors{0};
+};
+
+class KinesisSource {
+ public:
+  // `warn` gets problems; `info` (optional) lease movements and shard ends.
+  KinesisSource(const aws::KinesisClient* kinesis, LeaseStore* leases, KinesisSourceOptions options,
+                ScanPipeline* pipeline, std::function<void(const std::string&)> warn,
+                std::function<void(const std::string&)> info = nullptr);
+  ~KinesisSource();
+
+  // Runs until `stop`, then stops gracefully (see above) and returns.
+  void Run(const std::atomic<bool>& stop);
+  const std::string& worker_id() const { return options_.worker_id; }
+  const KinesisSourceStats& stats() const { return stats_; }
+  std::vector<std::string> HeldShards() const;
+  std::string MetricsText(std::string_view name) const;
+  // Time from a GetRecords response to the moment every event of that batch was handled
+  // (decoded, matched, deduped, written): what the pipeline adds to the poll interval. In
+  // microseconds.
+  LatencyHistogram BatchLatencyMicros() const;
+
+ private:
+  struct Reader;
+  void SyncShards();
+  void RenewAll();
+  void TakeLeases();
+  void StartReader(const Lease& lease);
+  void ReadShard(const std::shared_ptr<Reader>& r);
+  bool ParentsDone(const Lease& lease);
+  void WriteCheckpoint(Reader* r, bool force);
+  void StopReaders(bool release);
+
+  const aws::KinesisClient* kinesis_;
+  LeaseStore* leases_;
+  KinesisSourceOptions options_;
+  ScanPipeline* pipeline_;
+  std::function<void(const std::string&)> log_;
+  std::function<void(const std::string&)> info_;
+  KinesisSourceStats stats_;
+  mutable std::mutex latency_mu_;
+  LatencyHistogram batch_latency_us_;  // guarded by latency_mu_
+
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Reader>> readers_;  // by shard; guarded by mu_
+  std::map<std::string, Lease> snapshot_;                   // last listed leases; guarded by mu_
+  // Observer clock: when each lease's counter last changed, as this worker saw it.
+  std::map<std::string, std::pair<int64_t, int64_t>> seen_;  // key -> (counter, steady ns)
+  std::map<std::string, aws::KinesisShard> shards_;          // from the last ListShards
+};
+
+}  // namespace fastpath
