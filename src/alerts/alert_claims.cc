@@ -8,7 +8,9 @@ ClaimingAlertSink::ClaimingAlertSink(const aws::DynamoDbClient* db, std::string 
                                      AlertSink* next, std::function<void(const std::string&)> log)
     : db_(db), table_(std::move(table)), ttl_(ttl), next_(next), log_(std::move(log)) {}
 
-Status ClaimingAlertSink::Init() { return db_->EnsureTable(table_, "alertId", "expiresAt"); }
+Status ClaimingAlertSink::Init() {
+  return db_->EnsureTable(table_, "alertId", "expiresAt");
+}
 
 void ClaimingAlertSink::Write(const Alert& a) {
   const std::string id = AlertId(a);

@@ -238,8 +238,25 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
         text += sqs_sources[i]->MetricsText(sqs_names[i]);
       }
       text +=
-          "# HELP fastpath_up 1 while the daemon serves.\n# TYPE fastpath_up gauge\nfastpath_up "
-          "1\n";
+          "# HELP fastpath_kinesis_records_total Kinesis records read, by kind.\n"
+          "# TYPE fastpath_kinesis_records_total counter\n";
+      for (size_t i = 0; i < kinesis_sources.size(); ++i) {
+        text += kinesis_sources[i]->MetricsText(kinesis_names[i]);
+      }
+      if (claims) {
+        text +=
+            "# HELP fastpath_alert_claims_total Cross-process alert claims, by result.\n"
+            "# TYPE fastpath_alert_claims_total counter\n";
+        text += "fastpath_alert_claims_total{result=\"claimed\"} " +
+                std::to_string(claims->claimed()) + "\n";
+        text += "fastpath_alert_claims_total{result=\"claimed_elsewhere\"} " +
+                std::to_string(claims->claimed_elsewhere()) + "\n";
+        text += "fastpath_alert_claims_total{result=\"error\"} " +
+                std::to_string(claims->claim_errors()) + "\n";
+      }
+      text +=
+          "# HELP fastpath_up 1 while the daemon serves.\n# TYPE fastpath_up gauge\n"
+          "fastpath_up 1\n";
       res.set_content(text, "text/plain; version=0.0.4");
     });
     const int port = cfg.http_port == 0

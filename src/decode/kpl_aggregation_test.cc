@@ -50,7 +50,7 @@ std::string WithChecksum(const std::string& body) {
 
 TEST(Kpl, MalformedProtobufWithGoodChecksumIsAnError) {
   // partition_key_table = ["k"]; records = [{partition_key_index: 5, data: "x"}]
-  const std::string bad_index = std::string("\x0a\x01k\x1a\x05\x08\x05\x1a\x01x", 12);
+  const std::string bad_index = std::string("\x0a\x01k\x1a\x05\x08\x05\x1a\x01x", 10);
   auto out = Deaggregate(WithChecksum(bad_index), "k");
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("partition key index out of range"), std::string::npos);

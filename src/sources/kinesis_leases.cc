@@ -24,7 +24,9 @@ std::vector<std::string> AsSet(const Item& item, const char* name) {
   return it == item.end() ? std::vector<std::string>() : it->second.ss;
 }
 
-Item Key(const Lease& l) { return {{"leaseKey", AttributeValue::S(l.key)}}; }
+Item Key(const Lease& l) {
+  return {{"leaseKey", AttributeValue::S(l.key)}};
+}
 
 std::string JoinSet(const std::vector<std::string>& v) {
   std::string out;
@@ -55,7 +57,8 @@ Item LeaseToItem(const Lease& l) {
   item["ownerSwitchesSinceCheckpoint"] = AttributeValue::N(l.owner_switches);
   if (!l.parents.empty()) item["parentShardId"] = AttributeValue::SS(l.parents);
   if (!l.children.empty()) item["childShardIds"] = AttributeValue::SS(l.children);
-  if (!l.starting_hash_key.empty()) item["startingHashKey"] = AttributeValue::S(l.starting_hash_key);
+  if (!l.starting_hash_key.empty())
+    item["startingHashKey"] = AttributeValue::S(l.starting_hash_key);
   if (!l.ending_hash_key.empty()) item["endingHashKey"] = AttributeValue::S(l.ending_hash_key);
   return item;
 }
@@ -77,7 +80,9 @@ Lease LeaseFromItem(const Item& item) {
 
 // ---------------------------------------------------------------------------------- DynamoDB
 
-Status DynamoDbLeaseStore::Init() { return db_->EnsureTable(table_, "leaseKey"); }
+Status DynamoDbLeaseStore::Init() {
+  return db_->EnsureTable(table_, "leaseKey");
+}
 
 Result<std::vector<Lease>> DynamoDbLeaseStore::List() {
   auto items = db_->Scan(table_);
@@ -234,11 +239,12 @@ Result<bool> SqliteLeaseStore::Exec(const std::string& sql, const std::vector<st
 Result<std::vector<Lease>> SqliteLeaseStore::List() {
   std::lock_guard<std::mutex> l(mu_);
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT leaseKey, leaseOwner, leaseCounter, checkpoint, "
-                         "checkpointSubSequenceNumber, ownerSwitchesSinceCheckpoint, parentShardId, "
-                         "childShardIds, startingHashKey, endingHashKey FROM leases ORDER BY leaseKey",
-                         -1, &st, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(
+          db_,
+          "SELECT leaseKey, leaseOwner, leaseCounter, checkpoint, "
+          "checkpointSubSequenceNumber, ownerSwitchesSinceCheckpoint, parentShardId, "
+          "childShardIds, startingHashKey, endingHashKey FROM leases ORDER BY leaseKey",
+          -1, &st, nullptr) != SQLITE_OK) {
     return Status::IoError("lease store: " + std::string(sqlite3_errmsg(db_)));
   }
   std::vector<Lease> out;
@@ -269,9 +275,9 @@ Result<bool> SqliteLeaseStore::Create(const Lease& le) {
       "INSERT OR IGNORE INTO leases (leaseKey, leaseOwner, leaseCounter, checkpoint, "
       "checkpointSubSequenceNumber, ownerSwitchesSinceCheckpoint, parentShardId, childShardIds, "
       "startingHashKey, endingHashKey) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-      {le.key, le.owner, std::to_string(le.counter), le.checkpoint, std::to_string(le.checkpoint_sub),
-       std::to_string(le.owner_switches), JoinSet(le.parents), JoinSet(le.children),
-       le.starting_hash_key, le.ending_hash_key});
+      {le.key, le.owner, std::to_string(le.counter), le.checkpoint,
+       std::to_string(le.checkpoint_sub), std::to_string(le.owner_switches), JoinSet(le.parents),
+       JoinSet(le.children), le.starting_hash_key, le.ending_hash_key});
 }
 
 Result<bool> SqliteLeaseStore::Renew(Lease* le) {

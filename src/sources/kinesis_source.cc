@@ -67,7 +67,9 @@ KinesisSource::KinesisSource(const aws::KinesisClient* kinesis, LeaseStore* leas
   options_.poll_ms = std::max(options_.poll_ms, 200);
 }
 
-KinesisSource::~KinesisSource() { StopReaders(false); }
+KinesisSource::~KinesisSource() {
+  StopReaders(false);
+}
 
 std::vector<std::string> KinesisSource::HeldShards() const {
   std::lock_guard<std::mutex> l(mu_);
@@ -84,7 +86,8 @@ void KinesisSource::Run(const std::atomic<bool>& stop) {
     if (st.ok()) break;
     stats_.api_errors.fetch_add(1);
     log_("lease store " + leases_->Describe() + ": " + st.message() + "; retrying");
-    for (int i = 0; i < 20 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 20 && !stop.load(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (stop.load()) return;
   }
   const int64_t renew_every = static_cast<int64_t>(options_.failover_ms) * 1000000 / 3;
@@ -260,8 +263,8 @@ void KinesisSource::TakeLeases() {
   });
   size_t steal = 0;
   if (most->second.size() > target) {
-    steal = std::min({need, most->second.size() - target,
-                      static_cast<size_t>(options_.max_leases_to_steal)});
+    steal = std::min(
+        {need, most->second.size() - target, static_cast<size_t>(options_.max_leases_to_steal)});
   } else if (most->second.size() == target && need > 1) {
     steal = 1;
   }
@@ -340,8 +343,8 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
   auto get_iterator = [&]() -> std::string {
     while (!r->stop && !r->lost) {
       Result<std::string> it =
-          !last_seq.empty()
-              ? kinesis_->GetShardIterator(options_.stream, shard, "AFTER_SEQUENCE_NUMBER", last_seq)
+          !last_seq.empty() ? kinesis_->GetShardIterator(options_.stream, shard,
+                                                         "AFTER_SEQUENCE_NUMBER", last_seq)
           : checkpoint == "AT_TIMESTAMP"
               ? kinesis_->GetShardIterator(options_.stream, shard, "AT_TIMESTAMP", "",
                                            options_.initial_timestamp)
@@ -448,10 +451,13 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
       WriteCheckpoint(r.get(), true);
       std::vector<std::string> children = batch.child_shards;
       if (children.empty()) {
-        std::lock_guard<std::mutex> l(mu_);
-        for (const auto& [id, s] : shards_) {
-          if (std::find(s.parents.begin(), s.parents.end(), shard) != s.parents.end()) {
-            children.push_back(id);
+        // Not every endpoint returns ChildShards: ask ListShards which shards name this parent.
+        auto listed = kinesis_->ListShards(options_.stream);
+        if (listed.ok()) {
+          for (const aws::KinesisShard& s : listed.value()) {
+            if (std::find(s.parents.begin(), s.parents.end(), shard) != s.parents.end()) {
+              children.push_back(s.shard_id);
+            }
           }
         }
       }
@@ -461,8 +467,9 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
       if (ok.ok() && ok.value()) {
         stats_.shards_ended.fetch_add(1);
         info_("shard " + shard + " ended; children " +
-             (children.empty() ? std::string("(none)") : children.front() +
-                                                          (children.size() > 1 ? ", " + children.back() : "")));
+              (children.empty()
+                   ? std::string("(none)")
+                   : children.front() + (children.size() > 1 ? ", " + children.back() : "")));
       } else if (ok.ok()) {
         r->lost = true;
         stats_.leases_lost.fetch_add(1);

@@ -37,15 +37,15 @@ namespace fastpath {
 
 struct KinesisSourceOptions {
   std::string stream;
-  std::string worker_id;  // empty: host:pid:random
+  std::string worker_id;                          // empty: host:pid:random
   std::string initial_position = "TRIM_HORIZON";  // TRIM_HORIZON | LATEST | AT_TIMESTAMP
   TimeNs initial_timestamp = 0;
-  int failover_ms = 10000;   // a lease not renewed for this long is expired
-  int poll_ms = 250;         // GetRecords interval per shard when idle (>= 200: 5 calls/s)
-  int max_records = 10000;   // per GetRecords
-  int shard_sync_ms = 10000; // ListShards interval
+  int failover_ms = 10000;    // a lease not renewed for this long is expired
+  int poll_ms = 250;          // GetRecords interval per shard when idle (>= 200: 5 calls/s)
+  int max_records = 10000;    // per GetRecords
+  int shard_sync_ms = 10000;  // ListShards interval
   int max_leases_to_steal = 1;
-  std::string region;        // for the stream ARN in envelopes
+  std::string region;  // for the stream ARN in envelopes
 };
 
 struct KinesisSourceStats {

@@ -22,7 +22,12 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok - $*"; }
 
 command -v node >/dev/null || skip "node is not installed (tools/setup.sh installs it)"
-command -v aws >/dev/null || skip "the aws CLI is not installed (tools/setup.sh installs awscli)"
+# The aws CLI that tools/setup.sh installs (Debian's awscli), else whichever is on PATH.
+if [[ -x /usr/bin/aws ]]; then AWS=/usr/bin/aws; else AWS="$(command -v aws || true)"; fi
+[[ -n "$AWS" ]] || skip "the aws CLI is not installed (tools/setup.sh installs awscli)"
+# Version 2 reads blobs in JSON input as base64 unless told otherwise; version 1 takes them raw.
+RAW_BLOBS=()
+if "$AWS" --version 2>&1 | grep -q '^aws-cli/2'; then RAW_BLOBS=(--cli-binary-format raw-in-base64-out); fi
 [[ -d "$HERE/node_modules/fauxqs" ]] ||
   skip "fauxqs is not installed: run 'npm ci --prefix tests/integration' (tools/setup.sh does)"
 
@@ -46,7 +51,9 @@ start_fauxqs() {
   fail "fauxqs did not start"
 }
 
-awsl() { aws --endpoint-url "$ENDPOINT" "$@"; }
+awsl() { "$AWS" --endpoint-url "$ENDPOINT" "$@"; }
+# SQS through the AWS SDK for JavaScript (see sqs.mjs).
+sqsl() { node "$HERE/sqs.mjs" "$ENDPOINT" "$@"; }
 
 # wait_for DESCRIPTION SECONDS COMMAND...: retries COMMAND until it succeeds.
 wait_for() {
@@ -61,12 +68,11 @@ wait_for() {
 
 lines() { if [[ -f "$1" ]]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
 
-queue_depth() {  # visible + in flight
-  awsl sqs get-queue-attributes --queue-url "$1" \
-    --attribute-names ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible \
-    --query 'Attributes.[ApproximateNumberOfMessages,ApproximateNumberOfMessagesNotVisible]' \
-    --output text | awk '{print $1 + $2}'
-}
+queue_depth() { sqsl depth "$1"; }  # visible + in flight
+queue_empty() { [[ "$(queue_depth "$1")" -eq 0 ]]; }
+# metric_at_least NAME-WITH-LABELS N
+metric_at_least() { local v; v="$(metric "$1")"; [[ "$v" != missing && "$v" -ge "$2" ]]; }
+lines_at_least() { [[ "$(lines "$1")" -ge "$2" ]]; }  # FILE N
 
 # An S3 event notification for one object, as S3 sends it to SQS.
 s3_notification() {  # BUCKET KEY SIZE [EVENT]

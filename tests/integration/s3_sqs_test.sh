@@ -14,12 +14,10 @@ REPO="$(cd "$HERE/../.." && pwd)"
 start_fauxqs
 
 awsl s3 mb s3://trail >/dev/null
-awsl sqs create-queue --queue-name cloudtrail --attributes VisibilityTimeout=30 >/dev/null
-QURL="$(awsl sqs get-queue-url --queue-name cloudtrail --query QueueUrl --output text)"
-awsl sqs create-queue --queue-name slow >/dev/null
-SLOW_QURL="$(awsl sqs get-queue-url --queue-name slow --query QueueUrl --output text)"
+QURL="$(sqsl create-queue cloudtrail 30)"
+SLOW_QURL="$(sqsl create-queue slow)"
 TOPIC="$(awsl sns create-topic --name cloudtrail-objects --query TopicArn --output text)"
-QARN="$(awsl sqs get-queue-attributes --queue-url "$QURL" --attribute-names QueueArn --query Attributes.QueueArn --output text)"
+QARN="$(sqsl queue-arn "$QURL")"
 awsl sns subscribe --topic-arn "$TOPIC" --protocol sqs --notification-endpoint "$QARN" >/dev/null
 
 cat >"$WORK/fastpath.yml" <<YAML
@@ -67,11 +65,11 @@ curl -sf "$ADMIN/healthz" | grep -q '"status":"ok"' || fail "/healthz"
 pass "daemon started, /healthz ok"
 
 # Direct S3 -> SQS notifications for the first two objects, SNS -> SQS for the third.
-awsl sqs send-message --queue-url "$QURL" --message-body "$(s3_notification trail "${KEYS[0]}" "${SIZES[0]}")" >/dev/null
-awsl sqs send-message --queue-url "$QURL" --message-body "$(s3_notification trail "${KEYS[1]}" "${SIZES[1]}")" >/dev/null
+sqsl send "$QURL" "$(s3_notification trail "${KEYS[0]}" "${SIZES[0]}")" >/dev/null
+sqsl send "$QURL" "$(s3_notification trail "${KEYS[1]}" "${SIZES[1]}")" >/dev/null
 awsl sns publish --topic-arn "$TOPIC" --message "$(s3_notification trail "${KEYS[2]}" "${SIZES[2]}")" >/dev/null
-wait_for "$expected events" 60 bash -c "[[ \$(wc -l <'$WORK/events.ndjson' 2>/dev/null || echo 0) -ge $expected ]]"
-wait_for "the messages to be deleted" 30 bash -c "[[ \$(aws --endpoint-url '$ENDPOINT' sqs get-queue-attributes --queue-url '$QURL' --attribute-names ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible --query 'Attributes.[ApproximateNumberOfMessages,ApproximateNumberOfMessagesNotVisible]' --output text | awk '{print \$1+\$2}') -eq 0 ]]"
+wait_for "$expected events" 60 lines_at_least "$WORK/events.ndjson" "$expected"
+wait_for "the messages to be deleted" 30 queue_empty "$QURL"
 got="$(lines "$WORK/events.ndjson")"
 [[ "$got" -eq "$expected" ]] || fail "expected $expected events, got $got"
 [[ "$(grep -c '"log_type":"aws.cloudtrail"' "$WORK/events.ndjson")" -eq "$expected" ]] || fail "events are not CloudTrail"
@@ -79,21 +77,21 @@ got="$(lines "$WORK/events.ndjson")"
 pass "3 objects (2 direct, 1 via SNS) -> $got events, one per record; messages deleted after"
 
 # Test events and other event types: deleted, nothing fetched.
-awsl sqs send-message --queue-url "$QURL" --message-body '{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2024-01-01T00:00:00.000Z","Bucket":"trail","RequestId":"r","HostId":"h"}' >/dev/null
-awsl sqs send-message --queue-url "$QURL" --message-body "$(s3_notification trail "${KEYS[0]}" 1 ObjectRemoved:Delete)" >/dev/null
-wait_for "test and removal messages to be deleted" 30 bash -c "[[ \$(curl -sf '$ADMIN/metrics' | awk '\$1==\"fastpath_sqs_messages_total{source=\\\"cloudtrail\\\",result=\\\"deleted\\\"}\" {print \$2}') -ge 5 ]]"
+sqsl send "$QURL" '{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2024-01-01T00:00:00.000Z","Bucket":"trail","RequestId":"r","HostId":"h"}' >/dev/null
+sqsl send "$QURL" "$(s3_notification trail "${KEYS[0]}" 1 ObjectRemoved:Delete)" >/dev/null
+wait_for "test and removal messages to be deleted" 30 metric_at_least 'fastpath_sqs_messages_total{source="cloudtrail",result="deleted"}' 5
 [[ "$(metric 'fastpath_sqs_messages_total{source="cloudtrail",result="test_event"}')" == 1 ]] || fail "test event not counted"
 [[ "$(lines "$WORK/events.ndjson")" -eq "$expected" ]] || fail "test/removal messages produced events"
 pass "s3:TestEvent and ObjectRemoved messages deleted without events"
 
 # Poison: a body that is no notification, and an object that does not exist.
-awsl sqs send-message --queue-url "$QURL" --message-body 'this is not json' >/dev/null
-awsl sqs send-message --queue-url "$QURL" --message-body "$(s3_notification trail AWSLogs/missing.json.gz 10)" >/dev/null
+sqsl send "$QURL" 'this is not json' >/dev/null
+sqsl send "$QURL" "$(s3_notification trail AWSLogs/missing.json.gz 10)" >/dev/null
 DLQ="$WORK/state/cloudtrail.dead-letters.ndjson"
-wait_for "two dead letters" 60 bash -c "[[ \$(wc -l <'$DLQ' 2>/dev/null || echo 0) -ge 2 ]]"
+wait_for "two dead letters" 60 lines_at_least "$DLQ" 2
 grep -q '"body":"this is not json"' "$DLQ" || fail "bad body not dead-lettered"
 grep -q 'received 3 times, more than 2' "$DLQ" || fail "missing object not given up after max_receive_count"
-wait_for "the queue to empty" 30 bash -c "[[ \$(aws --endpoint-url '$ENDPOINT' sqs get-queue-attributes --queue-url '$QURL' --attribute-names ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible --query 'Attributes.[ApproximateNumberOfMessages,ApproximateNumberOfMessagesNotVisible]' --output text | awk '{print \$1+\$2}') -eq 0 ]]"
+wait_for "the queue to empty" 30 queue_empty "$QURL"
 pass "poison messages (bad body; missing object received 3 times) dead-lettered and deleted"
 
 # A large object (~400 MB of CloudTrail JSON, gzip'd) on a 2 s visibility timeout.
@@ -120,9 +118,9 @@ with gzip.open(sys.argv[1], "wt", compresslevel=1) as f:
 PY
 awsl s3 cp --quiet "$WORK/big.json.gz" s3://trail/AWSLogs/111122223333/CloudTrail/us-east-1/big.json.gz
 before="$(lines "$WORK/events.ndjson")"
-awsl sqs send-message --queue-url "$SLOW_QURL" --message-body "$(s3_notification trail AWSLogs/111122223333/CloudTrail/us-east-1/big.json.gz "$(stat -c %s "$WORK/big.json.gz")")" >/dev/null
-wait_for "$BIG_RECORDS events from the large object" 300 bash -c "[[ \$(wc -l <'$WORK/events.ndjson') -ge $((before + BIG_RECORDS)) ]]"
-wait_for "the large object's message to be deleted" 30 bash -c "[[ \$(curl -sf '$ADMIN/metrics' | awk '\$1==\"fastpath_sqs_messages_total{source=\\\"big\\\",result=\\\"deleted\\\"}\" {print \$2}') -ge 1 ]]"
+sqsl send "$SLOW_QURL" "$(s3_notification trail AWSLogs/111122223333/CloudTrail/us-east-1/big.json.gz "$(stat -c %s "$WORK/big.json.gz")")" >/dev/null
+wait_for "$BIG_RECORDS events from the large object" 300 lines_at_least "$WORK/events.ndjson" $((before + BIG_RECORDS))
+wait_for "the large object's message to be deleted" 30 metric_at_least 'fastpath_sqs_messages_total{source="big",result="deleted"}' 1
 [[ "$(metric 'fastpath_sqs_messages_total{source="big",result="received"}')" == 1 ]] || fail "the large object's message was received more than once (heartbeat failed)"
 hb="$(metric 'fastpath_sqs_visibility_heartbeats_total{source="big"}')"
 rss_kb="$(awk '/VmHWM/ {print $2}' /proc/$DAEMON_PID/status)"
@@ -140,9 +138,9 @@ pass "large object streamed in bounded memory, message kept by the heartbeat and
 
 # SIGTERM with a message in flight: it is finished and deleted before the exit.
 before="$(lines "$WORK/events.ndjson")"
-awsl sqs send-message --queue-url "$QURL" --message-body "$(s3_notification trail "${KEYS[1]}" "${SIZES[1]}")" >/dev/null
-awsl sqs send-message --queue-url "$SLOW_QURL" --message-body "$(s3_notification trail AWSLogs/111122223333/CloudTrail/us-east-1/big.json.gz 1)" >/dev/null
-wait_for "the large object to be taken" 30 bash -c "[[ \$(curl -sf '$ADMIN/metrics' | awk '\$1==\"fastpath_sqs_messages_total{source=\\\"big\\\",result=\\\"received\\\"}\" {print \$2}') -ge 2 ]]"
+sqsl send "$QURL" "$(s3_notification trail "${KEYS[1]}" "${SIZES[1]}")" >/dev/null
+sqsl send "$SLOW_QURL" "$(s3_notification trail AWSLogs/111122223333/CloudTrail/us-east-1/big.json.gz 1)" >/dev/null
+wait_for "the large object to be taken" 30 metric_at_least 'fastpath_sqs_messages_total{source="big",result="received"}' 2
 stop_daemon
 grep -q '"msg":"stopping: finishing work in flight","signal":"SIGTERM"' "$WORK/daemon.log" || fail "no stopping line"
 [[ "$(queue_depth "$SLOW_QURL")" -eq 0 ]] || fail "the in-flight message was not deleted before the exit"
