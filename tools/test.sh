@@ -19,6 +19,8 @@ bench_check() {
   build/release/bench/fastpath_bench_scan --check
   { build/release/bench/fastpath_bench --benchmark_min_time=0.01 && build/release/bench/fastpath_bench_rules --benchmark_min_time=0.01; } 2>&1 | tee /tmp/fastpath-stage-bench.txt
   ! grep -q "ERROR OCCURRED" /tmp/fastpath-stage-bench.txt
+  # Fast-path latency through kinesalite: 200 records, every event and alert exactly once.
+  bash bench/kinesis_latency.sh --records 200 --rate 200 --poll-ms 250
 }
 
 phase "set-up" bash tools/setup.sh
