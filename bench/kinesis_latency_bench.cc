@@ -106,8 +106,9 @@ int main(int argc, char** argv) {
     if (k == "--shards") shards = std::atoi(argv[i + 1]);
   }
   if (endpoint.empty()) {
-    std::fprintf(stderr, "usage: fastpath_bench_kinesis --endpoint URL [--records N] [--rate N/s] "
-                         "[--poll-ms MS] [--shards N]\n");
+    std::fprintf(stderr,
+                 "usage: fastpath_bench_kinesis --endpoint URL [--records N] [--rate N/s] "
+                 "[--poll-ms MS] [--shards N]\n");
     return 2;
   }
   setenv("AWS_ACCESS_KEY_ID", "bench", 0);
@@ -118,10 +119,9 @@ int main(int argc, char** argv) {
   auto client = MakeAwsClient(settings);
   aws::KinesisClient kinesis(client.get());
   const std::string stream = "bench-" + std::to_string(getpid());
-  auto created = client->CallJson("kinesis", "Kinesis_20131202", "CreateStream",
-                                  R"({"StreamName":")" + stream + R"(","ShardCount":)" +
-                                      std::to_string(shards) + "}",
-                                  "1.1");
+  auto created = client->CallJson(
+      "kinesis", "Kinesis_20131202", "CreateStream",
+      R"({"StreamName":")" + stream + R"(","ShardCount":)" + std::to_string(shards) + "}", "1.1");
   if (!created.ok()) {
     std::fprintf(stderr, "CreateStream: %s\n", created.status().message().c_str());
     return 1;
@@ -154,9 +154,10 @@ int main(int argc, char** argv) {
   ko.poll_ms = poll_ms;
   ko.region = "us-east-1";
   ko.shard_sync_ms = 1000;
-  KinesisSource source(&kinesis, &leases, ko, &pipeline,
-                       [](const std::string& m) { std::fprintf(stderr, "warn: %s\n", m.c_str()); },
-                       [](const std::string&) {});
+  KinesisSource source(
+      &kinesis, &leases, ko, &pipeline,
+      [](const std::string& m) { std::fprintf(stderr, "warn: %s\n", m.c_str()); },
+      [](const std::string&) {});
   std::atomic<bool> stop{false};
   std::thread consumer([&] { source.Run(stop); });
   while (source.HeldShards().size() < static_cast<size_t>(shards)) {
@@ -192,19 +193,21 @@ int main(int argc, char** argv) {
 
   std::lock_guard<std::mutex> l(clock.mu);
   const LatencyHistogram batch = source.BatchLatencyMicros();
-  std::printf("records %d put in %.1f s (%.0f/s, %d put errors), %d shard(s), poll interval %d ms\n",
-              records, put_seconds, records / put_seconds, put_errors, shards, poll_ms);
+  std::printf(
+      "records %d put in %.1f s (%.0f/s, %d put errors), %d shard(s), poll interval %d ms\n",
+      records, put_seconds, records / put_seconds, put_errors, shards, poll_ms);
   std::printf("PutRecord -> event emitted: p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%zu events)\n",
               Quantile(clock.event_ns, 0.5), Quantile(clock.event_ns, 0.99),
               Quantile(clock.event_ns, 1.0), clock.event_ns.size());
   std::printf("PutRecord -> alert written: p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%zu alerts)\n",
               Quantile(clock.alert_ns, 0.5), Quantile(clock.alert_ns, 0.99),
               Quantile(clock.alert_ns, 1.0), clock.alert_ns.size());
-  std::printf("pipeline share (GetRecords response -> batch handled): p50 %.2f ms  p99 %.2f ms  "
-              "over %llu batches\n",
-              static_cast<double>(batch.Quantile(0.5)) / 1000.0,
-              static_cast<double>(batch.Quantile(0.99)) / 1000.0,
-              static_cast<unsigned long long>(batch.count()));
+  std::printf(
+      "pipeline share (GetRecords response -> batch handled): p50 %.2f ms  p99 %.2f ms  "
+      "over %llu batches\n",
+      static_cast<double>(batch.Quantile(0.5)) / 1000.0,
+      static_cast<double>(batch.Quantile(0.99)) / 1000.0,
+      static_cast<unsigned long long>(batch.count()));
   bool ok = clock.events_seen.size() == static_cast<size_t>(records) &&
             clock.alerts_seen.size() == static_cast<size_t>(records) && put_errors == 0;
   for (const auto& [id, n] : clock.alerts_seen) ok = ok && n == 1;

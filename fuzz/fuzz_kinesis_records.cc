@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   (void)fastpath::Deaggregate(bytes, "pk");
   // The same bytes behind a valid KPL header, so the protobuf reader is reached.
-  (void)fastpath::Deaggregate(fastpath::Aggregate({{"pk", bytes, fastpath::PartitionKeyHash("pk"), 0}}), "pk");
+  (void)fastpath::Deaggregate(
+      fastpath::Aggregate({{"pk", bytes, fastpath::PartitionKeyHash("pk"), 0}}), "pk");
   (void)fastpath::ParseHashKey(bytes);
   (void)fastpath::aws::ParseGetRecords(bytes);
   std::string token;

@@ -11,7 +11,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libpugixml-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
-  awscli curl python3
+  awscli curl python3 openssl
 )
 # Node.js for the local AWS-compatible servers of the integration tests (the machine's own
 # Node.js when it has one, else Debian's).

@@ -18,9 +18,9 @@ TEST(Leases, ItemsUseTheKclAttributeNames) {
   l.starting_hash_key = "0";
   l.ending_hash_key = "170141183460469231731687303715884105727";
   const aws::Item item = LeaseToItem(l);
-  for (const char* name : {"leaseKey", "leaseOwner", "leaseCounter", "checkpoint",
-                           "checkpointSubSequenceNumber", "ownerSwitchesSinceCheckpoint",
-                           "parentShardId", "startingHashKey", "endingHashKey"}) {
+  for (const char* name :
+       {"leaseKey", "leaseOwner", "leaseCounter", "checkpoint", "checkpointSubSequenceNumber",
+        "ownerSwitchesSinceCheckpoint", "parentShardId", "startingHashKey", "endingHashKey"}) {
     EXPECT_EQ(item.count(name), 1u) << name;
   }
   EXPECT_EQ(item.at("leaseCounter").type, aws::AttributeValue::Type::kN);

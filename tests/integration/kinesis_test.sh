@@ -197,9 +197,73 @@ wait_for "the 3 KPL user records" 30 kpl_out
 user="$(curl -sf "$a_ADMIN/metrics" | awk '$1 == "fastpath_kinesis_records_total{source=\"fast\",kind=\"user\"}" {print $2}')"
 pass "a KPL-aggregated record unpacked into its 3 events ($user user records read by a in all)"
 
+# A CloudWatch Logs subscription message (gzip'd, as CloudWatch Logs writes to Kinesis).
+python3 - "$HERE/make_events.py" "$WORK/cwl.gz" <<'PY'
+import gzip, json, subprocess, sys, time
+lines = subprocess.run([sys.executable, sys.argv[1], "6000", "4"], capture_output=True, text=True).stdout.splitlines()
+details = [json.loads(l)["detail"] for l in lines]
+msg = {"messageType": "DATA_MESSAGE", "owner": "111122223333", "logGroup": "aws-cloudtrail-logs",
+       "logStream": "111122223333_CloudTrail_us-east-1", "subscriptionFilters": ["all"],
+       "logEvents": [{"id": str(i), "timestamp": int(time.time() * 1000), "message": json.dumps(d)}
+                     for i, d in enumerate(details)]}
+open(sys.argv[2], "wb").write(gzip.compress(json.dumps(msg).encode()))
+PY
+kin put-record --stream-name security --partition-key cwl --data "fileb://$WORK/cwl.gz" >/dev/null
+cwl_out() { [[ "$(grep -c '"path":"cloudwatch_logs"' "$WORK/a.events.ndjson")" -ge 4 ]]; }
+wait_for "the 4 CloudWatch Logs events" 30 cwl_out
+pass "a CloudWatch Logs subscription message on the stream came out as its 4 CloudTrail events"
+
 kill -TERM "$a_PID"
 wait "$a_PID" || fail "a exited with $? on SIGTERM"
 [[ "$(ddb scan --table-name fastpath-it --query "length(Items[?leaseOwner.S=='a' && checkpoint.S!='SHARD_END'])" --output text)" -eq 0 ]] || fail "a did not release its leases on SIGTERM"
 [[ "$(ddb scan --table-name fastpath-it --query "length(Items[?childShardIds])" --output text)" -ge 3 ]] || fail "ended shards lack childShardIds"
 pass "SIGTERM: open leases checkpointed and released; ended shards keep SHARD_END and their children"
+# Single-process mode: leases and checkpoints in SQLite; a restart resumes from the checkpoint.
+kin create-stream --stream-name solo --shard-count 2
+wait_for "the solo stream" 20 stream_active
+cat >"$WORK/solo.yml" <<YAML
+state_dir: $WORK/solo-state
+aws:
+  endpoints:
+    kinesis: $KIN
+events:
+  output: $WORK/solo.events.ndjson
+alerts:
+  output: none
+http:
+  listen: 127.0.0.1:0
+sources:
+  - name: solo
+    type: kinesis
+    stream: solo
+    lease_store: sqlite
+    poll_interval: 250ms
+YAML
+put_solo() {  # START COUNT
+  python3 "$HERE/make_events.py" "$1" "$2" | python3 -c '
+import json, sys
+recs = [{"Data": l.strip(), "PartitionKey": "p%d" % i} for i, l in enumerate(sys.stdin)]
+json.dump(recs, open(sys.argv[1], "w"))' "$WORK/solo.json"
+  kin put-records "${RAW_BLOBS[@]}" --stream-name solo --records "file://$WORK/solo.json" >/dev/null
+}
+solo_lines() { [[ "$(lines "$WORK/solo.events.ndjson")" -ge "$1" ]]; }
+put_solo 7000 50
+"$FASTPATH" run --config "$WORK/solo.yml" >/dev/null 2>"$WORK/solo.log" &
+solo=$!
+PIDS+=($solo)
+wait_for "50 solo events" 30 solo_lines 50
+sleep 1.5  # a checkpoint is written at most once a second
+kill -TERM "$solo"
+wait "$solo" || fail "solo exited with $?"
+[[ -s "$WORK/solo-state/solo.leases.sqlite" ]] || fail "no SQLite lease file"
+put_solo 7050 20
+"$FASTPATH" run --config "$WORK/solo.yml" >/dev/null 2>>"$WORK/solo.log" &
+solo=$!
+PIDS+=($solo)
+wait_for "70 solo events" 30 solo_lines 70
+sleep 2
+kill -TERM "$solo"
+wait "$solo" || fail "solo exited with $?"
+[[ "$(lines "$WORK/solo.events.ndjson")" -eq 70 ]] || fail "the restart re-read checkpointed records: $(lines "$WORK/solo.events.ndjson") events, 70 expected"
+pass "single-process mode: SQLite leases; a restart resumes after the checkpoint (70 events, none twice)"
 echo "all Kinesis checks passed"

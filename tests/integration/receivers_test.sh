@@ -11,6 +11,9 @@ REPO="$(cd "$HERE/../.." && pwd)"
 CORPUS="$REPO/testdata/corpus"
 
 export FH_KEY="firehose-secret-$$" EB_KEY="eventbridge-secret-$$" EB_PASSWORD="pw-$$"
+command -v openssl >/dev/null || skip "openssl is not installed (tools/setup.sh installs it)"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 cat >"$WORK/fastpath.yml" <<YAML
 state_dir: $WORK/state
 rules: $REPO/rules
@@ -38,11 +41,19 @@ sources:
     listen: 127.0.0.1:0
     basic_user: eventbridge
     basic_password_env: EB_PASSWORD
+  - name: firehose-tls
+    type: firehose
+    listen: 127.0.0.1:0
+    access_key_env: FH_KEY
+    tls:
+      cert_file: $WORK/cert.pem
+      key_file: $WORK/key.pem
 YAML
 start_daemon "$WORK/fastpath.yml"
 FH="$(receiver_url firehose)"
 EB="$(receiver_url eventbridge)"
 EBB="$(receiver_url eventbridge-basic)"
+FH_TLS="$(receiver_url firehose-tls)"
 
 # A Firehose request carrying CloudWatch Logs subscription messages (gzip'd, base64'd), built
 # from the CloudTrail records of one corpus file, one log event per record.
@@ -131,6 +142,18 @@ out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EBB/" -u "eventbridge:$E
 out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EBB/" -u "eventbridge:wrong" -H 'Content-Type: application/json' --data-binary "@$EVENT")"
 [[ "$out" == 401 ]] || fail "EventBridge wrong password: $out"
 pass "EventBridge API destination: API key and basic auth accepted, wrong credentials 401"
+
+# HTTPS: the certificate is served and verified; plain HTTP to the TLS port is refused.
+FHS="https://${FH_TLS#http://}"
+RID=55555555-2222-3333-4444-555555555555
+sed "s/11111111-2222-3333-4444-555555555555/$RID/" "$WORK/fh.json" >"$WORK/fh5.json"
+out="$(curl -s --cacert "$WORK/cert.pem" -o "$WORK/resp" -w '%{http_code}' -X POST "$FHS/" -H "Content-Type: application/json" -H "X-Amz-Firehose-Request-Id: $RID" -H "X-Amz-Firehose-Access-Key: $FH_KEY" --data-binary "@$WORK/fh5.json")"
+[[ "$out" == 200 ]] || fail "Firehose over TLS: $out $(cat "$WORK/resp")"
+if curl -s -o /dev/null --max-time 5 -X POST "$FH_TLS/" --data-binary "@$WORK/fh5.json"; then
+  plain="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST "$FH_TLS/" --data-binary "@$WORK/fh5.json" || true)"
+  [[ "$plain" != 200 ]] || fail "plain HTTP accepted on the TLS receiver"
+fi
+pass "Firehose receiver over TLS (certificate verified by curl)"
 
 curl -sf "$ADMIN/metrics" | grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="unauthorized"} 2$' || fail "401s not counted"
 curl -sf "$ADMIN/metrics" | grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="too_large"} 1$' || fail "413 not counted"
