@@ -195,7 +195,17 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
       out,
       "\nEventBridge carries write events within seconds; the S3 and CloudWatch Logs paths bring\n"
       "every event minutes later, and fastpath drops those copies while measuring the lag.\n"
-      "Scan the deliveries yourself: fastpath demo --keep DIR, then fastpath scan --stats DIR\n");
+      "Scan the deliveries yourself: fastpath demo --keep DIR, then fastpath scan --stats DIR\n"
+      "\nIn production, `fastpath run --config FILE` runs these paths live: S3 objects announced "
+      "on\n"
+      "SQS, Firehose and EventBridge API destinations posting to it, Kinesis streams read with\n"
+      "KCL-format leases. Beyond one machine, run N processes with the same configuration: they\n"
+      "share the Kinesis shards through the DynamoDB lease table (about shards/N each), compete\n"
+      "for the SQS messages, and claim each alert id in a DynamoDB table so an event seen by two\n"
+      "of them alerts once. If one dies, its SQS messages reappear after their visibility\n"
+      "timeout and its shards are taken over when its leases expire (10 s by default), from the\n"
+      "last checkpoint: nothing is lost; records read again may be written as events again\n"
+      "(at-least-once), but their alerts are claimed already and are not raised twice.\n");
   if (temporary) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
