@@ -52,7 +52,9 @@ Result<GetRecordsResult> ParseGetRecords(std::string_view json) {
         return Status::Corrupt("GetRecords: record " + k.sequence_number + ": Data is not base64");
       k.data = std::move(data.value());
       double ts = 0;
-      if (JsonGet(r["ApproximateArrivalTimestamp"], ts)) k.arrival = static_cast<TimeNs>(ts * 1e9);
+      if (JsonGet(r["ApproximateArrivalTimestamp"], ts)) {
+        if (auto t = EpochSecondsToNs(ts)) k.arrival = *t;
+      }
       out.records.push_back(std::move(k));
     }
   }

@@ -1,6 +1,7 @@
 #include "core/time_util.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 namespace fastpath {
@@ -138,6 +139,22 @@ TimeNs NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::optional<TimeNs> EpochSecondsToNs(double seconds) {
+  // 9.2e18 ns is the int64 limit; stay clear of it so the product cannot round past it.
+  if (!std::isfinite(seconds) || seconds > 9.2e9 || seconds < -9.2e9) return std::nullopt;
+  return static_cast<TimeNs>(seconds * 1e9);
+}
+
+std::optional<TimeNs> EpochMillisToNs(int64_t millis) {
+  if (millis > 9'200'000'000'000 || millis < -9'200'000'000'000) return std::nullopt;
+  return millis * kNsPerMs;
+}
+
+std::optional<TimeNs> EpochMillisToNs(double millis) {
+  if (!std::isfinite(millis) || millis > 9.2e12 || millis < -9.2e12) return std::nullopt;
+  return static_cast<TimeNs>(millis * 1e6);
 }
 
 }  // namespace fastpath

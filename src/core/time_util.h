@@ -23,6 +23,12 @@ std::string FormatRfc3339(TimeNs t);
 
 TimeNs NowNs();
 
+// Epoch seconds or milliseconds (as JSON numbers carry them) to TimeNs; nullopt when not finite
+// or outside what TimeNs holds (about 1677 to 2262).
+std::optional<TimeNs> EpochSecondsToNs(double seconds);
+std::optional<TimeNs> EpochMillisToNs(double millis);
+std::optional<TimeNs> EpochMillisToNs(int64_t millis);  // exact
+
 // "500ms", "90s", "30m", "24h", "7d".
 std::optional<TimeNs> ParseDuration(std::string_view text);
 

@@ -1,5 +1,8 @@
 #include "core/time_util.h"
 
+#include <cmath>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 namespace fastpath {
@@ -30,6 +33,22 @@ TEST(Rfc3339, FormatsUtcWithMillisecondsOnlyWhenPresent) {
        {"2000-02-29T12:00:00Z", "2024-12-31T23:59:59.999Z", "1999-01-01T00:00:00Z"}) {
     EXPECT_EQ(FormatRfc3339(*ParseRfc3339(s)), s);
   }
+}
+
+}  // namespace
+}  // namespace fastpath
+
+namespace fastpath {
+namespace {
+
+TEST(EpochConversions, RefuseWhatTimeNsCannotHold) {
+  EXPECT_EQ(EpochSecondsToNs(1.5), 1'500'000'000);
+  EXPECT_FALSE(EpochSecondsToNs(2.17e19).has_value());
+  EXPECT_FALSE(EpochSecondsToNs(std::numeric_limits<double>::infinity()).has_value());
+  EXPECT_FALSE(EpochSecondsToNs(std::nan("")).has_value());
+  EXPECT_EQ(EpochMillisToNs(int64_t{1688989600123}), 1688989600123000000);
+  EXPECT_FALSE(EpochMillisToNs(int64_t{999999999999999999}).has_value());
+  EXPECT_FALSE(EpochMillisToNs(-1e300).has_value());
 }
 
 }  // namespace

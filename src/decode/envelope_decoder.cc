@@ -84,11 +84,15 @@ bool EpochMs(element el, TimeNs* out) {
   double d;
   std::string_view s;
   if (el.get_int64().get(i) == simdjson::SUCCESS) {
-    *out = i * kNsPerMs;
+    auto t = EpochMillisToNs(i);
+    if (!t) return false;
+    *out = *t;
     return true;
   }
-  if (el.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d)) {
-    *out = static_cast<TimeNs>(d * 1e6);
+  if (el.get_double().get(d) == simdjson::SUCCESS) {
+    auto t = EpochMillisToNs(d);
+    if (!t) return false;
+    *out = *t;
     return true;
   }
   if (el.get_string().get(s) == simdjson::SUCCESS && !s.empty() && s.size() < 19) {
@@ -97,7 +101,9 @@ bool EpochMs(element el, TimeNs* out) {
       if (c < '0' || c > '9') return false;
       v = v * 10 + (c - '0');
     }
-    *out = v * kNsPerMs;
+    auto t = EpochMillisToNs(v);
+    if (!t) return false;
+    *out = *t;
     return true;
   }
   return false;
@@ -545,7 +551,7 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
       double arrival;
       if (!ctx.received_fixed &&
           kinesis["approximateArrivalTimestamp"].get_double().get(arrival) == simdjson::SUCCESS) {
-        rc.received = static_cast<TimeNs>(arrival * 1e9);
+        if (auto t = EpochSecondsToNs(arrival)) rc.received = *t;
       }
       std::string_view data;
       if (kinesis["data"].get_string().get(data) == simdjson::SUCCESS) {
