@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -132,7 +133,14 @@ class Loader {
   }
 
   // A secret given as `<key>_env` (variable name) or `<key>_file`; never inline.
-  void Secret(const YAML::Node& map, const std::string& key, std::string* out) {
+  void Secret(const YAML::Node& map, const std::string& key, std::string* out,
+              bool allow_inline = false) {
+    if (map[key] && allow_inline) {
+      if (map[key + "_env"] || map[key + "_file"]) {
+        Problem(map[key], "give " + key + ", " + key + "_env or " + key + "_file, only one");
+      }
+      return;
+    }
     if (map[key]) {
       Problem(map[key], key + " cannot be written in the configuration; use " + key + "_env or " +
                             key + "_file");
@@ -213,6 +221,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
           "http", "sources"});
   if (L.Str(root, "state_dir", &c.state_dir)) c.state_dir = L.PathOf(c.state_dir);
   if (!root["state_dir"]) c.state_dir = L.PathOf(".");
+  c.outbox_path = (fs::path(c.state_dir) / "alerts.sqlite").string();
   if (const YAML::Node a = root["aws"]) {
     if (L.Keys(a, "aws", {"region", "profile", "endpoint_url", "endpoints"})) {
       L.Str(a, "region", &c.aws.region);
@@ -245,7 +254,122 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
     }
   }
   if (const YAML::Node n = root["alerts"]) {
-    if (L.Keys(n, "alerts", {"output", "claim_table", "claim_ttl"})) {
+    if (L.Keys(n, "alerts", {"output", "claim_table", "claim_ttl", "outbox", "outputs"})) {
+      if (L.Str(n, "outbox", &c.outbox_path)) c.outbox_path = L.PathOf(c.outbox_path);
+      if (const YAML::Node outs = n["outputs"]) {
+        if (!outs.IsSequence()) {
+          L.Problem(outs, "alerts.outputs must be a list");
+        } else {
+          std::set<std::string> names;
+          for (size_t i = 0; i < outs.size(); ++i) {
+            const YAML::Node o = outs[i];
+            const std::string where = "alerts.outputs[" + std::to_string(i) + "]";
+            OutputConfig oc;
+            if (!o.IsMap() || !L.Str(o, "type", &oc.type)) {
+              L.Problem(o, where + " needs a type");
+              continue;
+            }
+            oc.name = oc.type;
+            L.Str(o, "name", &oc.name);
+            if (!names.insert(oc.name).second)
+              L.Problem(o, "output name '" + oc.name + "' is used twice");
+            // Keys each type takes, besides the common ones.
+            static const std::map<std::string, std::vector<std::string>> kTypeKeys = {
+                {"stdout", {}},
+                {"file", {"path", "rotate_bytes", "keep"}},
+                {"webhook", {"url", "url_env", "url_file", "secret_env", "secret_file", "headers"}},
+                {"slack", {"url", "url_env", "url_file"}},
+                {"teams", {"url", "url_env", "url_file"}},
+                {"pagerduty", {"url", "routing_key_env", "routing_key_file"}},
+                {"opsgenie", {"url", "api_key_env", "api_key_file"}},
+                {"sns", {"topic_arn"}},
+                {"sqs", {"queue_url"}},
+                {"kinesis", {"stream"}},
+                {"firehose", {"delivery_stream"}},
+                {"s3", {"bucket", "prefix"}},
+                {"syslog", {"transport", "host", "port", "ca_file", "facility"}},
+                {"email",
+                 {"url", "from", "to", "username", "password_env", "password_file", "starttls"}},
+            };
+            auto tk = kTypeKeys.find(oc.type);
+            if (tk == kTypeKeys.end()) {
+              L.Problem(o["type"], "unknown output type '" + oc.type + "'");
+              continue;
+            }
+            std::set<std::string> allowed = {"name",  "type",    "rate_per_second",
+                                             "burst", "max_age", "severities"};
+            allowed.insert(tk->second.begin(), tk->second.end());
+            for (const auto& kv : o) {
+              const std::string key = kv.first.Scalar();
+              if (allowed.count(key) != 0) continue;
+              std::string list;
+              for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+              L.Problem(kv.first, "unknown key '" + key + "' in " + where + " (" + oc.type +
+                                      " takes: " + list + ")");
+            }
+            for (const std::string& key : tk->second) {
+              const bool secret_ref =
+                  key.ends_with("_env") || (key.ends_with("_file") && key != "ca_file");
+              if (key == "headers" || key == "to" || secret_ref) continue;
+              std::string v;
+              if (L.Str(o, key.c_str(), &v)) oc.settings[key] = v;
+            }
+            for (const char* secret : {"url", "secret", "routing_key", "api_key", "password"}) {
+              const std::string k = secret;
+              if (!o[k + "_env"] && !o[k + "_file"]) continue;
+              std::string v;
+              L.Secret(o, k, &v, /*allow_inline=*/k == "url");
+              if (!v.empty()) oc.settings[k] = v;
+            }
+            if (oc.type == "file" && oc.settings.count("path")) {
+              oc.settings["path"] = L.PathOf(oc.settings["path"]);
+            }
+            if (oc.type == "syslog" && oc.settings.count("ca_file")) {
+              oc.settings["ca_file"] = L.PathOf(oc.settings["ca_file"]);
+            }
+            if (const YAML::Node h = o["headers"]) {
+              if (!h.IsMap()) {
+                L.Problem(h, "headers must be a mapping");
+              } else {
+                for (const auto& kv : h) oc.headers[kv.first.Scalar()] = kv.second.Scalar();
+              }
+            }
+            if (const YAML::Node to = o["to"]) {
+              if (to.IsScalar()) {
+                oc.to.push_back(to.Scalar());
+              } else if (to.IsSequence()) {
+                for (const auto& x : to) oc.to.push_back(x.Scalar());
+              }
+            }
+            if (const YAML::Node sv = o["severities"]) {
+              if (sv.IsSequence()) {
+                for (const auto& x : sv) oc.severities.push_back(x.Scalar());
+              } else {
+                L.Problem(sv, "severities must be a list");
+              }
+            }
+            if (const YAML::Node r = o["rate_per_second"]) {
+              try {
+                oc.rate_per_second = r.as<double>();
+              } catch (const YAML::Exception&) {
+                L.Problem(r, "rate_per_second must be a number");
+              }
+              if (oc.rate_per_second <= 0) L.Problem(r, "rate_per_second must be positive");
+            }
+            L.Int_(o, "burst", &oc.burst, 1, 100000);
+            std::string age;
+            if (L.Str(o, "max_age", &age)) {
+              auto d = ParseDuration(age);
+              if (!d) {
+                L.Problem(o["max_age"], "max_age must be a duration like 24h");
+              } else {
+                oc.max_age = *d;
+              }
+            }
+            c.alert_outputs.push_back(std::move(oc));
+          }
+        }
+      }
       if (L.Str(n, "output", &c.alerts_output) && c.alerts_output != "stdout" &&
           c.alerts_output != "none") {
         c.alerts_output = L.PathOf(c.alerts_output);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts/outputs.h"
 #include "app/aws_setup.h"
 #include "core/status.h"
 #include "sources/http_receivers.h"
@@ -35,6 +36,8 @@ struct DaemonConfig {
   std::string alerts_output = "stdout";
   std::string alert_claim_table;  // DynamoDB table for cross-process alert claims; empty: off
   std::string alert_claim_ttl = "24h";
+  std::string outbox_path;                  // default: <state_dir>/alerts.sqlite
+  std::vector<OutputConfig> alert_outputs;  // empty: alerts go to `alerts.output` only
   int workers = 0;
   std::string dedupe_window = "24h";
   size_t dedupe_memory_mib = 512;

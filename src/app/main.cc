@@ -76,6 +76,34 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--config", config_path, "YAML configuration (see examples/)")->required();
   run_cmd->add_flag("--check", check_config, "Validate the configuration and exit");
 
+  fastpath::AlertsCommandOptions alerts_opts;
+  CLI::App* alerts_cmd = app.add_subcommand("alerts", "The alert outbox of `fastpath run`");
+  alerts_cmd->require_subcommand(1);
+  alerts_cmd->add_option("--outbox", alerts_opts.outbox,
+                         "Outbox file (default: alerts.sqlite; the daemon's is "
+                         "<state_dir>/alerts.sqlite)");
+  CLI::App* alerts_list = alerts_cmd->add_subcommand("list", "Alerts, newest first");
+  CLI::App* alerts_show = alerts_cmd->add_subcommand("show", "One alert and its deliveries");
+  CLI::App* alerts_retry = alerts_cmd->add_subcommand(
+      "retry", "Queue dead (or pending) deliveries again: IDs, or every alert in --state dead");
+  CLI::App* alerts_ack = alerts_cmd->add_subcommand("ack", "Acknowledge alerts");
+  for (CLI::App* sub : {alerts_list, alerts_retry}) {
+    sub->add_option("--rule", alerts_opts.rule, "Only this rule id");
+    sub->add_option("--severity", alerts_opts.severity, "Only this severity")
+        ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
+    sub->add_option("--state", alerts_opts.state, "pending, delivered, dead or acked")
+        ->check(CLI::IsMember({"pending", "delivered", "dead", "acked"}));
+  }
+  alerts_list->add_option("--since", alerts_opts.since, "Raised after: 24h ago, or RFC 3339");
+  alerts_list->add_option("--until", alerts_opts.until,
+                          "Raised before: a duration ago, or RFC 3339");
+  alerts_list->add_option("--limit", alerts_opts.limit, "At most this many (default 100)")
+      ->check(CLI::Range(1, 1000000));
+  alerts_list->add_flag("--json", alerts_opts.json, "The alert lines (NDJSON) instead of a table");
+  alerts_show->add_option("ID", alerts_opts.ids, "Alert ids")->required();
+  alerts_retry->add_option("ID", alerts_opts.ids, "Alert ids");
+  alerts_ack->add_option("ID", alerts_opts.ids, "Alert ids")->required();
+
   CLI::App* pattern_cmd = app.add_subcommand("pattern", "EventBridge event patterns");
   pattern_cmd->require_subcommand(1);
   std::string pattern_text, event_text;
@@ -105,6 +133,13 @@ int main(int argc, char** argv) {
   if (*scan_cmd) {
     scan.progress = !no_progress;
     return fastpath::RunScan(scan, stdout, stderr);
+  }
+  if (*alerts_cmd) {
+    alerts_opts.action = *alerts_list    ? "list"
+                         : *alerts_show  ? "show"
+                         : *alerts_retry ? "retry"
+                                         : "ack";
+    return fastpath::RunAlertsCommand(alerts_opts, stdout, stderr);
   }
   if (*run_cmd) return fastpath::RunDaemon(config_path, check_config, stdout, stderr);
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);

@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include "alerts/alert_claims.h"
+#include "alerts/dispatcher.h"
 #include "app/daemon_config.h"
 #include "app/scan_command.h"
 #include "aws/dynamodb.h"
@@ -109,6 +110,34 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     if (!client) client = MakeAwsClient(cfg.aws);
     return client.get();
   };
+  // The outbox and the outputs: alerts are stored durably, then delivered by the dispatcher.
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<AlertDispatcher> dispatcher;
+  std::unique_ptr<OutboxAlertSink> outbox_sink;
+  if (!cfg.alert_outputs.empty()) {
+    outbox = std::make_unique<Outbox>(cfg.outbox_path);
+    if (Status st = outbox->Open(); !st.ok()) {
+      std::fprintf(err, "%s: %s\n", config_path.c_str(), st.message().c_str());
+      return 1;
+    }
+    auto output_log = [&log](const std::string& msg) {
+      log.Write("warn", msg, {{"component", "alert outputs"}});
+    };
+    dispatcher = std::make_unique<AlertDispatcher>(outbox.get(), output_log);
+    for (const OutputConfig& oc : cfg.alert_outputs) {
+      const bool needs_aws = oc.type == "sns" || oc.type == "sqs" || oc.type == "kinesis" ||
+                             oc.type == "firehose" || oc.type == "s3";
+      auto made = MakeOutput(oc, needs_aws ? aws_client() : nullptr);
+      if (!made.ok()) {
+        std::fprintf(err, "%s: %s\n", config_path.c_str(), made.status().message().c_str());
+        return 2;
+      }
+      dispatcher->Add(oc, std::move(made.value()));
+    }
+    outbox_sink =
+        std::make_unique<OutboxAlertSink>(outbox.get(), dispatcher.get(), alerts, output_log);
+    alerts = outbox_sink.get();
+  }
   std::unique_ptr<aws::DynamoDbClient> dynamodb;
   std::unique_ptr<ClaimingAlertSink> claims;
   if (!cfg.alert_claim_table.empty() && alerts != nullptr) {
@@ -136,6 +165,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   ErrorLog errors;
   ScanPipeline pipeline(so, sink, &errors, alerts);
   pipeline.Start();
+  if (dispatcher) dispatcher->Start();  // first: what a previous run left undelivered
 
   std::unique_ptr<aws::S3Client> s3;
   std::unique_ptr<aws::SqsClient> sqs;
@@ -243,6 +273,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       for (size_t i = 0; i < kinesis_sources.size(); ++i) {
         text += kinesis_sources[i]->MetricsText(kinesis_names[i]);
       }
+      if (dispatcher) text += dispatcher->MetricsText();
       if (claims) {
         text +=
             "# HELP fastpath_alert_claims_total Cross-process alert claims, by result.\n"
@@ -288,6 +319,19 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   for (auto& r : receivers) r->Stop();
   for (auto& t : sqs_threads) t.join();
   ScanSummary summary = pipeline.Finish();
+  if (dispatcher) {
+    // Give due deliveries a moment; what is left stays in the outbox for the next start.
+    for (int i = 0; i < 50; ++i) {
+      bool due = false;
+      for (const OutputConfig& oc : dispatcher->configs()) {
+        auto next = outbox->NextDue(oc.name);
+        if (next.ok() && next.value() > 0 && next.value() <= NowNs()) due = true;
+      }
+      if (!due) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    dispatcher->Stop();
+  }
   if (admin_thread.joinable()) {
     admin.stop();
     admin_thread.join();

@@ -55,6 +55,17 @@ int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FIL
 // cannot start, 2 for a bad configuration. `check_only` validates and exits.
 int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, std::FILE* err);
 
+struct AlertsCommandOptions {
+  std::string action;  // list | show | retry | ack
+  std::string outbox = "alerts.sqlite";
+  std::vector<std::string> ids;
+  std::string rule, severity, state, since, until;
+  int limit = 100;
+  bool json = false;
+};
+// `alerts list|show|retry|ack`: 0 done, 1 an id not found or the outbox unreadable, 2 usage.
+int RunAlertsCommand(const AlertsCommandOptions& options, std::FILE* out, std::FILE* err);
+
 // Prints true/false; exit 0 match, 1 no match, 2 invalid pattern or event (reason on stderr).
 // PATTERN and EVENT are JSON text or @file.
 int RunPatternTest(const std::string& pattern, const std::string& event, std::FILE* out,

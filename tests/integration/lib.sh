@@ -53,7 +53,7 @@ start_fauxqs() {
 
 awsl() { "$AWS" --endpoint-url "$ENDPOINT" "$@"; }
 # SQS through the AWS SDK for JavaScript (see sqs.mjs).
-sqsl() { node "$HERE/sqs.mjs" "$ENDPOINT" "$@"; }
+sqsl() { NODE_NO_WARNINGS=1 node "$HERE/sqs.mjs" "$ENDPOINT" "$@"; }
 
 # wait_for DESCRIPTION SECONDS COMMAND...: retries COMMAND until it succeeds.
 wait_for() {

@@ -5,8 +5,10 @@
 //   node sqs.mjs ENDPOINT queue-arn URL                    -> queue ARN
 //   node sqs.mjs ENDPOINT send URL BODY                    -> message id
 //   node sqs.mjs ENDPOINT depth URL                        -> visible + in flight
+//   node sqs.mjs ENDPOINT receive URL                      -> message bodies, one JSON string a line
 import {
-  CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient,
+  CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
+  SQSClient,
 } from "@aws-sdk/client-sqs";
 
 const [endpoint, cmd, ...args] = process.argv.slice(2);
@@ -29,8 +31,13 @@ try {
     }));
     console.log(Number(r.Attributes.ApproximateNumberOfMessages) +
                 Number(r.Attributes.ApproximateNumberOfMessagesNotVisible));
+  } else if (cmd === "receive") {
+    const r = await sqs.send(new ReceiveMessageCommand({
+      QueueUrl: args[0], MaxNumberOfMessages: 10, WaitTimeSeconds: 1,
+    }));
+    for (const m of r.Messages || []) console.log(JSON.stringify(m.Body));
   } else {
-    console.error("usage: node sqs.mjs ENDPOINT create-queue|queue-arn|send|depth ...");
+    console.error("usage: node sqs.mjs ENDPOINT create-queue|queue-arn|send|depth|receive ...");
     process.exit(2);
   }
 } catch (e) {
