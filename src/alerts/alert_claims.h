@@ -22,6 +22,7 @@ class ClaimingAlertSink final : public AlertSink {
                     std::function<void(const std::string&)> log);
   Status Init();
   void Write(const Alert& a) override;
+  void Merged(const std::string& alert_id) override { next_->Merged(alert_id); }
   void Flush() override { next_->Flush(); }
   uint64_t claimed() const { return claimed_.load(); }
   uint64_t claimed_elsewhere() const { return elsewhere_.load(); }

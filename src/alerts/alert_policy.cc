@@ -52,7 +52,8 @@ std::string KeyOf(const Rule& rule, const Event& e, const std::vector<std::strin
 }
 }  // namespace
 
-void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* out) {
+void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* out,
+                          std::vector<std::string>* merged_into) {
   Alert a;
   a.rule = &rule;
   if (rule.threshold.count > 1) {
@@ -68,12 +69,12 @@ void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* 
   if (rule.dedup.window > 0) {
     const std::string key = KeyOf(rule, e, rule.dedup.keys);
     auto it = last_alert_.find(key);
-    if (it != last_alert_.end() && e.time >= it->second &&
-        e.time - it->second < rule.dedup.window) {
+    if (it != last_alert_.end() && e.time >= it->second.time &&
+        e.time - it->second.time < rule.dedup.window) {
       ++merged_[rule.id];
+      if (merged_into != nullptr) merged_into->push_back(it->second.alert_id);
       return;
     }
-    last_alert_[key] = e.time;
     if (a.group.empty()) a.group = key.substr(rule.id.size());
   }
   for (char& c : a.group) {
@@ -81,6 +82,9 @@ void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* 
   }
   if (!a.group.empty() && a.group[0] == '|') a.group.erase(0, 1);
   a.event = e;
+  if (rule.dedup.window > 0) {
+    last_alert_[KeyOf(rule, e, rule.dedup.keys)] = Raised{e.time, AlertId(a)};
+  }
   out->push_back(std::move(a));
 }
 

@@ -24,14 +24,20 @@ struct Alert {
 
 class AlertPolicy {
  public:
-  // Appends to *out the alert this match raises, if any.
-  void OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* out);
+  // Appends to *out the alert this match raises, if any. A match merged into an earlier alert
+  // by dedup appends that alert's id to *merged_into (when given), so the stored alert counts it.
+  void OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* out,
+               std::vector<std::string>* merged_into = nullptr);
   // Matches merged into an earlier alert by dedup, per rule id.
   const std::map<std::string, uint64_t>& merged() const { return merged_; }
 
  private:
   std::map<std::string, std::deque<TimeNs>> threshold_;  // rule id + group -> match times
-  std::map<std::string, TimeNs> last_alert_;             // rule id + dedup key -> alert time
+  struct Raised {
+    TimeNs time = 0;
+    std::string alert_id;
+  };
+  std::map<std::string, Raised> last_alert_;  // rule id + dedup key -> the alert it raised
   std::map<std::string, uint64_t> merged_;
 };
 

@@ -22,7 +22,9 @@ TimeNs Backoff(int attempts) {
 AlertDispatcher::AlertDispatcher(Outbox* outbox, std::function<void(const std::string&)> log)
     : outbox_(outbox), log_(std::move(log)) {}
 
-AlertDispatcher::~AlertDispatcher() { Stop(); }
+AlertDispatcher::~AlertDispatcher() {
+  Stop();
+}
 
 void AlertDispatcher::Add(OutputConfig config, std::unique_ptr<AlertOutput> output) {
   configs_.push_back(std::move(config));
@@ -143,8 +145,8 @@ OutboxAlertSink::OutboxAlertSink(Outbox* outbox, AlertDispatcher* dispatcher, Al
 void OutboxAlertSink::Write(const Alert& a) {
   std::vector<std::string> names;
   for (const OutputConfig& c : dispatcher_->configs()) {
-    if (!a.rule->outputs.empty() &&
-        std::find(a.rule->outputs.begin(), a.rule->outputs.end(), c.name) == a.rule->outputs.end()) {
+    if (!a.rule->outputs.empty() && std::find(a.rule->outputs.begin(), a.rule->outputs.end(),
+                                              c.name) == a.rule->outputs.end()) {
       continue;
     }
     if (!c.severities.empty() && std::find(c.severities.begin(), c.severities.end(),
@@ -163,6 +165,11 @@ void OutboxAlertSink::Write(const Alert& a) {
     dispatcher_->Wake();
   }
   if (also_ != nullptr) also_->Write(a);
+}
+
+void OutboxAlertSink::Merged(const std::string& alert_id) {
+  if (Status s = outbox_->AddMatch(alert_id); !s.ok()) log_(s.message());
+  if (also_ != nullptr) also_->Merged(alert_id);
 }
 
 void OutboxAlertSink::Flush() {

@@ -60,6 +60,7 @@ class OutboxAlertSink final : public AlertSink {
   OutboxAlertSink(Outbox* outbox, AlertDispatcher* dispatcher, AlertSink* also,
                   std::function<void(const std::string&)> log);
   void Write(const Alert& a) override;
+  void Merged(const std::string& alert_id) override;
   void Flush() override;
 
  private:

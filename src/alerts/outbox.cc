@@ -26,8 +26,9 @@ class Stmt {
   int Step() { return sqlite3_step(st_); }
   std::string Col(int i) const {
     const unsigned char* t = sqlite3_column_text(st_, i);
-    return t == nullptr ? "" : std::string(reinterpret_cast<const char*>(t),
-                                           static_cast<size_t>(sqlite3_column_bytes(st_, i)));
+    return t == nullptr ? ""
+                        : std::string(reinterpret_cast<const char*>(t),
+                                      static_cast<size_t>(sqlite3_column_bytes(st_, i)));
   }
   int64_t ColInt(int i) const { return sqlite3_column_int64(st_, i); }
   Status Error(const char* what) const {
@@ -175,6 +176,13 @@ Result<bool> Outbox::Add(const StoredAlert& a, const std::vector<std::string>& o
   return fresh;
 }
 
+Status Outbox::AddMatch(const std::string& alert_id) {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_, "UPDATE alerts SET matches = matches + 1 WHERE alert_id = ?");
+  s.Text(alert_id);
+  return s.Step() == SQLITE_DONE ? Status::Ok() : s.Error("add match");
+}
+
 Result<std::vector<std::pair<Delivery, StoredAlert>>> Outbox::Due(const std::string& output,
                                                                   TimeNs now, int limit) {
   std::lock_guard<std::mutex> l(mu_);
@@ -223,8 +231,7 @@ Status Outbox::MarkFailed(const std::string& alert_id, const std::string& output
 
 Result<TimeNs> Outbox::NextDue(const std::string& output) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt s(db_,
-         "SELECT MIN(next_attempt) FROM deliveries WHERE output = ? AND state = 'pending'");
+  Stmt s(db_, "SELECT MIN(next_attempt) FROM deliveries WHERE output = ? AND state = 'pending'");
   s.Text(output);
   if (s.Step() != SQLITE_ROW) return s.Error("next due");
   return s.ColInt(0);

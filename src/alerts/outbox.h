@@ -37,7 +37,7 @@ struct StoredAlert {
   TimeNs event_time = 0;
   TimeNs created = 0;
   uint64_t matches = 1;
-  std::string json;  // the alert line (alert_id, rule_id, ..., event)
+  std::string json;   // the alert line (alert_id, rule_id, ..., event)
   std::string state;  // pending | delivered | dead | acked (derived from the deliveries)
   TimeNs acked = 0;
 };
@@ -75,8 +75,10 @@ class Outbox {
   // its matches to the stored one and creates no new deliveries. Returns true when new.
   Result<bool> Add(const StoredAlert& a, const std::vector<std::string>& outputs);
   // Deliveries of `output` due at `now`, oldest first, with their alerts.
+  // One more match merged into the alert by its rule's dedup window.
+  Status AddMatch(const std::string& alert_id);
   Result<std::vector<std::pair<Delivery, StoredAlert>>> Due(const std::string& output, TimeNs now,
-                                                           int limit);
+                                                            int limit);
   Status MarkDelivered(const std::string& alert_id, const std::string& output, TimeNs now);
   Status MarkFailed(const std::string& alert_id, const std::string& output,
                     const std::string& error, TimeNs next_attempt, bool dead);

@@ -10,10 +10,10 @@
 #include <mutex>
 
 #include <curl/curl.h>
-#include <simdjson.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <simdjson.h>
 
 #include "aws/http_client.h"
 #include "aws/kinesis.h"
@@ -44,7 +44,9 @@ std::string Json(std::string_view s) {
   return out;
 }
 
-std::string Or(const std::string& s, const char* def) { return s.empty() ? def : s; }
+std::string Or(const std::string& s, const char* def) {
+  return s.empty() ? def : s;
+}
 
 // HTTP POST with JSON; 2xx is success, 408/429/5xx and transport errors are retried.
 SendResult PostJson(const std::string& url, const std::string& body, aws::HeaderList headers) {
@@ -87,8 +89,8 @@ class LineOutput final : public AlertOutput {
     }
     std::FILE* f = std::fopen(path_.c_str(), "a");
     if (f == nullptr) return SendResult::Retry("cannot open " + path_);
-    const bool ok = std::fprintf(f, "%s\n", a.json.c_str()) > 0 && std::fflush(f) == 0 &&
-                    fsync(fileno(f)) == 0;
+    const bool ok =
+        std::fprintf(f, "%s\n", a.json.c_str()) > 0 && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
     std::fclose(f);
     return ok ? SendResult::Ok() : SendResult::Retry("cannot write " + path_);
   }
@@ -136,16 +138,14 @@ class SlackOutput final : public AlertOutput {
             Json("[" + Upper(a.severity) + "] " + a.title) + "}},";
     body += "{\"type\":\"section\",\"fields\":[" + field("Severity", a.severity) + "," +
             field("Rule", a.rule_id) + "," + field("Account / region", Where(a)) + "," +
-            field("Event", Or(a.event_name, "-")) + "," +
-            field("Principal", Or(a.principal, "-")) + "," +
-            field("Source IP", Or(a.source_ip, "-")) + "]}";
+            field("Event", Or(a.event_name, "-")) + "," + field("Principal", Or(a.principal, "-")) +
+            "," + field("Source IP", Or(a.source_ip, "-")) + "]}";
     if (!a.runbook.empty()) {
       body += ",{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":" +
               Json("*Runbook*: " + a.runbook) + "}}";
     }
     body += ",{\"type\":\"context\",\"elements\":[{\"type\":\"mrkdwn\",\"text\":" +
-            Json("alert " + a.id + " · event " + a.event_id + " · " +
-                 FormatRfc3339(a.event_time)) +
+            Json("alert " + a.id + " · event " + a.event_id + " · " + FormatRfc3339(a.event_time)) +
             "}]}]}";
     return PostJson(url_, body, {});
   }
@@ -171,8 +171,8 @@ class TeamsOutput final : public AlertOutput {
         fact("Principal", Or(a.principal, "-")) + "," + fact("Source IP", Or(a.source_ip, "-")) +
         "," + fact("Alert id", a.id) + "]}";
     if (!a.runbook.empty()) {
-      card += ",{\"type\":\"TextBlock\",\"wrap\":true,\"text\":" + Json("Runbook: " + a.runbook) +
-              "}";
+      card +=
+          ",{\"type\":\"TextBlock\",\"wrap\":true,\"text\":" + Json("Runbook: " + a.runbook) + "}";
     }
     card += "]}";
     const std::string body =
@@ -192,11 +192,12 @@ class PagerDutyOutput final : public AlertOutput {
       : url_(std::move(url)), key_(std::move(routing_key)) {}
   SendResult Send(const StoredAlert& a) override {
     const std::string body =
-        "{\"routing_key\":" + Json(key_) + ",\"event_action\":\"trigger\",\"dedup_key\":" +
-        Json(a.id) + ",\"payload\":{\"summary\":" + Json(AlertSummary(a).substr(0, 1024)) +
-        ",\"source\":" + Json(Where(a)) + ",\"severity\":" +
-        Json(PagerDutySeverity(a.severity)) + ",\"timestamp\":" +
-        Json(FormatRfc3339(a.event_time)) + ",\"component\":" + Json(Or(a.event_name, "aws")) +
+        "{\"routing_key\":" + Json(key_) +
+        ",\"event_action\":\"trigger\",\"dedup_key\":" + Json(a.id) +
+        ",\"payload\":{\"summary\":" + Json(AlertSummary(a).substr(0, 1024)) +
+        ",\"source\":" + Json(Where(a)) + ",\"severity\":" + Json(PagerDutySeverity(a.severity)) +
+        ",\"timestamp\":" + Json(FormatRfc3339(a.event_time)) +
+        ",\"component\":" + Json(Or(a.event_name, "aws")) +
         ",\"group\":" + Json(Or(a.account, "aws")) + ",\"class\":" + Json(a.rule_id) +
         ",\"custom_details\":" + a.json + "},\"client\":\"fastpath\"}";
     return PostJson(url_, body, {});
@@ -212,12 +213,13 @@ class OpsgenieOutput final : public AlertOutput {
   SendResult Send(const StoredAlert& a) override {
     const std::string body =
         "{\"message\":" + Json(AlertSummary(a).substr(0, 130)) + ",\"alias\":" + Json(a.id) +
-        ",\"description\":" + Json(a.title + "\n" + a.runbook + "\nprincipal: " +
-                                   Or(a.principal, "-") + "\nsource IP: " + Or(a.source_ip, "-")) +
+        ",\"description\":" +
+        Json(a.title + "\n" + a.runbook + "\nprincipal: " + Or(a.principal, "-") +
+             "\nsource IP: " + Or(a.source_ip, "-")) +
         ",\"priority\":" + Json(OpsgeniePriority(a.severity)) + ",\"source\":\"fastpath\"," +
-        "\"entity\":" + Json(Where(a)) + ",\"tags\":[" + Json(a.rule_id) + "," +
-        Json(a.severity) + "],\"details\":{\"alert_id\":" + Json(a.id) + ",\"rule_id\":" +
-        Json(a.rule_id) + ",\"account\":" + Json(a.account) + ",\"region\":" + Json(a.region) +
+        "\"entity\":" + Json(Where(a)) + ",\"tags\":[" + Json(a.rule_id) + "," + Json(a.severity) +
+        "],\"details\":{\"alert_id\":" + Json(a.id) + ",\"rule_id\":" + Json(a.rule_id) +
+        ",\"account\":" + Json(a.account) + ",\"region\":" + Json(a.region) +
         ",\"event_id\":" + Json(a.event_id) + "}}";
     return PostJson(url_, body, {{"Authorization", "GenieKey " + key_}});
   }
@@ -229,10 +231,9 @@ class OpsgenieOutput final : public AlertOutput {
 SendResult FromStatus(const Status& s) {
   if (s.ok()) return SendResult::Ok();
   const std::string& m = s.message();
-  const bool permanent = m.find("(HTTP 4") != std::string::npos &&
-                         m.find("(HTTP 408") == std::string::npos &&
-                         m.find("(HTTP 429") == std::string::npos &&
-                         m.find("Throttl") == std::string::npos;
+  const bool permanent =
+      m.find("(HTTP 4") != std::string::npos && m.find("(HTTP 408") == std::string::npos &&
+      m.find("(HTTP 429") == std::string::npos && m.find("Throttl") == std::string::npos;
   return permanent ? SendResult::Permanent(m) : SendResult::Retry(m);
 }
 
@@ -277,8 +278,8 @@ class AwsOutput final : public AlertOutput {
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
     const std::string key = prefix + "/" + date.substr(0, 4) + "/" + date.substr(5, 2) + "/" +
                             date.substr(8, 2) + "/" + a.id + ".json";
-    return FromStatus(
-        aws::S3Client(client_).PutObject(Get(c_, "bucket"), key, a.json + "\n", "application/json"));
+    return FromStatus(aws::S3Client(client_).PutObject(Get(c_, "bucket"), key, a.json + "\n",
+                                                       "application/json"));
   }
 
  private:
@@ -420,9 +421,9 @@ class EmailOutput final : public AlertOutput {
                 "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
                 a.title + "\r\n\r\nseverity: " + a.severity + "\r\nrule: " + a.rule_id +
                 "\r\naccount / region: " + Where(a) + "\r\nevent: " + Or(a.event_name, "-") +
-                "\r\nprincipal: " + Or(a.principal, "-") + "\r\nsource IP: " +
-                Or(a.source_ip, "-") + "\r\nrunbook: " + Or(a.runbook, "-") + "\r\nalert id: " +
-                a.id + "\r\n\r\n" + a.json + "\r\n";
+                "\r\nprincipal: " + Or(a.principal, "-") +
+                "\r\nsource IP: " + Or(a.source_ip, "-") + "\r\nrunbook: " + Or(a.runbook, "-") +
+                "\r\nalert id: " + a.id + "\r\n\r\n" + a.json + "\r\n";
     CURL* c = curl_easy_init();
     if (c == nullptr) return SendResult::Retry("email: curl init failed");
     curl_slist* rcpt = nullptr;
@@ -503,10 +504,10 @@ std::string SyslogMessage(const StoredAlert& a, int facility, const std::string&
   };
   const int pri = facility * 8 + SyslogSeverity(a.severity);
   std::string msg = "<" + std::to_string(pri) + ">1 " + FormatRfc3339(NowNs()) + " " +
-                    (hostname.empty() ? "-" : hostname) + " fastpath " +
-                    std::to_string(getpid()) + " alert [fastpath@32473 alert_id=\"" + sd(a.id) +
-                    "\" rule_id=\"" + sd(a.rule_id) + "\" severity=\"" + sd(a.severity) +
-                    "\" account=\"" + sd(a.account) + "\" region=\"" + sd(a.region) + "\"] ";
+                    (hostname.empty() ? "-" : hostname) + " fastpath " + std::to_string(getpid()) +
+                    " alert [fastpath@32473 alert_id=\"" + sd(a.id) + "\" rule_id=\"" +
+                    sd(a.rule_id) + "\" severity=\"" + sd(a.severity) + "\" account=\"" +
+                    sd(a.account) + "\" region=\"" + sd(a.region) + "\"] ";
   msg += "\xEF\xBB\xBF" + AlertSummary(a);  // BOM: the MSG is UTF-8
   return msg;
 }

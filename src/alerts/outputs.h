@@ -58,7 +58,8 @@ struct OutputConfig {
 Result<std::unique_ptr<AlertOutput>> MakeOutput(const OutputConfig& c, const aws::AwsClient* aws);
 
 // Message texts shared by the human-facing outputs.
-std::string AlertSummary(const StoredAlert& a);  // "[CRITICAL] title: event by principal in acct/region"
+std::string AlertSummary(
+    const StoredAlert& a);  // "[CRITICAL] title: event by principal in acct/region"
 std::string PagerDutySeverity(std::string_view severity);
 std::string OpsgeniePriority(std::string_view severity);
 int SyslogSeverity(std::string_view severity);

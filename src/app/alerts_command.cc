@@ -45,7 +45,8 @@ int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* e
     f.state = o.state;
     f.limit = o.limit;
     if (!ParseSince(o.since, &f.since) || !ParseSince(o.until, &f.until)) {
-      std::fprintf(err, "fastpath alerts: --since/--until take a duration (24h) or an RFC 3339 time\n");
+      std::fprintf(err,
+                   "fastpath alerts: --since/--until take a duration (24h) or an RFC 3339 time\n");
       return 2;
     }
     auto list = outbox.List(f);
@@ -95,8 +96,9 @@ int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* e
     }
     if (o.action == "show") {
       const StoredAlert& s = *a.value();
-      std::fprintf(out, "alert %s\n  rule      %s (%s)\n  severity  %s\n  state     %s\n", s.id.c_str(),
-                   s.rule_id.c_str(), s.title.c_str(), s.severity.c_str(), s.state.c_str());
+      std::fprintf(out, "alert %s\n  rule      %s (%s)\n  severity  %s\n  state     %s\n",
+                   s.id.c_str(), s.rule_id.c_str(), s.title.c_str(), s.severity.c_str(),
+                   s.state.c_str());
       std::fprintf(out, "  raised    %s\n  event     %s %s at %s\n  principal %s\n  source IP %s\n",
                    FormatRfc3339(s.created).c_str(), s.event_name.c_str(), s.event_id.c_str(),
                    FormatRfc3339(s.event_time).c_str(), s.principal.c_str(), s.source_ip.c_str());
@@ -128,7 +130,8 @@ int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* e
         std::fprintf(err, "fastpath alerts: %s\n", ok.status().message().c_str());
         rc = 1;
       } else {
-        std::fprintf(out, "%s: %s\n", id.c_str(), ok.value() ? "acknowledged" : "already acknowledged");
+        std::fprintf(out, "%s: %s\n", id.c_str(),
+                     ok.value() ? "acknowledged" : "already acknowledged");
       }
     }
   }

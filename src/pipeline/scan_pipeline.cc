@@ -117,7 +117,11 @@ void ScanPipeline::Consume(const Event& e, ScanSummary* summary) {
     for (uint32_t r : e.matched_rules) {
       ++summary->rule_matches;
       alert_scratch_.clear();
-      alert_policy_.OnMatch(*options_.rules->rules()[r], e, &alert_scratch_);
+      merged_scratch_.clear();
+      alert_policy_.OnMatch(*options_.rules->rules()[r], e, &alert_scratch_, &merged_scratch_);
+      if (alert_sink_ != nullptr) {
+        for (const std::string& id : merged_scratch_) alert_sink_->Merged(id);
+      }
       for (const Alert& alert : alert_scratch_) {
         ++summary->alerts;
         PipelineCounters::Add(dt.records_out, 1);

@@ -90,6 +90,7 @@ class ScanPipeline {
   DeliveryLatency latency_;
   AlertPolicy alert_policy_;
   std::vector<Alert> alert_scratch_;
+  std::vector<std::string> merged_scratch_;
 
   struct Queues;
   std::unique_ptr<Queues> queues_;

@@ -44,6 +44,8 @@ class AlertSink {
  public:
   virtual ~AlertSink() = default;
   virtual void Write(const Alert& a) = 0;
+  // A later match merged into the alert `alert_id` by the rule's dedup window.
+  virtual void Merged(const std::string& alert_id) { (void)alert_id; }
   virtual void Flush() {}
 };
 
