@@ -74,6 +74,19 @@ StoredAlert ReadAlert(const Stmt& s, int first) {
   return a;
 }
 
+// Columns 0-6: alert_id, output, state, attempts, next_attempt, delivered, last_error.
+Delivery ReadDelivery(const Stmt& s) {
+  Delivery d;
+  d.alert_id = s.Col(0);
+  d.output = s.Col(1);
+  d.state = s.Col(2);
+  d.attempts = static_cast<int>(s.ColInt(3));
+  d.next_attempt = s.ColInt(4);
+  d.delivered = s.ColInt(5);
+  d.last_error = s.Col(6);
+  return d;
+}
+
 }  // namespace
 
 StoredAlert ToStored(const Alert& a, TimeNs now) {
@@ -197,15 +210,7 @@ Result<std::vector<std::pair<Delivery, StoredAlert>>> Outbox::Due(const std::str
   s.Text(output).Int(now).Int(limit);
   std::vector<std::pair<Delivery, StoredAlert>> out;
   while (s.Step() == SQLITE_ROW) {
-    Delivery d;
-    d.alert_id = s.Col(0);
-    d.output = s.Col(1);
-    d.state = s.Col(2);
-    d.attempts = static_cast<int>(s.ColInt(3));
-    d.next_attempt = s.ColInt(4);
-    d.delivered = s.ColInt(5);
-    d.last_error = s.Col(6);
-    out.emplace_back(std::move(d), ReadAlert(s, 7));
+    out.emplace_back(ReadDelivery(s), ReadAlert(s, 7));
   }
   return out;
 }
@@ -270,15 +275,7 @@ Result<std::vector<Delivery>> Outbox::Deliveries(const std::string& alert_id) {
   s.Text(alert_id);
   std::vector<Delivery> out;
   while (s.Step() == SQLITE_ROW) {
-    Delivery d;
-    d.alert_id = s.Col(0);
-    d.output = s.Col(1);
-    d.state = s.Col(2);
-    d.attempts = static_cast<int>(s.ColInt(3));
-    d.next_attempt = s.ColInt(4);
-    d.delivered = s.ColInt(5);
-    d.last_error = s.Col(6);
-    out.push_back(std::move(d));
+    out.push_back(ReadDelivery(s));
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 #include <pugixml.hpp>
 
+#include "core/event.h"
 #include "core/json_get.h"
 #include "core/time_util.h"
 
@@ -121,6 +122,14 @@ AwsError ParseAwsError(const HttpResponse& resp) {
   return e;
 }
 
+std::string JsonField(std::string_view name, std::string_view value) {
+  std::string out;
+  AppendJsonString(&out, name);
+  out.push_back(':');
+  AppendJsonString(&out, value);
+  return out;
+}
+
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out;
   for (const auto& [k, v] : params) {
@@ -171,11 +180,10 @@ double AwsClient::BackoffSeconds(int attempt) const {
   return jitter(rng) * cap;
 }
 
-Result<HttpResponse> AwsClient::Send(std::string_view service, HttpRequest req, bool s3) const {
-  if (req.connect_timeout_ms == HttpRequest{}.connect_timeout_ms) {
-    req.connect_timeout_ms = options_.connect_timeout_ms;
-  }
-  if (req.timeout_ms == HttpRequest{}.timeout_ms) req.timeout_ms = options_.timeout_ms;
+template <typename T>
+Result<T> AwsClient::WithRetries(
+    std::string_view service, const HttpRequest& req, bool s3,
+    const std::function<Result<T>(const HttpRequest&, HttpResponse*)>& attempt_once) const {
   Status last;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     if (attempt > 0) {
@@ -184,41 +192,14 @@ Result<HttpResponse> AwsClient::Send(std::string_view service, HttpRequest req, 
     HttpRequest signed_req = req;
     Status s = Sign(service, &signed_req, s3);
     if (!s.ok()) return s;
-    auto resp = HttpSend(signed_req);
-    if (!resp.ok()) {
-      last = resp.status();  // transport errors are retried
-      continue;
-    }
-    if (resp.value().status >= 200 && resp.value().status <= 299) return resp;
-    const AwsError e = ParseAwsError(resp.value());
-    last = Status::IoError(std::string(service) + ": " + e.code +
-                           (e.message.empty() ? "" : ": " + e.message) + " (HTTP " +
-                           std::to_string(e.http_status) + ")");
-    if (!e.Retryable()) return last;
-  }
-  return Status::IoError(last.message() + " after " + std::to_string(options_.max_attempts) +
-                         " attempts");
-}
-
-Result<std::unique_ptr<HttpStreamReader>> AwsClient::OpenStream(std::string_view service,
-                                                                HttpRequest req, bool s3) const {
-  req.connect_timeout_ms = options_.connect_timeout_ms;
-  Status last;
-  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    if (attempt > 0) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(BackoffSeconds(attempt - 1)));
-    }
-    HttpRequest signed_req = req;
-    Status s = Sign(service, &signed_req, s3);
-    if (!s.ok()) return s;
-    HttpResponse err;
-    auto r = HttpStreamReader::Open(signed_req, &err);
+    HttpResponse error;
+    auto r = attempt_once(signed_req, &error);
     if (r.ok()) return r;
-    if (err.status == 0) {
-      last = r.status();
+    if (error.status == 0) {
+      last = r.status();  // transport errors are retried
       continue;
     }
-    const AwsError e = ParseAwsError(err);
+    const AwsError e = ParseAwsError(error);
     last = Status::IoError(std::string(service) + ": " + e.code +
                            (e.message.empty() ? "" : ": " + e.message) + " (HTTP " +
                            std::to_string(e.http_status) + ")");
@@ -227,6 +208,36 @@ Result<std::unique_ptr<HttpStreamReader>> AwsClient::OpenStream(std::string_view
   }
   return Status::IoError(last.message() + " after " + std::to_string(options_.max_attempts) +
                          " attempts");
+}
+
+Result<HttpResponse> AwsClient::Send(std::string_view service, HttpRequest req, bool s3) const {
+  if (req.connect_timeout_ms == HttpRequest{}.connect_timeout_ms) {
+    req.connect_timeout_ms = options_.connect_timeout_ms;
+  }
+  if (req.timeout_ms == HttpRequest{}.timeout_ms) req.timeout_ms = options_.timeout_ms;
+  auto r = WithRetries<HttpResponse>(
+      service, req, s3,
+      [](const HttpRequest& signed_req, HttpResponse* error) -> Result<HttpResponse> {
+        auto resp = HttpSend(signed_req);
+        if (!resp.ok()) return resp.status();
+        if (resp.value().status >= 200 && resp.value().status <= 299) return resp;
+        *error = std::move(resp.value());
+        return Status::IoError("HTTP " + std::to_string(error->status));
+      });
+  // Callers of Send see a missing resource as any other client error.
+  if (!r.ok() && r.status().code() == Status::Code::kNotFound) {
+    return Status::IoError(r.status().message());
+  }
+  return r;
+}
+
+Result<std::unique_ptr<HttpStreamReader>> AwsClient::OpenStream(std::string_view service,
+                                                                HttpRequest req, bool s3) const {
+  req.connect_timeout_ms = options_.connect_timeout_ms;
+  return WithRetries<std::unique_ptr<HttpStreamReader>>(
+      service, req, s3, [](const HttpRequest& signed_req, HttpResponse* error) {
+        return HttpStreamReader::Open(signed_req, error);
+      });
 }
 
 Result<std::string> AwsClient::CallJson(std::string_view service, std::string_view target_prefix,

@@ -12,6 +12,7 @@
 // code and message.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -68,6 +69,12 @@ class AwsClient {
 
  private:
   Status Sign(std::string_view service, HttpRequest* req, bool s3) const;
+  // Signs and runs `attempt_once` until it succeeds, fails for good, or attempts run out. It
+  // leaves `error->status` 0 for a transport error, else the error response.
+  template <typename T>
+  Result<T> WithRetries(
+      std::string_view service, const HttpRequest& req, bool s3,
+      const std::function<Result<T>(const HttpRequest&, HttpResponse*)>& attempt_once) const;
   double BackoffSeconds(int attempt) const;
 
   AwsClientOptions options_;
@@ -78,6 +85,9 @@ class AwsClient {
 // cannot depend on a client that depends on them).
 Result<HttpResponse> SignedSend(std::string_view service, std::string_view region,
                                 const Credentials& creds, HttpRequest req, bool s3);
+
+// "\"name\":\"value\"" with both JSON-escaped (for building request bodies).
+std::string JsonField(std::string_view name, std::string_view value);
 
 // "a=b&c=d" with both sides percent-encoded.
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& params);

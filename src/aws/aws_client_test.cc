@@ -6,35 +6,13 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "aws/loopback_server_for_tests.h"
+
 #include "aws/s3.h"
 #include "aws/sqs.h"
 
 namespace fastpath::aws {
 namespace {
-
-// A loopback HTTP server standing in for a service's failure modes (throttling, 5xx), which the
-// local AWS-compatible servers do not produce on demand.
-class FlakyService {
- public:
-  FlakyService() {
-    server.set_keep_alive_max_count(1);
-    port_ = server.bind_to_any_port("127.0.0.1");
-  }
-  void Start() {
-    thread_ = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~FlakyService() {
-    server.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  httplib::Server server;
-
- private:
-  int port_;
-  std::thread thread_;
-};
 
 AwsClient Client(const std::string& url, int attempts = 3) {
   AwsClientOptions o;
@@ -47,7 +25,7 @@ AwsClient Client(const std::string& url, int attempts = 3) {
 }
 
 TEST(AwsClient, RetriesThrottlingAndServerErrorsThenSucceeds) {
-  FlakyService svc;
+  LoopbackServer svc;
   std::atomic<int> calls{0};
   std::string target, auth, token;
   svc.server.Post("/", [&](const httplib::Request& req, httplib::Response& res) {
@@ -78,7 +56,7 @@ TEST(AwsClient, RetriesThrottlingAndServerErrorsThenSucceeds) {
 }
 
 TEST(AwsClient, ClientErrorsAreNotRetriedAndNameCodeAndMessage) {
-  FlakyService svc;
+  LoopbackServer svc;
   std::atomic<int> calls{0};
   svc.server.Post("/", [&](const httplib::Request&, httplib::Response& res) {
     ++calls;
@@ -100,7 +78,7 @@ TEST(AwsClient, ClientErrorsAreNotRetriedAndNameCodeAndMessage) {
 }
 
 TEST(AwsClient, GivesUpAfterMaxAttempts) {
-  FlakyService svc;
+  LoopbackServer svc;
   std::atomic<int> calls{0};
   svc.server.Post("/", [&](const httplib::Request&, httplib::Response& res) {
     ++calls;
@@ -128,7 +106,7 @@ TEST(AwsClient, TransportErrorsAreRetriedAndReported) {
 }
 
 TEST(S3, StreamsAnObjectInSmallReadsAndEncodesKeys) {
-  FlakyService svc;
+  LoopbackServer svc;
   const std::string big(5u << 20, 'x');
   std::string path, sha;
   svc.server.Get(R"(/bucket/.*)", [&](const httplib::Request& req, httplib::Response& res) {
@@ -156,7 +134,7 @@ TEST(S3, StreamsAnObjectInSmallReadsAndEncodesKeys) {
 }
 
 TEST(S3, MissingObjectIsNotFound) {
-  FlakyService svc;
+  LoopbackServer svc;
   svc.server.Get(R"(/bucket/.*)", [&](const httplib::Request&, httplib::Response& res) {
     res.status = 404;
     res.set_content(

@@ -284,6 +284,19 @@ Result<Credentials> DefaultCredentialChain::FromProfile(const std::string& name,
                                  "credential_process)");
 }
 
+HttpRequest DefaultCredentialChain::StsRequest(
+    const std::string& region,
+    const std::vector<std::pair<std::string, std::string>>& params) const {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = options_.sts_endpoint.empty() ? "https://sts." + region + ".amazonaws.com/"
+                                          : options_.sts_endpoint + "/";
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  req.body = FormEncode(params);
+  req.timeout_ms = 10000;
+  return req;
+}
+
 Result<Credentials> DefaultCredentialChain::AssumeRole(const Credentials& source,
                                                        const ProfileSection& p,
                                                        const std::string& profile) {
@@ -297,15 +310,8 @@ Result<Credentials> DefaultCredentialChain::AssumeRole(const Credentials& source
   if (!Key(p, "duration_seconds").empty()) {
     params.emplace_back("DurationSeconds", Key(p, "duration_seconds"));
   }
-  HttpRequest req;
-  req.method = "POST";
   const std::string region = Region();
-  req.url = options_.sts_endpoint.empty() ? "https://sts." + region + ".amazonaws.com/"
-                                          : options_.sts_endpoint + "/";
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  req.body = FormEncode(params);
-  req.timeout_ms = 10000;
-  return FromStsXml(SignedSend("sts", region, source, std::move(req), false),
+  return FromStsXml(SignedSend("sts", region, source, StsRequest(region, params), false),
                     "profile " + profile + " AssumeRole");
 }
 
@@ -315,20 +321,15 @@ Result<Credentials> DefaultCredentialChain::WebIdentity(const std::string& role_
   auto token = ReadWhole(token_file);
   if (!token) return Status::NotFound("web identity token file " + token_file + " is unreadable");
   while (!token->empty() && (token->back() == '\n' || token->back() == '\r')) token->pop_back();
-  HttpRequest req;
-  req.method = "POST";
-  const std::string region = Region();
-  req.url = options_.sts_endpoint.empty() ? "https://sts." + region + ".amazonaws.com/"
-                                          : options_.sts_endpoint + "/";
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  req.body = FormEncode({{"Action", "AssumeRoleWithWebIdentity"},
-                         {"Version", "2011-06-15"},
-                         {"RoleArn", role_arn},
-                         {"RoleSessionName", session_name.empty() ? "fastpath" : session_name},
-                         {"WebIdentityToken", *token}});
-  req.timeout_ms = 10000;
   // AssumeRoleWithWebIdentity is not signed: the token is the proof.
-  return FromStsXml(HttpSend(req), "web identity AssumeRoleWithWebIdentity");
+  return FromStsXml(
+      HttpSend(StsRequest(Region(),
+                          {{"Action", "AssumeRoleWithWebIdentity"},
+                           {"Version", "2011-06-15"},
+                           {"RoleArn", role_arn},
+                           {"RoleSessionName", session_name.empty() ? "fastpath" : session_name},
+                           {"WebIdentityToken", *token}})),
+      "web identity AssumeRoleWithWebIdentity");
 }
 
 Result<Credentials> DefaultCredentialChain::Ecs() {

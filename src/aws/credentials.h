@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "aws/http_client.h"
 #include "aws/sigv4.h"
 #include "core/status.h"
 
@@ -73,6 +74,9 @@ class DefaultCredentialChain final : public CredentialProvider {
   Result<Credentials> Ecs();
   Result<Credentials> Imds();
   std::string Env(const char* name) const;
+  // A query-protocol POST to STS (the regional endpoint, or the override).
+  HttpRequest StsRequest(const std::string& region,
+                         const std::vector<std::pair<std::string, std::string>>& params) const;
   std::string Region() const;
 
   ChainOptions options_;

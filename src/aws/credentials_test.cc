@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "aws/loopback_server_for_tests.h"
+
 #include "aws/aws_client.h"
 
 namespace fastpath::aws {
@@ -26,30 +28,6 @@ struct Env {
     };
     return o;
   }
-};
-
-// Loopback stand-in for the metadata services (ECS, IMDS, STS), which have no local
-// counterpart: it answers as the documented endpoints do.
-class LoopbackServer {
- public:
-  LoopbackServer() {
-    server.set_keep_alive_max_count(1);
-    port_ = server.bind_to_any_port("127.0.0.1");
-  }
-  void Start() {
-    thread_ = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~LoopbackServer() {
-    server.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  httplib::Server server;
-
- private:
-  int port_ = 0;
-  std::thread thread_;
 };
 
 fs::path TempDir() {

@@ -11,14 +11,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "Kinesis_20131202";
 
-std::string Field(std::string_view k, std::string_view v) {
-  std::string out;
-  AppendJsonString(&out, k);
-  out.push_back(':');
-  AppendJsonString(&out, v);
-  return out;
-}
-
 }  // namespace
 
 bool IsThroughputExceeded(const Status& s) {
@@ -110,8 +102,8 @@ Result<std::vector<KinesisShard>> KinesisClient::ListShards(const std::string& s
   std::string token;
   do {
     // With NextToken, StreamName must be left out.
-    const std::string body = token.empty() ? "{" + Field("StreamName", stream) + "}"
-                                           : "{" + Field("NextToken", token) + "}";
+    const std::string body = token.empty() ? "{" + JsonField("StreamName", stream) + "}"
+                                           : "{" + JsonField("NextToken", token) + "}";
     auto resp = client_->CallJson("kinesis", kPrefix, "ListShards", body, "1.1");
     if (!resp.ok()) return resp.status();
     auto page = ParseListShards(resp.value(), &token);
@@ -126,9 +118,9 @@ Result<std::string> KinesisClient::GetShardIterator(const std::string& stream,
                                                     const std::string& type,
                                                     const std::string& sequence,
                                                     TimeNs timestamp) const {
-  std::string body = "{" + Field("StreamName", stream) + "," + Field("ShardId", shard_id) + "," +
-                     Field("ShardIteratorType", type);
-  if (!sequence.empty()) body += "," + Field("StartingSequenceNumber", sequence);
+  std::string body = "{" + JsonField("StreamName", stream) + "," + JsonField("ShardId", shard_id) +
+                     "," + JsonField("ShardIteratorType", type);
+  if (!sequence.empty()) body += "," + JsonField("StartingSequenceNumber", sequence);
   if (type == "AT_TIMESTAMP") {
     body += ",\"Timestamp\":" + std::to_string(static_cast<double>(timestamp) / 1e9);
   }
@@ -148,7 +140,8 @@ Result<std::string> KinesisClient::GetShardIterator(const std::string& stream,
 Result<GetRecordsResult> KinesisClient::GetRecords(const std::string& iterator, int limit) const {
   auto resp = client_->CallJson(
       "kinesis", kPrefix, "GetRecords",
-      "{" + Field("ShardIterator", iterator) + ",\"Limit\":" + std::to_string(limit) + "}", "1.1");
+      "{" + JsonField("ShardIterator", iterator) + ",\"Limit\":" + std::to_string(limit) + "}",
+      "1.1");
   if (!resp.ok()) return resp.status();
   return ParseGetRecords(resp.value());
 }
@@ -157,9 +150,9 @@ Result<std::string> KinesisClient::PutRecord(const std::string& stream,
                                              const std::string& partition_key,
                                              const std::string& data) const {
   auto resp = client_->CallJson("kinesis", kPrefix, "PutRecord",
-                                "{" + Field("StreamName", stream) + "," +
-                                    Field("PartitionKey", partition_key) + "," +
-                                    Field("Data", Base64Encode(data)) + "}",
+                                "{" + JsonField("StreamName", stream) + "," +
+                                    JsonField("PartitionKey", partition_key) + "," +
+                                    JsonField("Data", Base64Encode(data)) + "}",
                                 "1.1");
   if (!resp.ok()) return resp.status();
   simdjson::dom::parser parser;

@@ -6,18 +6,6 @@
 #include "core/json_get.h"
 
 namespace fastpath::aws {
-namespace {
-
-std::string Field(std::string_view name, std::string_view value) {
-  std::string out;
-  AppendJsonString(&out, name);
-  out.push_back(':');
-  AppendJsonString(&out, value);
-  return out;
-}
-
-}  // namespace
-
 Result<std::vector<SqsMessage>> ParseReceiveMessage(std::string_view json) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -49,7 +37,7 @@ Result<std::vector<SqsMessage>> ParseReceiveMessage(std::string_view json) {
 Result<std::vector<SqsMessage>> SqsClient::Receive(const std::string& queue_url, int max_messages,
                                                    int wait_seconds,
                                                    int visibility_timeout_seconds) const {
-  std::string body = "{" + Field("QueueUrl", queue_url) +
+  std::string body = "{" + JsonField("QueueUrl", queue_url) +
                      ",\"MaxNumberOfMessages\":" + std::to_string(max_messages) +
                      ",\"WaitTimeSeconds\":" + std::to_string(wait_seconds);
   if (visibility_timeout_seconds > 0) {
@@ -62,17 +50,17 @@ Result<std::vector<SqsMessage>> SqsClient::Receive(const std::string& queue_url,
 }
 
 Status SqsClient::Delete(const std::string& queue_url, const std::string& receipt_handle) const {
-  auto resp = client_->CallJson(
-      "sqs", "AmazonSQS", "DeleteMessage",
-      "{" + Field("QueueUrl", queue_url) + "," + Field("ReceiptHandle", receipt_handle) + "}");
+  auto resp = client_->CallJson("sqs", "AmazonSQS", "DeleteMessage",
+                                "{" + JsonField("QueueUrl", queue_url) + "," +
+                                    JsonField("ReceiptHandle", receipt_handle) + "}");
   return resp.ok() ? Status::Ok() : resp.status();
 }
 
 Status SqsClient::ChangeVisibility(const std::string& queue_url, const std::string& receipt_handle,
                                    int seconds) const {
   auto resp = client_->CallJson("sqs", "AmazonSQS", "ChangeMessageVisibility",
-                                "{" + Field("QueueUrl", queue_url) + "," +
-                                    Field("ReceiptHandle", receipt_handle) +
+                                "{" + JsonField("QueueUrl", queue_url) + "," +
+                                    JsonField("ReceiptHandle", receipt_handle) +
                                     ",\"VisibilityTimeout\":" + std::to_string(seconds) + "}");
   return resp.ok() ? Status::Ok() : resp.status();
 }
@@ -80,7 +68,7 @@ Status SqsClient::ChangeVisibility(const std::string& queue_url, const std::stri
 Result<std::string> SqsClient::Send(const std::string& queue_url, const std::string& body) const {
   auto resp = client_->CallJson(
       "sqs", "AmazonSQS", "SendMessage",
-      "{" + Field("QueueUrl", queue_url) + "," + Field("MessageBody", body) + "}");
+      "{" + JsonField("QueueUrl", queue_url) + "," + JsonField("MessageBody", body) + "}");
   if (!resp.ok()) return resp.status();
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
