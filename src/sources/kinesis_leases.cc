@@ -111,32 +111,34 @@ Result<bool> DynamoDbLeaseStore::Confirm(Lease* lease, int64_t expected_counter,
   return false;
 }
 
-Result<bool> DynamoDbLeaseStore::Renew(Lease* lease) {
+// Every write is fenced by the counter the caller holds (and, for the holder's own writes, by its
+// ownership), and moves the counter on.
+static ConditionalWrite Fenced(const Lease& lease, const std::string& owner, bool require_owner,
+                               std::string update) {
   ConditionalWrite w;
-  w.condition = "leaseCounter = :old AND leaseOwner = :me";
-  w.update = "SET leaseCounter = :new";
-  w.values = {{":old", AttributeValue::N(lease->counter)},
-              {":new", AttributeValue::N(lease->counter + 1)},
-              {":me", AttributeValue::S(lease->owner)}};
-  auto r = db_->UpdateItem(table_, Key(*lease), w);
+  w.condition = require_owner ? "leaseCounter = :old AND leaseOwner = :me" : "leaseCounter = :old";
+  w.update = "SET leaseCounter = :new" + update;
+  w.values = {{":old", AttributeValue::N(lease.counter)},
+              {":new", AttributeValue::N(lease.counter + 1)},
+              {":me", AttributeValue::S(owner)}};
+  return w;
+}
+
+Result<bool> DynamoDbLeaseStore::Renew(Lease* lease) {
+  auto r = db_->UpdateItem(table_, Key(*lease), Fenced(*lease, lease->owner, true, ""));
   if (!r.ok()) return r.status();
-  if (r.value()) {
-    ++lease->counter;
-    return true;
-  }
-  return Confirm(lease, lease->counter + 1, lease->owner);
+  if (!r.value()) return Confirm(lease, lease->counter + 1, lease->owner);
+  ++lease->counter;
+  return true;
 }
 
 Result<bool> DynamoDbLeaseStore::Take(Lease* lease, const std::string& owner) {
   const bool switching = lease->owner != owner;
-  ConditionalWrite w;
-  w.condition = "leaseCounter = :old";
-  w.update = "SET leaseCounter = :new, leaseOwner = :me";
-  if (switching) w.update += " ADD ownerSwitchesSinceCheckpoint :one";
-  w.values = {{":old", AttributeValue::N(lease->counter)},
-              {":new", AttributeValue::N(lease->counter + 1)},
-              {":me", AttributeValue::S(owner)}};
-  if (switching) w.values[":one"] = AttributeValue::N(1);
+  ConditionalWrite w = Fenced(*lease, owner, false, ", leaseOwner = :me");
+  if (switching) {
+    w.update += " ADD ownerSwitchesSinceCheckpoint :one";
+    w.values[":one"] = AttributeValue::N(1);
+  }
   auto r = db_->UpdateItem(table_, Key(*lease), w);
   if (!r.ok()) return r.status();
   if (!r.value()) return Confirm(lease, lease->counter + 1, owner);
@@ -148,18 +150,13 @@ Result<bool> DynamoDbLeaseStore::Take(Lease* lease, const std::string& owner) {
 
 Result<bool> DynamoDbLeaseStore::Checkpoint(Lease* lease, const std::string& checkpoint,
                                             int64_t sub, const std::vector<std::string>& children) {
-  ConditionalWrite w;
-  w.condition = "leaseCounter = :old AND leaseOwner = :me";
-  w.update =
-      "SET leaseCounter = :new, #cp = :cp, checkpointSubSequenceNumber = :sub, "
-      "ownerSwitchesSinceCheckpoint = :zero";
+  ConditionalWrite w = Fenced(*lease, lease->owner, true,
+                              ", #cp = :cp, checkpointSubSequenceNumber = :sub, "
+                              "ownerSwitchesSinceCheckpoint = :zero");
   w.names = {{"#cp", "checkpoint"}};
-  w.values = {{":old", AttributeValue::N(lease->counter)},
-              {":new", AttributeValue::N(lease->counter + 1)},
-              {":me", AttributeValue::S(lease->owner)},
-              {":cp", AttributeValue::S(checkpoint)},
-              {":sub", AttributeValue::N(sub)},
-              {":zero", AttributeValue::N(0)}};
+  w.values[":cp"] = AttributeValue::S(checkpoint);
+  w.values[":sub"] = AttributeValue::N(sub);
+  w.values[":zero"] = AttributeValue::N(0);
   if (!children.empty()) {
     w.update += ", childShardIds = :children";
     w.values[":children"] = AttributeValue::SS(children);
@@ -176,13 +173,8 @@ Result<bool> DynamoDbLeaseStore::Checkpoint(Lease* lease, const std::string& che
 }
 
 Result<bool> DynamoDbLeaseStore::Release(Lease* lease) {
-  ConditionalWrite w;
-  w.condition = "leaseCounter = :old AND leaseOwner = :me";
-  w.update = "SET leaseCounter = :new REMOVE leaseOwner";
-  w.values = {{":old", AttributeValue::N(lease->counter)},
-              {":new", AttributeValue::N(lease->counter + 1)},
-              {":me", AttributeValue::S(lease->owner)}};
-  auto r = db_->UpdateItem(table_, Key(*lease), w);
+  auto r = db_->UpdateItem(table_, Key(*lease),
+                           Fenced(*lease, lease->owner, true, " REMOVE leaseOwner"));
   if (!r.ok()) return r.status();
   if (r.value()) {
     ++lease->counter;
