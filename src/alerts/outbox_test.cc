@@ -194,3 +194,23 @@ TEST(OutputFormats, ConfigurationErrorsNameTheOutput) {
 
 }  // namespace
 }  // namespace fastpath
+
+namespace fastpath {
+namespace {
+
+TEST(OutputFormats, TransportErrorsDoNotLogTheWebhookPath) {
+  OutputConfig c;
+  c.name = "slack";
+  c.type = "slack";
+  c.settings["url"] = "http://127.0.0.1:1/services/T000/B000/SECRETTOKEN";
+  auto out = MakeOutput(c, nullptr);
+  ASSERT_TRUE(out.ok());
+  const SendResult r = out.value()->Send(Sample("x"));
+  ASSERT_FALSE(r.ok);
+  EXPECT_FALSE(r.permanent);
+  EXPECT_EQ(r.error.find("SECRETTOKEN"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("http://127.0.0.1:1/..."), std::string::npos) << r.error;
+}
+
+}  // namespace
+}  // namespace fastpath

@@ -48,6 +48,13 @@ std::string Or(const std::string& s, const char* def) {
   return s.empty() ? def : s;
 }
 
+// Scheme and host of a URL: what a log line may name (the path of a webhook URL is a secret).
+std::string Redacted(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return slash == std::string::npos ? url : url.substr(0, slash) + "/...";
+}
+
 // HTTP POST with JSON; 2xx is success, 408/429/5xx and transport errors are retried.
 SendResult PostJson(const std::string& url, const std::string& body, aws::HeaderList headers) {
   aws::HttpRequest req;
@@ -58,7 +65,13 @@ SendResult PostJson(const std::string& url, const std::string& body, aws::Header
   headers.emplace_back("Content-Type", "application/json");
   req.headers = std::move(headers);
   auto r = aws::HttpSend(req);
-  if (!r.ok()) return SendResult::Retry(r.status().message());
+  if (!r.ok()) {
+    // Transport errors name the URL; webhook URLs carry their secret in the path.
+    std::string msg = r.status().message();
+    const size_t at = msg.find(url);
+    if (at != std::string::npos) msg.replace(at, url.size(), Redacted(url));
+    return SendResult::Retry(msg);
+  }
   const long st = r.value().status;
   if (st >= 200 && st <= 299) return SendResult::Ok();
   std::string err = "HTTP " + std::to_string(st);
