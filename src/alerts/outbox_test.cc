@@ -214,3 +214,35 @@ TEST(OutputFormats, TransportErrorsDoNotLogTheWebhookPath) {
 
 }  // namespace
 }  // namespace fastpath
+
+namespace fastpath {
+namespace {
+
+TEST(OutputFormats, FileOutputRotatesBySize) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("fastpath_rotate_" + std::to_string(getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  OutputConfig c;
+  c.name = "file";
+  c.type = "file";
+  c.settings = {{"path", dir + "/alerts.ndjson"}, {"rotate_bytes", "100"}, {"keep", "2"}};
+  auto out = MakeOutput(c, nullptr);
+  ASSERT_TRUE(out.ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(out.value()->Send(Sample("alert-number-" + std::to_string(i))).ok);
+  }
+  // Each line is 42 bytes: two fit in 100; the oldest files beyond `keep` are gone.
+  EXPECT_TRUE(std::filesystem::exists(dir + "/alerts.ndjson"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/alerts.ndjson.1"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/alerts.ndjson.2"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/alerts.ndjson.3"));
+  for (const char* f : {"/alerts.ndjson", "/alerts.ndjson.1", "/alerts.ndjson.2"}) {
+    EXPECT_LE(std::filesystem::file_size(dir + f), 100u) << f;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace fastpath
