@@ -107,6 +107,46 @@ void BM_Dedupe(benchmark::State& state) {
 }
 BENCHMARK(BM_Dedupe);
 
+// VPC flow log lines through the parse stage (split, typed JSON object, content id), one core.
+// Arg 0: default version 2 lines (CloudWatch Logs shape); 1: a version 5 header and its lines.
+void BM_VpcFlowLines(benchmark::State& state) {
+  std::vector<std::string> lines;
+  const bool custom = state.range(0) == 1;
+  if (custom) {
+    lines.push_back(
+        "version srcaddr dstaddr srcport dstport protocol start end type packets bytes account-id "
+        "vpc-id subnet-id instance-id interface-id region az-id sublocation-type sublocation-id "
+        "action tcp-flags pkt-srcaddr pkt-dstaddr pkt-src-aws-service pkt-dst-aws-service "
+        "traffic-path flow-direction log-status");
+  }
+  for (int i = 0; i < 10000; ++i) {
+    const std::string a = "10.0." + std::to_string(i % 250) + "." + std::to_string(i % 200);
+    if (custom) {
+      lines.push_back("5 " + a + " 52.95.128.179 " + std::to_string(1024 + i % 60000) +
+                      " 443 6 1616729292 1616729349 IPv4 14 15044 123456789012 "
+                      "vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-0c50d5961bcb2d47b "
+                      "eni-1235b8ca123456789 ap-southeast-2 apse2-az3 - - ACCEPT 19 " +
+                      a + " 52.95.128.179 - S3 8 egress OK");
+    } else {
+      lines.push_back("2 123456789010 eni-1235b8ca123456789 " + a + " 172.31.16.21 " +
+                      std::to_string(1024 + i % 60000) +
+                      " 22 6 20 4249 1418530010 1418530070 ACCEPT OK");
+    }
+  }
+  PipelineCounters counters;
+  ErrorLog errors;
+  size_t events = 0;
+  for (auto _ : state) {
+    RecordParser parser(&counters, &errors, [&](Event&& e) { events += !e.id.empty(); });
+    RecordContext ctx;
+    for (const std::string& l : lines) parser.OnTextLine(l, ctx);
+  }
+  const size_t records = lines.size() - (custom ? 1 : 0);
+  if (events != records * state.iterations()) state.SkipWithError("wrong event count");
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records));
+}
+BENCHMARK(BM_VpcFlowLines)->Arg(0)->Arg(1);
+
 }  // namespace
 }  // namespace fastpath
 

@@ -60,13 +60,18 @@ std::string_view DropReasonName(DropReason r) {
       return "duplicate";
     case DropReason::kUnsupportedFormat:
       return "unsupported_format";
+    case DropReason::kHeaderLine:
+      return "header_line";
+    case DropReason::kMalformedLine:
+      return "malformed_line";
   }
   return "?";
 }
 
 bool DropIsExpected(DropReason r) {
   return r == DropReason::kControlMessage || r == DropReason::kS3TestEvent ||
-         r == DropReason::kS3Notification || r == DropReason::kDuplicate;
+         r == DropReason::kS3Notification || r == DropReason::kDuplicate ||
+         r == DropReason::kHeaderLine;
 }
 
 uint64_t PipelineCounters::unexpected_drops() const {

@@ -38,8 +38,10 @@ enum class DropReason : uint8_t {
   kS3Notification,     // an S3 object announcement: the S3 sources fetch the object
   kDuplicate,          // a later arrival of an event already seen on some path
   kUnsupportedFormat,  // binary input in no format fastpath reads (zip, tar, ...)
+  kHeaderLine,         // a text log's header line (it names the fields; not an event)
+  kMalformedLine,      // a text record whose fields do not fit its format
 };
-constexpr int kNumDropReasons = 18;
+constexpr int kNumDropReasons = 20;
 std::string_view DropReasonName(DropReason r);
 // True for drops that are normal operation rather than bad input.
 bool DropIsExpected(DropReason r);

@@ -30,6 +30,8 @@ std::string_view LogTypeName(LogType t) {
       return "aws.cloudtrail.insight";
     case LogType::kEventBridge:
       return "aws.eventbridge";
+    case LogType::kVpcFlow:
+      return "aws.vpcflow";
   }
   return "unknown";
 }

@@ -30,8 +30,9 @@ enum class LogType : uint8_t {
   kCloudTrailDigest,
   kCloudTrailInsight,
   kEventBridge,  // an EventBridge event that has no parser of its own yet
+  kVpcFlow,      // VPC and Transit Gateway flow logs
 };
-constexpr int kNumLogTypes = 5;
+constexpr int kNumLogTypes = 6;
 std::string_view LogTypeName(LogType t);
 
 struct Event {

@@ -26,6 +26,31 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
     Fail(DropReason::kInvalidUtf8, ctx, "text line is not valid UTF-8");
     return;
   }
+  // VPC / Transit Gateway flow logs: a header sets the format of the input's later lines;
+  // without one, the default version 2 format is recognised by shape.
+  if (ctx.offset == 0 || !vpc_header_seen_) {
+    VpcFlowFormat header;
+    if (ParseVpcFlowHeader(line, &header)) {
+      vpc_format_ = std::move(header);
+      vpc_header_seen_ = true;
+      counters_->Drop(DropReason::kHeaderLine);
+      return;
+    }
+  }
+  if (vpc_header_seen_ || LooksLikeDefaultVpcFlow(line)) {
+    Event ev;
+    Status st =
+        ParseVpcFlowLine(line, vpc_header_seen_ ? vpc_format_ : DefaultVpcFlowFormat(), ctx, &ev);
+    if (!st.ok()) {
+      Fail(DropReason::kMalformedLine, ctx, st.message());
+      return;
+    }
+    if (matcher_ != nullptr) matcher_->Match(ev, &ev.matched_rules);
+    PipelineCounters::Add(parse.records_out, 1);
+    PipelineCounters::Add(parse.bytes_out, ev.json.size());
+    emit_(std::move(ev));
+    return;
+  }
   // No text parser claims the line yet: keep it as an `unknown` event rather than lose it.
   Event ev;
   ev.log_type = LogType::kUnknown;

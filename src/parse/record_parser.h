@@ -11,6 +11,7 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
+#include "parse/vpcflow_parser.h"
 #include "rules/rule_engine.h"
 
 namespace fastpath {
@@ -34,6 +35,10 @@ class RecordParser final : public RecordSink {
   const EmitFn emit_;
   RuleEngine::Matcher* const matcher_;
   std::string minify_buf_;
+  // Text formats whose header line (first line of an S3 object) sets the fields of the lines
+  // after it. One parser serves one input, so this is that input's format.
+  VpcFlowFormat vpc_format_;
+  bool vpc_header_seen_ = false;
 };
 
 }  // namespace fastpath

@@ -1,0 +1,150 @@
+#include "parse/vpcflow_parser.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "parse/cloudtrail_parser.h"
+
+namespace fastpath {
+namespace {
+
+// Every field of VPC (versions 2 to 8) and Transit Gateway flow logs.
+constexpr std::array<std::string_view, 54> kKnownFields = {
+    "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+    "protocol", "packets", "bytes", "start", "end", "action", "log-status", "vpc-id", "subnet-id",
+    "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr", "region", "az-id",
+    "sublocation-type", "sublocation-id", "pkt-src-aws-service", "pkt-dst-aws-service",
+    "flow-direction", "traffic-path", "ecs-cluster-arn", "ecs-cluster-name",
+    "ecs-container-instance-arn", "ecs-container-instance-id", "ecs-container-id",
+    "ecs-second-container-id", "ecs-service-name", "ecs-task-definition-arn", "ecs-task-arn",
+    "ecs-task-id", "reject-reason", "resource-type", "tgw-id", "tgw-attachment-id",
+    "tgw-src-vpc-account-id", "tgw-dst-vpc-account-id", "tgw-src-vpc-id", "tgw-dst-vpc-id",
+    "tgw-src-subnet-id", "tgw-dst-subnet-id", "tgw-src-eni", "tgw-dst-eni", "tgw-pair-attachment-id",
+    "tgw-src-az-id", "tgw-dst-az-id"};
+
+constexpr std::array<std::string_view, 10> kNumericFields = {
+    "version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end",
+    "tcp-flags", "traffic-path"};
+
+bool Known(std::string_view f) {
+  return std::find(kKnownFields.begin(), kKnownFields.end(), f) != kKnownFields.end() ||
+         f.starts_with("packets-lost-");
+}
+
+bool Numeric(std::string_view f) {
+  return std::find(kNumericFields.begin(), kNumericFields.end(), f) != kNumericFields.end() ||
+         f.starts_with("packets-lost-");
+}
+
+bool AllDigits(std::string_view v) {
+  if (v.empty() || v.size() > 19) return false;
+  for (char c : v) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Splits on runs of spaces (AWS writes one; hand-edited files may have more).
+void Split(std::string_view line, std::vector<std::string_view>* out) {
+  out->clear();
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ') ++j;
+    if (j > i) out->push_back(line.substr(i, j - i));
+    i = j;
+  }
+}
+
+}  // namespace
+
+const VpcFlowFormat& DefaultVpcFlowFormat() {
+  static const VpcFlowFormat kDefault{
+      {"version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+       "protocol", "packets", "bytes", "start", "end", "action", "log-status"},
+      false};
+  return kDefault;
+}
+
+bool ParseVpcFlowHeader(std::string_view line, VpcFlowFormat* out) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  std::vector<std::string_view> tokens;
+  Split(line, &tokens);
+  if (tokens.size() < 2) return false;
+  for (std::string_view t : tokens) {
+    if (!Known(t)) return false;
+  }
+  out->fields.assign(tokens.begin(), tokens.end());
+  out->from_header = true;
+  return true;
+}
+
+bool LooksLikeDefaultVpcFlow(std::string_view line) {
+  if (!line.starts_with("2 ")) return false;
+  size_t spaces = 0;
+  for (char c : line) spaces += c == ' ';
+  if (spaces != 13) return false;
+  // The status is last: OK, NODATA or SKIPDATA.
+  return line.ends_with(" OK") || line.ends_with(" NODATA") || line.ends_with(" SKIPDATA");
+}
+
+Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
+                        const RecordContext& ctx, Event* out) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  thread_local std::vector<std::string_view> values;
+  Split(line, &values);
+  if (values.size() != format.fields.size()) {
+    return Status::Corrupt("VPC flow log record has " + std::to_string(values.size()) +
+                           " fields, its format " +
+                           (format.from_header ? "(from the header) " : "(default, version 2) ") +
+                           "has " + std::to_string(format.fields.size()));
+  }
+  out->log_type = LogType::kVpcFlow;
+  out->path = ctx.path;
+  out->received = ctx.received;
+  out->account = ctx.account_hint;
+  out->region = ctx.region_hint;
+  out->time = 0;
+  std::string& j = out->json;
+  j.clear();
+  j.reserve(line.size() * 2 + 64);
+  j.push_back('{');
+  for (size_t i = 0; i < values.size(); ++i) {
+    const std::string& f = format.fields[i];
+    const std::string_view v = values[i];
+    if (i) j.push_back(',');
+    j.push_back('"');
+    j.append(f);
+    j.append("\":");
+    if (v == "-") {
+      j.append("null");
+      continue;
+    }
+    if (Numeric(f)) {
+      if (!AllDigits(v)) {
+        return Status::Corrupt("VPC flow log field " + f + " is not a number: '" +
+                               std::string(v.substr(0, 40)) + "'");
+      }
+      j.append(v);
+      if (f == "start" || (f == "end" && out->time == 0)) {
+        int64_t secs = 0;
+        std::from_chars(v.data(), v.data() + v.size(), secs);
+        if (auto t = EpochSecondsToNs(static_cast<double>(secs))) out->time = *t;
+      }
+      continue;
+    }
+    if (f == "account-id") out->account = std::string(v);
+    if (f == "region") out->region = std::string(v);
+    AppendJsonString(&j, v);
+  }
+  j.push_back('}');
+  if (out->time == 0) {
+    out->time = ctx.log_timestamp_ms >= 0 ? ctx.log_timestamp_ms * kNsPerMs : ctx.received;
+  }
+  out->id = ContentId(j);
+  return Status::Ok();
+}
+
+}  // namespace fastpath

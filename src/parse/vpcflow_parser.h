@@ -1,0 +1,38 @@
+// VPC Flow Logs (and Transit Gateway flow logs): space-separated text records whose fields are
+// given by the flow log's format. S3 objects start with a header line naming the fields
+// ("version account-id interface-id srcaddr ..."); CloudWatch Logs messages have no header, so
+// without one the default version 2 format (14 fields, starting with "2") is recognised.
+//
+// A record becomes a JSON object keyed by the AWS field names ("-" is null; counters, ports and
+// times are numbers), so the same flow gives the same object, and the same id, whichever path
+// delivered it. NODATA and SKIPDATA records are kept (they say the interface was quiet or records
+// were lost).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.h"
+#include "core/status.h"
+#include "decode/envelope_decoder.h"
+
+namespace fastpath {
+
+struct VpcFlowFormat {
+  std::vector<std::string> fields;
+  bool from_header = false;
+};
+
+// True when `line` is a flow log header: every token a known field name.
+bool ParseVpcFlowHeader(std::string_view line, VpcFlowFormat* out);
+// The default version 2 format.
+const VpcFlowFormat& DefaultVpcFlowFormat();
+// True when a header-less line looks like a default-format record.
+bool LooksLikeDefaultVpcFlow(std::string_view line);
+
+// Parses one record; the error names the field count or the field that is wrong.
+Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
+                        const RecordContext& ctx, Event* out);
+
+}  // namespace fastpath
