@@ -4,7 +4,9 @@
 #   tools/format.sh --check   change nothing; fail and list the files that are not formatted
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files '*.cc' '*.h' 2>/dev/null || find src tests fuzz bench -name '*.cc' -o -name '*.h')
+# Tracked files and new ones not yet added (but not what .gitignore leaves out).
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h' 2>/dev/null ||
+  find src tests fuzz bench -name '*.cc' -o -name '*.h')
 if [[ "${1:-}" == "--check" ]]; then
   bad=0
   for f in "${files[@]}"; do

@@ -91,6 +91,14 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   }
   std::error_code ec;
   std::filesystem::create_directories(cfg.state_dir, ec);
+
+  // Signals are taken by sigwait on this thread only: block them before any thread starts
+  // (libcurl's resolver threads included).
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   std::FILE* events_file = OpenOutput(cfg.events_output, out);
   std::FILE* alerts_file = OpenOutput(cfg.alerts_output, out);
   if ((cfg.events_output != "none" && events_file == nullptr) ||
@@ -154,13 +162,6 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     }
     alerts = claims.get();
   }
-
-  // Signals are taken by sigwait on this thread only: block them before any thread starts.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   ErrorLog errors;
   ScanPipeline pipeline(so, sink, &errors, alerts);

@@ -57,7 +57,8 @@ TEST(VpcFlow, HeaderSetsTheFormatAndTheRegionComesFromTheRecord) {
 TEST(VpcFlow, MalformedRecordsSayWhy) {
   Event e;
   Status st = ParseVpcFlowLine("2 123 eni-1 1.2.3.4", DefaultVpcFlowFormat(), RecordContext(), &e);
-  EXPECT_EQ(st.message(), "VPC flow log record has 4 fields, its format (default, version 2) has 14");
+  EXPECT_EQ(st.message(),
+            "VPC flow log record has 4 fields, its format (default, version 2) has 14");
   st = ParseVpcFlowLine("2 123456789010 eni-1 1.1.1.1 2.2.2.2 x 22 6 20 4249 1 2 ACCEPT OK",
                         DefaultVpcFlowFormat(), RecordContext(), &e);
   EXPECT_EQ(st.message(), "VPC flow log field srcport is not a number: 'x'");
