@@ -26,9 +26,9 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
     Fail(DropReason::kInvalidUtf8, ctx, "text line is not valid UTF-8");
     return;
   }
-  // VPC / Transit Gateway flow logs: a header sets the format of the input's later lines;
-  // without one, the default version 2 format is recognised by shape.
-  if (ctx.offset == 0 || !vpc_header_seen_) {
+  // VPC / Transit Gateway flow logs: a header (the first line of an S3 object) sets the format of
+  // the input's later lines; without one, the default version 2 format is recognised by shape.
+  if (ctx.offset == 0 && !vpc_header_seen_) {
     VpcFlowFormat header;
     if (ParseVpcFlowHeader(line, &header)) {
       vpc_format_ = std::move(header);

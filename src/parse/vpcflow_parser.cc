@@ -100,13 +100,22 @@ void Split(std::string_view line, std::vector<std::string_view>* out) {
   }
 }
 
+VpcFlowFormat MakeFormat(std::vector<std::string> fields, bool from_header) {
+  VpcFlowFormat f;
+  f.fields = std::move(fields);
+  f.numeric.reserve(f.fields.size());
+  for (const std::string& name : f.fields) f.numeric.push_back(Numeric(name));
+  f.from_header = from_header;
+  return f;
+}
+
 }  // namespace
 
 const VpcFlowFormat& DefaultVpcFlowFormat() {
-  static const VpcFlowFormat kDefault{
+  static const VpcFlowFormat kDefault = MakeFormat(
       {"version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
        "protocol", "packets", "bytes", "start", "end", "action", "log-status"},
-      false};
+      false);
   return kDefault;
 }
 
@@ -118,8 +127,7 @@ bool ParseVpcFlowHeader(std::string_view line, VpcFlowFormat* out) {
   for (std::string_view t : tokens) {
     if (!Known(t)) return false;
   }
-  out->fields.assign(tokens.begin(), tokens.end());
-  out->from_header = true;
+  *out = MakeFormat(std::vector<std::string>(tokens.begin(), tokens.end()), true);
   return true;
 }
 
@@ -164,7 +172,7 @@ Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
       j.append("null");
       continue;
     }
-    if (Numeric(f)) {
+    if (format.numeric[i]) {
       if (!AllDigits(v)) {
         return Status::Corrupt("VPC flow log field " + f + " is not a number: '" +
                                std::string(v.substr(0, 40)) + "'");

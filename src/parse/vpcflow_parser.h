@@ -21,6 +21,7 @@ namespace fastpath {
 
 struct VpcFlowFormat {
   std::vector<std::string> fields;
+  std::vector<bool> numeric;  // per field, decided once per format rather than per record
   bool from_header = false;
 };
 
