@@ -4,6 +4,7 @@
 
 #include "aws/sigv4.h"
 #include "rules/eventbridge_pattern.h"
+#include "rules/rule_engine.h"
 
 namespace fastpath {
 
@@ -45,7 +46,11 @@ std::string KeyOf(const Rule& rule, const Event& e, const std::vector<std::strin
     } else if (p == "region") {
       key += e.region;
     } else {
-      key += ValuesAt(e.json, p);
+      // "detail.x" reads the record itself where the record is an EventBridge detail.
+      std::string_view path = p;
+      if (CloudTrailEventBridgeView::RecordPath(e.log_type, &path)) {
+        key += ValuesAt(e.json, std::string(path));
+      }
     }
   }
   return key;

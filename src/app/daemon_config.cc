@@ -218,7 +218,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
   c.path = path;
   L.Keys(root, "the configuration",
          {"state_dir", "aws", "rules", "strict_rules", "events", "alerts", "workers", "dedupe",
-          "http", "sources"});
+          "http", "sources", "vpc_flow_formats"});
   if (L.Str(root, "state_dir", &c.state_dir)) c.state_dir = L.PathOf(c.state_dir);
   if (!root["state_dir"]) c.state_dir = L.PathOf(".");
   c.outbox_path = (fs::path(c.state_dir) / "alerts.sqlite").string();
@@ -377,6 +377,22 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
       L.Str(n, "claim_table", &c.alert_claim_table);
       if (L.Str(n, "claim_ttl", &c.alert_claim_ttl) && !ParseDuration(c.alert_claim_ttl)) {
         L.Problem(n["claim_ttl"], "claim_ttl must be a duration like 24h");
+      }
+    }
+  }
+  // Flow logs delivered through CloudWatch Logs have no header line: their custom formats,
+  // by log group ({"/aws/vpc/flowlogs": "${version} ${interface-id} ..."}).
+  if (const YAML::Node v = root["vpc_flow_formats"]) {
+    if (!v.IsMap()) {
+      L.Problem(v, "vpc_flow_formats maps log groups (name, prefix* or *) to flow log formats");
+    } else {
+      for (const auto& kv : v) {
+        auto f = ParseConfiguredVpcFlowFormat(kv.first.Scalar() + "=" + kv.second.Scalar());
+        if (f.ok()) {
+          c.vpc_flow_formats.push_back(std::move(f.value()));
+        } else {
+          L.Problem(kv.second, f.status().message());
+        }
       }
     }
   }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "parse/vpcflow_parser.h"
+
 #include "alerts/outputs.h"
 #include "app/aws_setup.h"
 #include "core/status.h"
@@ -44,6 +46,7 @@ struct DaemonConfig {
   std::string http_host = "127.0.0.1";  // /healthz and /metrics
   int http_port = 9108;                 // 0: any free port; -1: off
   std::vector<DaemonSource> sources;
+  std::vector<ConfiguredVpcFlowFormat> vpc_flow_formats;  // for header-less CloudWatch Logs
 };
 
 // Reads and validates; relative paths are taken from the configuration file's folder.

@@ -108,6 +108,34 @@ sources:
   EXPECT_NE(m.find("needs api_key_env/api_key_file or basic_user"), std::string::npos) << m;
 }
 
+TEST(DaemonConfig, FlowLogFormatsByLogGroup) {
+  auto c = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: https://sqs.eu-west-1.amazonaws.com/1/q
+vpc_flow_formats:
+  /aws/vpc/flowlogs: ${version} ${interface-id} ${srcaddr} ${dstaddr}
+  "/aws/vpc/custom*": version srcaddr
+)",
+                             "f.yml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->vpc_flow_formats.size(), 2u);
+  EXPECT_EQ(c->vpc_flow_formats[0].log_groups, "/aws/vpc/flowlogs");
+  EXPECT_EQ(c->vpc_flow_formats[0].format.fields.size(), 4u);
+  EXPECT_TRUE(LogGroupMatches(c->vpc_flow_formats[1].log_groups, "/aws/vpc/custom-a"));
+  auto bad = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: https://sqs.eu-west-1.amazonaws.com/1/q
+vpc_flow_formats:
+  g: ${version} ${nonsense}
+)",
+                               "f.yml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(
+      bad.status().message().find("f.yml:5: flow log format for 'g': unknown field 'nonsense'"),
+      std::string::npos)
+      << bad.status().message();
+}
+
 TEST(DaemonConfig, NoSources) {
   auto c = ParseDaemonConfig("workers: 2\n", "f.yml");
   ASSERT_FALSE(c.ok());

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
       "--rules", scan.rules,
       "Rule files or folders: fastpath rule YAML, EventBridge pattern JSON, Sigma YAML");
   scan_cmd->add_flag("--strict", scan.strict, "Refuse to scan when any rule fails to load");
+  scan_cmd->add_option("--vpc-flow-format", scan.vpc_flow_formats,
+                       "LOG_GROUPS=FORMAT: the custom format of header-less flow logs in "
+                       "CloudWatch Logs messages of these log groups (name, prefix* or *), "
+                       "e.g. '/aws/vpc/flowlogs=${version} ${interface-id} ${srcaddr}'");
   bool no_progress = false;
   scan_cmd->add_flag("--no-progress", no_progress, "Never draw the progress bar");
   scan_cmd->add_option(

@@ -72,6 +72,10 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   DaemonConfig& cfg = loaded.value();
   ScanOptions so;
   so.workers = cfg.workers;
+  if (!cfg.vpc_flow_formats.empty()) {
+    so.vpc_flow_formats =
+        std::make_shared<const std::vector<ConfiguredVpcFlowFormat>>(cfg.vpc_flow_formats);
+  }
   so.dedupe.max_memory_bytes = cfg.dedupe_memory_mib << 20;
   so.dedupe.window = *ParseDuration(cfg.dedupe_window);
   so.publish_metrics = true;

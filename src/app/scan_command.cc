@@ -85,6 +85,18 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     return 2;
   }
   so.dedupe.window = *window;
+  if (!o.vpc_flow_formats.empty()) {
+    auto formats = std::make_shared<std::vector<ConfiguredVpcFlowFormat>>();
+    for (const std::string& spec : o.vpc_flow_formats) {
+      auto f = ParseConfiguredVpcFlowFormat(spec);
+      if (!f.ok()) {
+        std::fprintf(err, "fastpath scan: --vpc-flow-format: %s\n", f.status().message().c_str());
+        return 2;
+      }
+      formats->push_back(std::move(f.value()));
+    }
+    so.vpc_flow_formats = std::move(formats);
+  }
   if (!o.received_at.empty()) {
     auto t = ParseRfc3339(o.received_at);
     if (!t) {

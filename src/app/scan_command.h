@@ -24,12 +24,13 @@ struct ScanCommandOptions {
   size_t max_document_mib = 64;
   std::string dedupe_window = "24h";
   size_t dedupe_memory_mib = 512;
-  bool progress = true;            // only drawn when stderr is a terminal
-  std::vector<std::string> rules;  // rule files and folders
-  bool strict = false;             // a bad rule stops the scan
-  AwsSettings aws;                 // for s3:// paths
-  std::string start_after;         // s3://: list after this key
-  std::string resume_file;         // s3://: resume from and record the last key handled
+  bool progress = true;                       // only drawn when stderr is a terminal
+  std::vector<std::string> rules;             // rule files and folders
+  bool strict = false;                        // a bad rule stops the scan
+  AwsSettings aws;                            // for s3:// paths
+  std::string start_after;                    // s3://: list after this key
+  std::string resume_file;                    // s3://: resume from and record the last key handled
+  std::vector<std::string> vpc_flow_formats;  // "LOG_GROUPS=FIELDS"
 };
 
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);

@@ -31,8 +31,26 @@ enum class LogType : uint8_t {
   kCloudTrailInsight,
   kEventBridge,  // an EventBridge event that has no parser of its own yet
   kVpcFlow,      // VPC and Transit Gateway flow logs
+  kConfig,
+  kGuardDuty,
+  kSecurityHub,
+  kInspector,
+  kMacie,
+  kTrustedAdvisor,
+  kS3Access,
+  kElb,  // Classic Load Balancer
+  kAlb,
+  kNlb,
+  kCloudFront,
+  kApiGateway,
+  kLambda,
+  kRds,
+  kRoute53,  // public hosted zone DNS query logs
+  kRoute53Resolver,
+  kWaf,
+  kNetworkFirewall,
 };
-constexpr int kNumLogTypes = 6;
+constexpr int kNumLogTypes = 24;
 std::string_view LogTypeName(LogType t);
 
 struct Event {

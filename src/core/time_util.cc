@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace fastpath {
 namespace {
@@ -86,6 +87,52 @@ std::optional<TimeNs> ParseRfc3339(std::string_view s) {
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset_sec;
   return secs * kNsPerSec + frac_ns;
+}
+
+std::optional<TimeNs> TimeFromCivil(int year, int mon, int day, int hour, int min, int sec) {
+  if (year < 1900 || year > 2200 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 ||
+      hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60) {
+    return std::nullopt;
+  }
+  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
+  return (days * 86400 + hour * 3600 + min * 60 + sec) * kNsPerSec;
+}
+
+std::optional<TimeNs> ParseIsoUtc(std::string_view s) {
+  if (auto t = ParseRfc3339(s)) return t;
+  if (s.ends_with(" UTC")) s.remove_suffix(4);
+  // Append the zone the text leaves out and parse as RFC 3339.
+  if (s.size() < 19 || s.size() > 40) return std::nullopt;
+  char buf[48];
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = 'Z';
+  return ParseRfc3339(std::string_view(buf, s.size() + 1));
+}
+
+int MonthFromName(std::string_view m) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int i = 0; i < 12; ++i) {
+    if (m == kMonths[i]) return i + 1;
+  }
+  return 0;
+}
+
+std::optional<TimeNs> ParseClfTime(std::string_view s) {
+  // 06/Feb/2019:00:00:38 +0000
+  int day, year, hour, min, sec, oh, om;
+  if (s.size() != 26 || !Digits(s, 0, 2, &day) || s[2] != '/' || s[6] != '/' ||
+      !Digits(s, 7, 4, &year) || s[11] != ':' || !Digits(s, 12, 2, &hour) || s[14] != ':' ||
+      !Digits(s, 15, 2, &min) || s[17] != ':' || !Digits(s, 18, 2, &sec) || s[20] != ' ' ||
+      (s[21] != '+' && s[21] != '-') || !Digits(s, 22, 2, &oh) || !Digits(s, 24, 2, &om)) {
+    return std::nullopt;
+  }
+  const int mon = MonthFromName(s.substr(3, 3));
+  if (mon == 0 || oh > 23 || om > 59) return std::nullopt;
+  auto t = TimeFromCivil(year, mon, day, hour, min, sec);
+  if (!t) return std::nullopt;
+  const int64_t offset = (oh * 3600 + om * 60) * (s[21] == '-' ? -1 : 1);
+  return *t - offset * kNsPerSec;
 }
 
 std::string FormatRfc3339(TimeNs t) {

@@ -125,7 +125,11 @@ void HintsFromS3Key(std::string_view key, std::string* account, std::string* reg
   if (seg.substr(0, 2) == "o-") seg = next();  // organization trail: AWSLogs/o-xxx/<account>/...
   if (!LooksLikeAccount(seg)) return;
   *account = std::string(seg);
-  next();  // service: CloudTrail, CloudTrail-Digest, vpcflowlogs, elasticloadbalancing, ...
+  // Service: CloudTrail, CloudTrail-Digest, vpcflowlogs, elasticloadbalancing, GuardDuty,
+  // Config, WAFLogs, ... then the region; Network Firewall puts its log type first
+  // (network-firewall/alert/<region>/...). vpcdnsquerylogs/<vpc-id>/ names no region.
+  const std::string_view service = next();
+  if (service == "network-firewall") next();
   std::string_view reg = next();
   if (LooksLikeRegion(reg)) *region = std::string(reg);
 }
@@ -572,6 +576,14 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
       if (auto p = ParseRfc3339(ts)) rc.received = *p;
     }
     DecodeEmbeddedJson(message.str(), rc, sink);
+    return;
+  }
+  // The same with the message as an object (how AWS's documentation shows Config's).
+  if (type.str() == "Notification" && message.is_object() &&
+      ctx.depth < limits_.max_envelope_depth) {
+    RecordContext rc = ctx;
+    ++rc.depth;
+    Route(message.v, {}, /*in_records=*/false, rc, sink);
     return;
   }
 

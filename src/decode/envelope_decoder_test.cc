@@ -185,5 +185,29 @@ TEST(S3KeyHints, ReadsAccountAndRegion) {
   EXPECT_EQ(a2, "");
 }
 
+TEST(S3KeyHints, EveryServiceLayout) {
+  struct Case {
+    const char* key;
+    const char* region;
+  } cases[] = {
+      {"AWSLogs/111122223333/vpcflowlogs/eu-west-1/2024/01/01/f.log.gz", "eu-west-1"},
+      {"p/AWSLogs/111122223333/elasticloadbalancing/us-east-2/2024/01/01/"
+       "111122223333_elasticloadbalancing_us-east-2_app.lb.1_20240101T0000Z_10.0.0.1_x.log.gz",
+       "us-east-2"},
+      {"AWSLogs/111122223333/GuardDuty/ap-south-1/2024/01/01/x.jsonl.gz", "ap-south-1"},
+      {"AWSLogs/111122223333/Config/eu-north-1/2024/1/1/ConfigSnapshot/x.json.gz", "eu-north-1"},
+      {"AWSLogs/111122223333/WAFLogs/us-east-1/acl/2024/01/01/00/00/x.log.gz", "us-east-1"},
+      {"AWSLogs/111122223333/network-firewall/alert/sa-east-1/fw/2024/01/01/00/x.log.gz",
+       "sa-east-1"},
+      {"AWSLogs/111122223333/vpcdnsquerylogs/vpc-0abc/2024/01/01/x.log.gz", ""},
+  };
+  for (const Case& c : cases) {
+    std::string a, r;
+    HintsFromS3Key(c.key, &a, &r);
+    EXPECT_EQ(a, "111122223333") << c.key;
+    EXPECT_EQ(r, c.region) << c.key;
+  }
+}
+
 }  // namespace
 }  // namespace fastpath

@@ -1,6 +1,7 @@
 #include "parse/record_parser.h"
 
 #include "parse/cloudtrail_parser.h"
+#include "parse/service_parser.h"
 
 #include "core/json_get.h"
 
@@ -10,8 +11,13 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 RecordParser::RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit,
-                           RuleEngine::Matcher* matcher)
-    : counters_(counters), errors_(errors), emit_(std::move(emit)), matcher_(matcher) {}
+                           RuleEngine::Matcher* matcher,
+                           std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats)
+    : counters_(counters),
+      errors_(errors),
+      emit_(std::move(emit)),
+      matcher_(matcher),
+      text_(std::move(vpc_formats)) {}
 
 void RecordParser::Fail(DropReason reason, const RecordContext& ctx, std::string_view what) {
   counters_->Drop(reason);
@@ -26,33 +32,24 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
     Fail(DropReason::kInvalidUtf8, ctx, "text line is not valid UTF-8");
     return;
   }
-  // VPC / Transit Gateway flow logs: a header (the first line of an S3 object) sets the format of
-  // the input's later lines; without one, the default version 2 format is recognised by shape.
-  if (ctx.offset == 0 && !vpc_header_seen_) {
-    VpcFlowFormat header;
-    if (ParseVpcFlowHeader(line, &header)) {
-      vpc_format_ = std::move(header);
-      vpc_header_seen_ = true;
+  Event ev;
+  switch (text_.Parse(line, ctx, &ev, &text_error_)) {
+    case TextLogParser::Outcome::kHeader:
       counters_->Drop(DropReason::kHeaderLine);
       return;
-    }
-  }
-  if (vpc_header_seen_ || LooksLikeDefaultVpcFlow(line)) {
-    Event ev;
-    Status st =
-        ParseVpcFlowLine(line, vpc_header_seen_ ? vpc_format_ : DefaultVpcFlowFormat(), ctx, &ev);
-    if (!st.ok()) {
-      Fail(DropReason::kMalformedLine, ctx, st.message());
+    case TextLogParser::Outcome::kMalformed:
+      Fail(DropReason::kMalformedLine, ctx, text_error_);
       return;
-    }
-    if (matcher_ != nullptr) matcher_->Match(ev, &ev.matched_rules);
-    PipelineCounters::Add(parse.records_out, 1);
-    PipelineCounters::Add(parse.bytes_out, ev.json.size());
-    emit_(std::move(ev));
-    return;
+    case TextLogParser::Outcome::kEvent:
+      if (matcher_ != nullptr) matcher_->Match(ev, &ev.matched_rules);
+      PipelineCounters::Add(parse.records_out, 1);
+      PipelineCounters::Add(parse.bytes_out, ev.json.size());
+      emit_(std::move(ev));
+      return;
+    case TextLogParser::Outcome::kUnclaimed:
+      break;
   }
-  // No text parser claims the line yet: keep it as an `unknown` event rather than lose it.
-  Event ev;
+  // No text format claims the line: keep it as an `unknown` event rather than lose it.
   ev.log_type = LogType::kUnknown;
   ev.path = ctx.path;
   ev.received = ctx.received;
@@ -92,6 +89,22 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     ok = ParseCloudTrailRecord(obj, raw, ctx, &ev, &failure);
   } else if (IsCloudTrailDigest(obj)) {
     ok = ParseCloudTrailDigest(obj, ctx, &ev, &failure);
+  } else if (const ServiceClaim claim = ParseServiceRecord(obj, ctx, &service_events_, &failure);
+             claim != ServiceClaim::kNotMine) {
+    if (claim == ServiceClaim::kFailed) {
+      service_events_.clear();
+      Fail(failure.reason, ctx, failure.what);
+      return;
+    }
+    // One record may hold many events (a Security Hub findings list, a Config snapshot).
+    for (Event& e : service_events_) {
+      PipelineCounters::Add(parse.records_out, 1);
+      PipelineCounters::Add(parse.bytes_out, e.json.size());
+      if (matcher_ != nullptr) matcher_->Match(e, &e.matched_rules);
+      emit_(std::move(e));
+    }
+    service_events_.clear();
+    return;
   } else if (obj["detail-type"].error() == simdjson::SUCCESS &&
              obj["source"].error() == simdjson::SUCCESS) {
     // An EventBridge event whose own parser has not arrived: keep the envelope.

@@ -11,7 +11,7 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
-#include "parse/vpcflow_parser.h"
+#include "parse/text_log_parser.h"
 #include "rules/rule_engine.h"
 
 namespace fastpath {
@@ -20,8 +20,10 @@ class RecordParser final : public RecordSink {
  public:
   using EmitFn = std::function<void(Event&&)>;
   // `matcher`, when given, runs the rules on each record while its parsed form is at hand.
+  // `vpc_formats`: flow log formats for header-less CloudWatch Logs messages (may be null).
   RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit,
-               RuleEngine::Matcher* matcher = nullptr);
+               RuleEngine::Matcher* matcher = nullptr,
+               std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats = nullptr);
 
   void OnJsonRecord(simdjson::dom::element record, std::string_view raw, bool cloudtrail,
                     const RecordContext& ctx) override;
@@ -35,10 +37,11 @@ class RecordParser final : public RecordSink {
   const EmitFn emit_;
   RuleEngine::Matcher* const matcher_;
   std::string minify_buf_;
-  // Text formats whose header line (first line of an S3 object) sets the fields of the lines
-  // after it. One parser serves one input, so this is that input's format.
-  VpcFlowFormat vpc_format_;
-  bool vpc_header_seen_ = false;
+  // Text formats whose header lines set the fields of the lines after them. One RecordParser
+  // serves one input at a time, so this is that input's state.
+  TextLogParser text_;
+  std::vector<Event> service_events_;
+  std::string text_error_;
 };
 
 }  // namespace fastpath

@@ -131,6 +131,42 @@ bool ParseVpcFlowHeader(std::string_view line, VpcFlowFormat* out) {
   return true;
 }
 
+Result<ConfiguredVpcFlowFormat> ParseConfiguredVpcFlowFormat(std::string_view spec) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Status::InvalidArgument(
+        "a flow log format is LOG_GROUPS=FIELDS, e.g. "
+        "'/aws/vpc/flowlogs=${version} ${interface-id} ${srcaddr}', not '" +
+        std::string(spec) + "'");
+  }
+  ConfiguredVpcFlowFormat out;
+  out.log_groups = std::string(spec.substr(0, eq));
+  std::string fields;
+  for (char c : spec.substr(eq + 1)) {
+    if (c != '$' && c != '{' && c != '}') fields.push_back(c == '\t' ? ' ' : c);
+  }
+  std::vector<std::string_view> tokens;
+  Split(fields, &tokens);
+  for (std::string_view t : tokens) {
+    if (!Known(t)) {
+      return Status::InvalidArgument("flow log format for '" + out.log_groups +
+                                     "': unknown field '" + std::string(t) + "'");
+    }
+  }
+  if (tokens.empty()) {
+    return Status::InvalidArgument("flow log format for '" + out.log_groups + "' names no fields");
+  }
+  out.format = MakeFormat(std::vector<std::string>(tokens.begin(), tokens.end()), true);
+  return out;
+}
+
+bool LogGroupMatches(std::string_view pattern, std::string_view log_group) {
+  if (log_group.empty()) return false;
+  if (pattern == "*") return true;
+  if (pattern.ends_with("*")) return log_group.starts_with(pattern.substr(0, pattern.size() - 1));
+  return pattern == log_group;
+}
+
 bool LooksLikeDefaultVpcFlow(std::string_view line) {
   if (!line.starts_with("2 ")) return false;
   size_t spaces = 0;
@@ -146,10 +182,10 @@ Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
   thread_local std::vector<std::string_view> values;
   Split(line, &values);
   if (values.size() != format.fields.size()) {
-    return Status::Corrupt("VPC flow log record has " + std::to_string(values.size()) +
-                           " fields, its format " +
-                           (format.from_header ? "(from the header) " : "(default, version 2) ") +
-                           "has " + std::to_string(format.fields.size()));
+    return Status::Corrupt(
+        "VPC flow log record has " + std::to_string(values.size()) + " fields, its format " +
+        (format.from_header ? "(from the header or configuration) " : "(default, version 2) ") +
+        "has " + std::to_string(format.fields.size()));
   }
   out->log_type = LogType::kVpcFlow;
   out->path = ctx.path;

@@ -32,6 +32,17 @@ const VpcFlowFormat& DefaultVpcFlowFormat();
 // True when a header-less line looks like a default-format record.
 bool LooksLikeDefaultVpcFlow(std::string_view line);
 
+// A flow log format for header-less CloudWatch Logs messages (which carry no header line): the
+// log groups it applies to ("name", "prefix*" or "*") and the format.
+struct ConfiguredVpcFlowFormat {
+  std::string log_groups;
+  VpcFlowFormat format;
+};
+// "LOG_GROUPS=FIELDS", FIELDS as in the flow log's LogFormat ("${version} ${srcaddr} ...") or
+// plain names. The error names the unknown field.
+Result<ConfiguredVpcFlowFormat> ParseConfiguredVpcFlowFormat(std::string_view spec);
+bool LogGroupMatches(std::string_view pattern, std::string_view log_group);
+
 // Parses one record; the error names the field count or the field that is wrong.
 Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
                         const RecordContext& ctx, Event* out);

@@ -54,7 +54,8 @@ void ScanPipeline::Work() {
             batch.reserve(options_.batch_events);
           }
         },
-        matcher.get());  // detection runs in the workers, on the record as parsed
+        matcher.get(),  // detection runs in the workers, on the record as parsed
+        options_.vpc_flow_formats);
     RecordContext ctx;
     ctx.source = item->spec.path;
     ctx.received = options_.received_at ? *options_.received_at : item->spec.mtime;

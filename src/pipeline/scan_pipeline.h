@@ -20,6 +20,7 @@
 #include "decode/envelope_decoder.h"
 #include "dedupe/delivery_latency.h"
 #include "dedupe/first_arrival_deduper.h"
+#include "parse/vpcflow_parser.h"
 #include "rules/rule_engine.h"
 #include "sinks/event_sink.h"
 #include "sources/file_source.h"
@@ -34,6 +35,8 @@ struct ScanOptions {
   size_t batch_events = 2048;
   bool publish_metrics = false;             // keep MetricsText() current after every input
   std::shared_ptr<const RuleEngine> rules;  // null: no detection
+  // Flow log formats for header-less CloudWatch Logs messages, by log group.
+  std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_flow_formats;
 };
 
 struct ScanSummary {

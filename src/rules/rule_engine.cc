@@ -19,16 +19,46 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
     out->push_back(v);
   };
   if (path.substr(0, 7) == "detail.") {
-    JsonPatternEvent::CollectFrom(record_, path.substr(7), out);
+    if (RecordPath(event_.log_type, &path)) JsonPatternEvent::CollectFrom(record_, path, out);
     return;
   }
   if (!envelope_ready_) {
     std::string_view type, source;
-    JsonGet(record_["eventType"].get_string(), type);
-    JsonGet(record_["eventSource"].get_string(), source);
-    detail_type_ = std::string(EventBridgeDetailType(type));
-    if (detail_type_.empty()) detail_type_ = "AWS API Call via CloudTrail";
-    source_ = "aws." + std::string(source.substr(0, source.find('.')));
+    switch (event_.log_type) {
+      case LogType::kGuardDuty:
+        source_ = "aws.guardduty";
+        detail_type_ = "GuardDuty Finding";
+        break;
+      case LogType::kSecurityHub:
+        source_ = "aws.securityhub";
+        detail_type_ = "Security Hub Findings - Imported";
+        break;
+      case LogType::kInspector:
+        source_ = "aws.inspector2";
+        detail_type_ = "Inspector2 Finding";
+        break;
+      case LogType::kMacie:
+        source_ = "aws.macie";
+        detail_type_ = "Macie Finding";
+        break;
+      case LogType::kTrustedAdvisor:
+        source_ = "aws.trustedadvisor";
+        detail_type_ = "Trusted Advisor Check Item Refresh Notification";
+        break;
+      case LogType::kConfig:
+        source_ = "aws.config";
+        JsonGet(record_["messageType"].get_string(), type);
+        detail_type_ = type == "ComplianceChangeNotification" ? "Config Rules Compliance Change"
+                                                              : "Config Configuration Item Change";
+        break;
+      default:
+        JsonGet(record_["eventType"].get_string(), type);
+        JsonGet(record_["eventSource"].get_string(), source);
+        detail_type_ = std::string(EventBridgeDetailType(type));
+        if (detail_type_.empty()) detail_type_ = "AWS API Call via CloudTrail";
+        source_ = "aws." + std::string(source.substr(0, source.find('.')));
+        break;
+    }
     time_ = FormatRfc3339(event_.time);
     envelope_ready_ = true;
   }
@@ -48,6 +78,32 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
     push("0");
   }
   // "detail" itself is an object and "resources" is empty: no leaf values.
+}
+
+bool CloudTrailEventBridgeView::Covers(LogType t) {
+  switch (t) {
+    case LogType::kCloudTrail:
+    case LogType::kCloudTrailInsight:
+    case LogType::kGuardDuty:
+    case LogType::kSecurityHub:
+    case LogType::kInspector:
+    case LogType::kMacie:
+    case LogType::kTrustedAdvisor:
+    case LogType::kConfig:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool CloudTrailEventBridgeView::RecordPath(LogType t, std::string_view* path) {
+  if (!Covers(t) || path->substr(0, 7) != "detail.") return true;
+  path->remove_prefix(7);
+  if (t == LogType::kSecurityHub) {
+    if (path->substr(0, 9) != "findings.") return false;
+    path->remove_prefix(9);
+  }
+  return true;
 }
 
 namespace {
@@ -151,11 +207,10 @@ void RuleEngine::Matcher::Match(const Event& e, simdjson::dom::element record,
                                 std::vector<uint32_t>* out) {
   const auto& rules = engine_.rules_;
   if (rules.empty()) return;
-  const bool cloudtrail =
-      e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight;
   JsonPatternEvent as_json(record);
   std::unique_ptr<CloudTrailEventBridgeView> as_eb;
-  if (cloudtrail) as_eb = std::make_unique<CloudTrailEventBridgeView>(record, e);
+  if (CloudTrailEventBridgeView::Covers(e.log_type))
+    as_eb = std::make_unique<CloudTrailEventBridgeView>(record, e);
   const CachingPatternEvent view(as_eb ? static_cast<const PatternEvent&>(*as_eb) : as_json,
                                  &cache_entries_, &cache_pool_);
 

@@ -80,11 +80,19 @@ class RuleEngine {
   size_t indexed_ = 0;
 };
 
-// The EventBridge envelope of a CloudTrail record, as a PatternEvent (no copy of the record).
+// The EventBridge envelope of a CloudTrail record or of a finding (GuardDuty, Security Hub,
+// Config, Inspector, Macie, Trusted Advisor), as a PatternEvent (no copy of the record): the
+// same patterns match the record whichever path delivered it. A Security Hub finding is seen as
+// the one element of detail.findings.
 class CloudTrailEventBridgeView final : public PatternEvent {
  public:
   // `record` must outlive the view; account, region and time come from the canonical event.
   CloudTrailEventBridgeView(simdjson::dom::element record, const Event& e);
+  // True for the log types whose records are an EventBridge event's detail.
+  static bool Covers(LogType t);
+  // The path into the record that an envelope path ("detail.x") names for an event of type `t`:
+  // the path itself for types the view does not cover; false when it names nothing there.
+  static bool RecordPath(LogType t, std::string_view* path);
   void Collect(std::string_view path, std::vector<PatternValue>* out) const override;
 
  private:

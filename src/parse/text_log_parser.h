@@ -1,0 +1,66 @@
+// Text logs: every line-oriented AWS log format, recognised by content line by line.
+//
+//   VPC / Transit Gateway flow logs  (parse/vpcflow_parser.h; header line or default format)
+//   S3 server access logs             64-hex owner, bucket, [time]
+//   Classic, Application and Network Load Balancer access logs, ALB connection logs
+//   CloudFront standard logs          W3C: "#Version:" and "#Fields:" header lines, tab-separated
+//   Route 53 public DNS query logs    "1.0 <time> <zone> ..."
+//   Lambda                            START / END / REPORT / INIT_START lines, runtime lines
+//   API Gateway                       execution log lines "(<request id>) ...", CLF access logs
+//   RDS / Aurora                      PostgreSQL log_line_prefix lines, MySQL audit lines
+//
+// A record becomes a JSON object keyed by AWS's documented field names ("-" is null, counters
+// and durations are numbers), so the same record gives the same object and the same id whichever
+// path delivered it. Lines of a CloudWatch Logs message are also told apart by the log group
+// (/aws/lambda/..., API-Gateway-Execution-Logs_..., /aws/rds/...); lines with no shape of their
+// own that follow Lambda or RDS lines in the same input continue them (stack traces, multi-line
+// SQL).
+//
+// One TextLogParser serves one input at a time: header lines set the format of the lines after
+// them. Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.h"
+#include "decode/envelope_decoder.h"
+#include "parse/vpcflow_parser.h"
+
+namespace fastpath {
+
+class TextLogParser {
+ public:
+  enum class Outcome {
+    kEvent,      // *out holds the event
+    kHeader,     // a header line: it names fields, it is not an event
+    kUnclaimed,  // no format claims the line
+    kMalformed,  // a claimed line that does not fit its format; *error says why
+  };
+
+  TextLogParser() = default;
+  // `vpc_formats`: flow log formats for header-less CloudWatch Logs messages, by log group
+  // (the first that matches wins); may be null.
+  explicit TextLogParser(std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats)
+      : vpc_formats_(std::move(vpc_formats)) {}
+
+  // Forgets what earlier inputs' headers said. Called when an input starts (offset 0).
+  void Reset();
+
+  Outcome Parse(std::string_view line, const RecordContext& ctx, Event* out, std::string* error);
+
+ private:
+  std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats_;
+  VpcFlowFormat vpc_format_;
+  bool vpc_header_ = false;
+  std::vector<std::string> w3c_fields_;  // CloudFront "#Fields:"
+  std::vector<std::string> w3c_keys_;    // the same as "\"name\":" prefixes
+  bool w3c_header_ = false;
+  // The type of the input's last claimed line, for continuation lines (Lambda, RDS only).
+  LogType last_type_ = LogType::kUnknown;
+  TimeNs last_time_ = 0;
+};
+
+}  // namespace fastpath
