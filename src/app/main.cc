@@ -17,8 +17,9 @@ int main(int argc, char** argv) {
       ->required();
   scan_cmd
       ->add_option("--output", scan.output,
-                   "events (NDJSON canonical events) or alerts (none until rules are loaded)")
-      ->check(CLI::IsMember({"events", "alerts"}));
+                   "events (NDJSON canonical events), alerts (none until rules are loaded) or "
+                   "ocsf (each event as an OCSF 1.1.0 object, NDJSON)")
+      ->check(CLI::IsMember({"events", "alerts", "ocsf"}));
   scan_cmd->add_flag("--stats", scan.stats,
                      "Print stage counters, drops by reason and per-path latency tables on stderr");
   scan_cmd->add_option("--received-at", scan.received_at,

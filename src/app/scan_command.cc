@@ -106,8 +106,8 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     }
     so.received_at = *t;
   }
-  if (o.output != "events" && o.output != "alerts") {
-    std::fprintf(err, "fastpath scan: --output must be events or alerts\n");
+  if (o.output != "events" && o.output != "alerts" && o.output != "ocsf") {
+    std::fprintf(err, "fastpath scan: --output must be events, alerts or ocsf\n");
     return 2;
   }
   if (!o.rules.empty()) {
@@ -150,11 +150,12 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   if (local_paths.empty()) listed.problems.clear();
   for (const std::string& p : listed.problems) std::fprintf(err, "fastpath scan: %s\n", p.c_str());
 
-  NdjsonSink ndjson(out);
+  NdjsonSink ndjson(out,
+                    o.output == "ocsf" ? NdjsonSink::Shape::kOcsf : NdjsonSink::Shape::kEvents);
   NullSink null_sink;
   NdjsonAlertSink alert_lines(out);
   // With no rules loaded, `--output alerts` has nothing to print: the pipeline alone is measured.
-  EventSink* sink = o.output == "events" ? static_cast<EventSink*>(&ndjson) : &null_sink;
+  EventSink* sink = o.output != "alerts" ? static_cast<EventSink*>(&ndjson) : &null_sink;
   AlertSink* alerts = o.output == "alerts" ? &alert_lines : nullptr;
   ErrorLog errors;
   ScanPipeline pipeline(so, sink, &errors, alerts);

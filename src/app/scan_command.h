@@ -17,7 +17,7 @@ namespace fastpath {
 
 struct ScanCommandOptions {
   std::vector<std::string> paths;
-  std::string output = "events";  // events | alerts
+  std::string output = "events";  // events | alerts | ocsf
   bool stats = false;
   std::string received_at;  // RFC 3339; empty: file modification times
   int workers = 0;

@@ -1,10 +1,16 @@
 #include "sinks/event_sink.h"
 
+#include "ocsf/ocsf_mapper.h"
+
 namespace fastpath {
 
 void NdjsonSink::Write(const Event& e) {
   const size_t before = buf_.size();
-  AppendEventJsonLine(e, &buf_);
+  if (shape_ == Shape::kOcsf) {
+    AppendOcsfJsonLine(e, &buf_);
+  } else {
+    AppendEventJsonLine(e, &buf_);
+  }
   bytes_ += buf_.size() - before;
   if (buf_.size() >= (1u << 20)) Flush();
 }

@@ -20,7 +20,8 @@ class EventSink {
 // One JSON object per line (`scan --output events`), buffered, to a stdio stream it does not own.
 class NdjsonSink final : public EventSink {
  public:
-  explicit NdjsonSink(std::FILE* out) : out_(out) {}
+  enum class Shape { kEvents, kOcsf };  // `scan --output events` or `--output ocsf`
+  explicit NdjsonSink(std::FILE* out, Shape shape = Shape::kEvents) : out_(out), shape_(shape) {}
   ~NdjsonSink() override { Flush(); }
   void Write(const Event& e) override;
   void Flush() override;
@@ -28,6 +29,7 @@ class NdjsonSink final : public EventSink {
 
  private:
   std::FILE* out_;
+  const Shape shape_;
   std::string buf_;
   uint64_t bytes_ = 0;
 };
