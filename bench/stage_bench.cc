@@ -107,45 +107,143 @@ void BM_Dedupe(benchmark::State& state) {
 }
 BENCHMARK(BM_Dedupe);
 
-// VPC flow log lines through the parse stage (split, typed JSON object, content id), one core.
-// Arg 0: default version 2 lines (CloudWatch Logs shape); 1: a version 5 header and its lines.
-void BM_VpcFlowLines(benchmark::State& state) {
+// Text log lines through the parse stage (classify, split, typed JSON object, content id), one
+// core. Each format's lines vary in their addresses and ports so no two are the same.
+enum TextFormat { kVpcV2, kVpcV5, kAlb, kElb, kNlb, kS3Access, kCloudFront, kRoute53, kLambda };
+
+std::vector<std::string> TextLines(TextFormat f, int n) {
   std::vector<std::string> lines;
-  const bool custom = state.range(0) == 1;
-  if (custom) {
+  if (f == kVpcV5) {
     lines.push_back(
         "version srcaddr dstaddr srcport dstport protocol start end type packets bytes account-id "
         "vpc-id subnet-id instance-id interface-id region az-id sublocation-type sublocation-id "
         "action tcp-flags pkt-srcaddr pkt-dstaddr pkt-src-aws-service pkt-dst-aws-service "
         "traffic-path flow-direction log-status");
   }
-  for (int i = 0; i < 10000; ++i) {
+  if (f == kCloudFront) {
+    lines.push_back("#Version: 1.0");
+    lines.push_back(
+        "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status "
+        "cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
+        "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
+        "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
+        "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len "
+        "sc-range-start sc-range-end");
+  }
+  for (int i = 0; i < n; ++i) {
     const std::string a = "10.0." + std::to_string(i % 250) + "." + std::to_string(i % 200);
-    if (custom) {
-      lines.push_back("5 " + a + " 52.95.128.179 " + std::to_string(1024 + i % 60000) +
-                      " 443 6 1616729292 1616729349 IPv4 14 15044 123456789012 "
-                      "vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-0c50d5961bcb2d47b "
-                      "eni-1235b8ca123456789 ap-southeast-2 apse2-az3 - - ACCEPT 19 " +
-                      a + " 52.95.128.179 - S3 8 egress OK");
-    } else {
-      lines.push_back("2 123456789010 eni-1235b8ca123456789 " + a + " 172.31.16.21 " +
-                      std::to_string(1024 + i % 60000) +
-                      " 22 6 20 4249 1418530010 1418530070 ACCEPT OK");
+    const std::string port = std::to_string(1024 + i % 60000);
+    switch (f) {
+      case kVpcV2:
+        lines.push_back("2 123456789010 eni-1235b8ca123456789 " + a + " 172.31.16.21 " + port +
+                        " 22 6 20 4249 1418530010 1418530070 ACCEPT OK");
+        break;
+      case kVpcV5:
+        lines.push_back("5 " + a + " 52.95.128.179 " + port +
+                        " 443 6 1616729292 1616729349 IPv4 14 15044 123456789012 "
+                        "vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-0c50d5961bcb2d47b "
+                        "eni-1235b8ca123456789 ap-southeast-2 apse2-az3 - - ACCEPT 19 " +
+                        a + " 52.95.128.179 - S3 8 egress OK");
+        break;
+      case kAlb:
+        lines.push_back(
+            "https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 " + a + ":" +
+            port +
+            " 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 \"GET "
+            "https://www.example.com:443/index.html?x=1 HTTP/1.1\" \"Mozilla/5.0 (X11; Linux "
+            "x86_64) curl/7.46.0\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 "
+            "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/"
+            "73e2d6bc24d8a067 \"Root=1-58337281-1d84f3d73c47ec4e58577259\" \"www.example.com\" "
+            "\"arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-"
+            "123456789012\" 1 2018-07-02T22:22:48.364000Z \"authenticate,forward\" \"-\" \"-\" "
+            "\"10.0.0.1:80\" \"200\" \"-\" \"-\" TID_1234abcd");
+        break;
+      case kElb:
+        lines.push_back("2015-05-13T23:39:43.945958Z my-loadbalancer " + a + ":" + port +
+                        " 10.0.0.1:80 0.000086 0.001048 0.001337 200 200 0 57 \"GET "
+                        "https://www.example.com:443/ HTTP/1.1\" \"curl/7.38.0\" "
+                        "DHE-RSA-AES128-SHA TLSv1.2");
+        break;
+      case kNlb:
+        lines.push_back(
+            "tls 2.0 2020-04-01T08:51:42 net/my-network-loadbalancer/c6e77e28c25b2234 "
+            "g3d4b5e8bb8464cd " +
+            a + ":" + port +
+            " 172.100.100.185:443 5 2 98 246 - "
+            "arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99 - "
+            "ECDHE-RSA-AES128-SHA tlsv12 - my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2."
+            "amazonaws.com h2 h2 \"h2\",\"http/1.1\" 2020-04-01T08:51:20");
+        break;
+      case kS3Access:
+        lines.push_back(
+            "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be DOC-EXAMPLE-BUCKET1 "
+            "[06/Feb/2019:00:00:38 +0000] " +
+            a +
+            " 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE "
+            "REST.GET.VERSIONING - \"GET /DOC-EXAMPLE-BUCKET1?versioning HTTP/1.1\" 200 - 113 - 7 "
+            "- \"-\" \"S3Console/0.4\" - "
+            "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 "
+            "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader DOC-EXAMPLE-BUCKET1.s3.us-west-1.amazonaws.com "
+            "TLSV1.2 - -");
+        break;
+      case kCloudFront:
+        lines.push_back(
+            "2019-12-04\t21:02:31\tLAX1\t392\t" + a +
+            "\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\tMozilla/5.0%20(Windows)"
+            "\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\t"
+            "d111111abcdef8.cloudfront.net\thttps\t23\t0.001\t-\tTLSv1.2\tECDHE-RSA-AES128-GCM-"
+            "SHA256\tHit\tHTTP/2.0\t-\t-\t" +
+            port + "\t0.001\tHit\ttext/html\t78\t-\t-");
+        break;
+      case kRoute53:
+        lines.push_back("1.0 2017-12-13T08:16:02.130Z Z123412341234 host" + std::to_string(i) +
+                        ".example.com A NOERROR UDP FRA6 " + a + " -");
+        break;
+      case kLambda:
+        lines.push_back(
+            "2019-06-07T19:11:20.562Z\tc793869b-ee49-115b-a5b6-4fd21e8dedac\tINFO\t"
+            "request " +
+            std::to_string(i) + " from " + a + " handled");
+        break;
     }
   }
+  return lines;
+}
+
+void BM_TextLogLines(benchmark::State& state) {
+  const auto format = static_cast<TextFormat>(state.range(0));
+  const std::vector<std::string> lines = TextLines(format, 10000);
+  const size_t headers = format == kVpcV5 ? 1 : format == kCloudFront ? 2 : 0;
   PipelineCounters counters;
   ErrorLog errors;
   size_t events = 0;
+  size_t bytes = 0;
+  for (const std::string& l : lines) bytes += l.size() + 1;
   for (auto _ : state) {
     RecordParser parser(&counters, &errors, [&](Event&& e) { events += !e.id.empty(); });
     RecordContext ctx;
-    for (const std::string& l : lines) parser.OnTextLine(l, ctx);
+    ctx.offset = 0;
+    for (const std::string& l : lines) {
+      parser.OnTextLine(l, ctx);
+      ctx.offset += l.size() + 1;
+    }
   }
-  const size_t records = lines.size() - (custom ? 1 : 0);
+  const size_t records = lines.size() - headers;
   if (events != records * state.iterations()) state.SkipWithError("wrong event count");
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes));
 }
-BENCHMARK(BM_VpcFlowLines)->Arg(0)->Arg(1);
+BENCHMARK(BM_TextLogLines)
+    ->ArgName("format")
+    ->Arg(kVpcV2)
+    ->Arg(kVpcV5)
+    ->Arg(kAlb)
+    ->Arg(kElb)
+    ->Arg(kNlb)
+    ->Arg(kS3Access)
+    ->Arg(kCloudFront)
+    ->Arg(kRoute53)
+    ->Arg(kLambda);
 
 }  // namespace
 }  // namespace fastpath

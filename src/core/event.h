@@ -70,6 +70,15 @@ using EventBatch = std::vector<Event>;
 // Appends `s` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 requires.
 void AppendJsonString(std::string* out, std::string_view s);
 
+// True when `s` holds no byte a JSON string must escape (control characters, '"', '\\'), so it
+// can be written between quotes as it is. Checks eight bytes at a time.
+bool JsonSafe(std::string_view s);
+// The same, with '"' allowed and counted into *quotes: for text lines whose quotes delimit
+// values.
+bool JsonSafeButQuotes(std::string_view s, size_t* quotes);
+// Index of the first ' ' at or after `from`, or s.size(). Eight bytes at a time.
+size_t FindSpace(std::string_view s, size_t from);
+
 // Appends "log_type":..,"path":..,"account":..,"region":..,"time":.. (no braces), the fields an
 // event and an alert about it share.
 void AppendEventCoreFields(const Event& e, std::string* out);

@@ -3,6 +3,8 @@
 // Pure functions, thread-safe.
 #pragma once
 
+#include <initializer_list>
+
 #include <simdjson.h>
 
 #include "core/counters.h"
@@ -44,5 +46,14 @@ bool ParseCloudTrailDigest(simdjson::dom::object digest, const RecordContext& ct
 // (simdjson's serialization of the parsed record, which does not depend on the sender's spacing
 // or escapes).
 std::string ContentId(std::string_view canonical_json);
+
+// The id of a text log record: a digest of its parts (the log type's name and the line as AWS
+// wrote it, and for free-form lines where the line was). A line travels unchanged by every path,
+// so the id is the same whichever delivered it. The digest is XXH3-128: text logs come by the
+// million and SHA-256 alone would cost half of a line's parse time. Two distinct lines collide
+// only by constructing them on purpose, and lines an outsider can shape (a URL, a user agent)
+// also hold values they cannot choose or foresee (times to the microsecond, trace ids), so a
+// crafted line cannot pass for another one.
+std::string TextRecordId(std::initializer_list<std::string_view> parts);
 
 }  // namespace fastpath

@@ -67,7 +67,13 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
   ev.json.append("\"message\":");
   AppendJsonString(&ev.json, line);
   ev.json.append("}");
-  ev.id = ContentId(ev.json);
+  // A line of unknown shape may repeat verbatim: where it was is part of what it is.
+  if (!ctx.log_group.empty()) {
+    ev.id = TextRecordId(
+        {"unknown", ctx.log_group, ctx.log_stream, std::to_string(ctx.log_timestamp_ms), line});
+  } else {
+    ev.id = TextRecordId({"unknown", ctx.source, std::to_string(ctx.offset), line});
+  }
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
   emit_(std::move(ev));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 #include <span>
 
 #include "parse/cloudtrail_parser.h"
@@ -240,49 +241,6 @@ std::string_view Token(std::string_view line, size_t n) {
   return line.substr(start, end == std::string_view::npos ? line.size() - start : end - start);
 }
 
-// Splits a line of space-separated values where "quoted" and [bracketed] values may hold spaces.
-// A quoted value ends at a quote followed by a space or the end of the line (values such as
-// "h2","http/1.1" hold quotes). False when a quote or bracket is left open.
-bool SplitSpaced(std::string_view line, std::vector<std::string_view>* out, std::string* error) {
-  out->clear();
-  size_t i = 0;
-  const size_t n = line.size();
-  while (i < n) {
-    if (line[i] == ' ') {
-      ++i;
-      continue;
-    }
-    if (line[i] == '"') {
-      size_t j = i + 1;
-      while (true) {
-        j = line.find('"', j);
-        if (j == std::string_view::npos) {
-          *error = "a quoted value opened at column " + std::to_string(i + 1) + " is not closed";
-          return false;
-        }
-        if ((j + 1 == n || line[j + 1] == ' ') && line[j - 1] != '\\') break;
-        ++j;
-      }
-      out->push_back(line.substr(i + 1, j - i - 1));
-      i = j + 1;
-    } else if (line[i] == '[') {
-      const size_t j = line.find(']', i);
-      if (j == std::string_view::npos) {
-        *error = "a [bracketed] value opened at column " + std::to_string(i + 1) + " is not closed";
-        return false;
-      }
-      out->push_back(line.substr(i + 1, j - i - 1));
-      i = j + 1;
-    } else {
-      size_t j = line.find(' ', i);
-      if (j == std::string_view::npos) j = n;
-      out->push_back(line.substr(i, j - i));
-      i = j;
-    }
-  }
-  return true;
-}
-
 std::string_view TrimEnd(std::string_view s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\n'))
     s.remove_suffix(1);
@@ -309,19 +267,28 @@ void Key(std::string& j, std::string_view name) {
   j.append("\":");
 }
 
-// Appends a typed value; false when a number field holds something else.
-bool Value(std::string& j, std::string_view v, Kind kind) {
-  if (v == "-" || (kind != Kind::kString && v.empty())) {
+// Appends a typed value; false when a number field holds something else. `safe`: the value is
+// known to need no escaping.
+bool Value(std::string& j, std::string_view v, Kind kind, bool safe = false) {
+  if ((v.size() == 1 && v[0] == '-') || (kind != Kind::kString && v.empty())) {
     j.append("null");
     return true;
   }
-  if (kind == Kind::kInt ? IsInt(v) : kind == Kind::kNumber ? IsNumber(v) : false) {
+  if (kind == Kind::kString) {
+    if (safe) {
+      j.push_back('"');
+      j.append(v);
+      j.push_back('"');
+    } else {
+      AppendJsonString(&j, v);
+    }
+    return true;
+  }
+  if (kind == Kind::kInt ? IsInt(v) : IsNumber(v)) {
     j.append(v);
     return true;
   }
-  if (kind != Kind::kString) return false;
-  AppendJsonString(&j, v);
-  return true;
+  return false;
 }
 
 void StringField(std::string& j, std::string_view name, std::string_view v) {
@@ -345,68 +312,210 @@ void HintsFromArn(std::string_view arn, Event* out) {
   if (out->account.empty()) out->account = std::string(part[4]);
 }
 
-void FinishEvent(const RecordContext& ctx, TimeNs fallback, Event* out) {
+// What a record's id covers. kLine: the line alone, for formats AWS delivers by more than one path
+// (S3 objects and CloudWatch Logs) whose lines are unique by their content. kStream: also where
+// the line was, for free-form lines (Lambda, RDS, API Gateway execution logs) that repeat
+// verbatim: the log group, stream and event time of a CloudWatch Logs message, or the input and
+// offset in a file.
+enum class IdScope { kLine, kStream };
+
+void FinishEvent(const RecordContext& ctx, TimeNs fallback, std::string_view line, IdScope scope,
+                 Event* out) {
   out->json.push_back('}');
   if (out->time == 0) {
     out->time = fallback != 0               ? fallback
                 : ctx.log_timestamp_ms >= 0 ? ctx.log_timestamp_ms * kNsPerMs
                                             : ctx.received;
   }
-  out->id = ContentId(out->json);
+  const std::string_view type = LogTypeName(out->log_type);
+  if (scope == IdScope::kLine) {
+    out->id = TextRecordId({type, line});
+  } else if (!ctx.log_group.empty()) {
+    out->id = TextRecordId(
+        {type, ctx.log_group, ctx.log_stream, std::to_string(ctx.log_timestamp_ms), line});
+  } else {
+    out->id = TextRecordId({type, ctx.source, std::to_string(ctx.offset), line});
+  }
+}
+
+// The formats' keys as written, `"name":` with the comma before all but the first, made once.
+struct FormatKeys {
+  std::vector<std::string> keys;
+  size_t bytes = 0;  // all of them together
+};
+
+const FormatKeys& KeysOf(const SpacedFormat& f) {
+  static const auto* const kKeys = [] {
+    auto* m = new std::map<const SpacedFormat*, FormatKeys>();
+    for (const SpacedFormat* g :
+         {&kS3Access, &kElb, &kAlb, &kAlbConnection, &kNlb, &kRoute53, &kApiGatewayClf}) {
+      FormatKeys& fk = (*m)[g];
+      for (size_t i = 0; i < g->fields.size(); ++i) {
+        fk.keys.push_back(std::string(i == 0 ? "\"" : ",\"") + std::string(g->fields[i].name) +
+                          "\":");
+        fk.bytes += fk.keys.back().size();
+      }
+    }
+    return m;
+  }();
+  return kKeys->at(&f);
+}
+
+// Writes into a buffer sized beforehand (no capacity checks per byte).
+struct RawWriter {
+  char* p;
+  void Put(std::string_view v) {
+    std::memcpy(p, v.data(), v.size());
+    p += v.size();
+  }
+  void Quoted(std::string_view v) {
+    *p++ = '"';
+    Put(v);
+    *p++ = '"';
+  }
+};
+
+// Tokenizes and writes in one pass. With `raw`, string values are copied without escaping: the
+// caller checked that the line holds no backslash or control character, and *quotes counts the
+// quotes of the line's values (two per quoted value when no value holds one). Fills *values with
+// the fields after the known ones (for "extra_fields"), *time_value and *arn.
+bool WriteSpaced(std::string_view line, const SpacedFormat& f, bool raw, std::string& j,
+                 size_t* fields, size_t* quotes, std::string_view* time_value,
+                 std::string_view* arn, std::vector<std::string_view>* extra, std::string* error) {
+  const FormatKeys& fk = KeysOf(f);
+  size_t i = 0;
+  size_t k = 0;
+  const size_t n = line.size();
+  *quotes = 0;
+  extra->clear();
+  // Unescaped values fit in: the keys, the line, and per field two quotes or "null" for "-".
+  const size_t base = j.size();
+  RawWriter w{nullptr};
+  if (raw) {
+    j.resize(base + fk.bytes + n + 6 * f.fields.size() + 8);
+    w.p = j.data() + base;
+  }
+  while (i < n) {
+    if (line[i] == ' ') {
+      ++i;
+      continue;
+    }
+    std::string_view v;
+    if (line[i] == '"') {
+      size_t e = i + 1;
+      while (true) {
+        e = line.find('"', e);
+        if (e == std::string_view::npos) {
+          *error = std::string(f.label) + ": a quoted value opened at column " +
+                   std::to_string(i + 1) + " is not closed";
+          return false;
+        }
+        if ((e + 1 == n || line[e + 1] == ' ') && line[e - 1] != '\\') break;
+        ++e;
+      }
+      v = line.substr(i + 1, e - i - 1);
+      *quotes += 2;
+      i = e + 1;
+    } else if (line[i] == '[') {
+      const size_t e = line.find(']', i);
+      if (e == std::string_view::npos) {
+        *error = std::string(f.label) + ": a [bracketed] value opened at column " +
+                 std::to_string(i + 1) + " is not closed";
+        return false;
+      }
+      v = line.substr(i + 1, e - i - 1);
+      i = e + 1;
+    } else {
+      const size_t e = FindSpace(line, i);
+      v = line.substr(i, e - i);
+      i = e;
+    }
+    if (k >= f.fields.size()) {
+      extra->push_back(v);
+      ++k;
+      continue;
+    }
+    const Kind kind = f.fields[k].kind;
+    bool ok = true;
+    if (raw) {
+      w.Put(fk.keys[k]);
+      if ((v.size() == 1 && v[0] == '-') || (kind != Kind::kString && v.empty())) {
+        w.Put("null");
+      } else if (kind == Kind::kString) {
+        w.Quoted(v);
+      } else if (kind == Kind::kInt ? IsInt(v) : IsNumber(v)) {
+        w.Put(v);
+      } else {
+        ok = false;
+      }
+    } else {
+      j.append(fk.keys[k]);
+      ok = Value(j, v, kind);
+    }
+    if (!ok) {
+      *error = std::string(f.label) + " field " + std::string(f.fields[k].name) +
+               " is not a number: '" + std::string(v.substr(0, 40)) + "'";
+      return false;
+    }
+    if (static_cast<int>(k) == f.time_field) *time_value = v;
+    if (arn->empty() && v.starts_with("arn:")) *arn = v;
+    ++k;
+  }
+  if (raw) j.resize(static_cast<size_t>(w.p - j.data()));
+  *fields = k;
+  return true;
 }
 
 bool ParseSpaced(std::string_view line, const SpacedFormat& f, const RecordContext& ctx, Event* out,
                  std::string* error) {
-  thread_local std::vector<std::string_view> values;
-  if (!SplitSpaced(line, &values, error)) {
-    *error = std::string(f.label) + ": " + *error;
-    return false;
-  }
-  if (values.size() < f.min_fields) {
-    *error = std::string(f.label) + " record has " + std::to_string(values.size()) +
-             " fields, at least " + std::to_string(f.min_fields) + " expected";
-    return false;
-  }
   StartEvent(f.type, ctx, out);
   std::string& j = out->json;
-  j.reserve(line.size() + f.fields.size() * 24 + 32);
-  const size_t known = std::min(values.size(), f.fields.size());
-  for (size_t i = 0; i < known; ++i) {
-    Key(j, f.fields[i].name);
-    if (!Value(j, values[i], f.fields[i].kind)) {
-      *error = std::string(f.label) + " field " + std::string(f.fields[i].name) +
-               " is not a number: '" + std::string(values[i].substr(0, 40)) + "'";
+  j.reserve(line.size() + f.fields.size() * 28 + 32);
+  // Most lines hold no backslash, control character or quote inside a value: their values are
+  // copied as they are. A line that turns out otherwise is written again, escaping each value.
+  size_t line_quotes = 0;
+  bool raw = JsonSafeButQuotes(line, &line_quotes);
+  size_t fields = 0, quotes = 0;
+  std::string_view time_value, arn;
+  thread_local std::vector<std::string_view> extra;
+  if (!WriteSpaced(line, f, raw, j, &fields, &quotes, &time_value, &arn, &extra, error)) {
+    return false;
+  }
+  if (raw && quotes != line_quotes) {
+    raw = false;
+    j.resize(1);  // back to "{"
+    time_value = arn = {};
+    if (!WriteSpaced(line, f, false, j, &fields, &quotes, &time_value, &arn, &extra, error)) {
       return false;
     }
   }
+  if (fields < f.min_fields) {
+    *error = std::string(f.label) + " record has " + std::to_string(fields) + " fields, at least " +
+             std::to_string(f.min_fields) + " expected";
+    return false;
+  }
   // AWS adds fields at the end over time and asks readers to expect them: keep them in order.
-  if (values.size() > f.fields.size()) {
+  if (!extra.empty()) {
     j.append(",\"extra_fields\":[");
-    for (size_t i = f.fields.size(); i < values.size(); ++i) {
-      if (i > f.fields.size()) j.push_back(',');
-      AppendJsonString(&j, values[i]);
+    for (size_t i = 0; i < extra.size(); ++i) {
+      if (i) j.push_back(',');
+      AppendJsonString(&j, extra[i]);
     }
     j.push_back(']');
   }
-  const std::string_view tv = values[static_cast<size_t>(f.time_field)];
-  auto t = f.time_form == TimeForm::kClf ? ParseClfTime(tv) : ParseIsoUtc(tv);
+  auto t = f.time_form == TimeForm::kClf ? ParseClfTime(time_value) : ParseIsoUtc(time_value);
   if (!t) {
     *error = std::string(f.label) + " field " +
              std::string(f.fields[static_cast<size_t>(f.time_field)].name) + " is not a time: '" +
-             std::string(tv.substr(0, 40)) + "'";
+             std::string(time_value.substr(0, 40)) + "'";
     return false;
   }
   out->time = *t;
   // Records that name an ARN of their own account fill what the delivery path did not.
-  if (f.arn_hints && (out->account.empty() || out->region.empty())) {
-    for (size_t i = 0; i < known; ++i) {
-      if (values[i].starts_with("arn:")) {
-        HintsFromArn(values[i], out);
-        break;
-      }
-    }
+  if (f.arn_hints && (out->account.empty() || out->region.empty()) && !arn.empty()) {
+    HintsFromArn(arn, out);
   }
-  FinishEvent(ctx, 0, out);
+  FinishEvent(ctx, 0, line, IdScope::kLine, out);
   return true;
 }
 
@@ -526,7 +635,7 @@ bool ParseCloudFront(std::string_view line, const std::vector<std::string>& fiel
     *error = "CloudFront log record has no valid date and time fields";
     return false;
   }
-  FinishEvent(ctx, 0, out);
+  FinishEvent(ctx, 0, line, IdScope::kLine, out);
   return true;
 }
 
@@ -665,7 +774,7 @@ void ParseLambda(std::string_view line, const RecordContext& ctx, TimeNs fallbac
   } else {
     StringField(j, "message", line);
   }
-  FinishEvent(ctx, fallback, out);
+  FinishEvent(ctx, fallback, line, IdScope::kStream, out);
 }
 
 // ---- API Gateway execution logs -------------------------------------------------------------
@@ -716,7 +825,7 @@ void ParseApiGatewayExecution(std::string_view line, const RecordContext& ctx, E
   } else {
     StringField(j, "message", line);
   }
-  FinishEvent(ctx, 0, out);
+  FinishEvent(ctx, 0, line, IdScope::kStream, out);
 }
 
 // ---- RDS ------------------------------------------------------------------------------------
@@ -766,7 +875,7 @@ bool ParsePostgres(std::string_view line, const RecordContext& ctx, Event* out) 
   StringField(j, "error_severity", level);
   StringField(j, "message", message);
   out->time = *t;
-  FinishEvent(ctx, 0, out);
+  FinishEvent(ctx, 0, line, IdScope::kStream, out);
   return true;
 }
 
@@ -811,7 +920,7 @@ bool ParseMysqlAudit(std::string_view line, const RecordContext& ctx, Event* out
   if (!ctx.log_group.empty()) StringField(j, "logGroup", ctx.log_group);
   for (size_t k = 0; k < vals.size(); ++k) StringField(j, kNames[k], vals[k]);
   out->time = *t;
-  FinishEvent(ctx, 0, out);
+  FinishEvent(ctx, 0, line, IdScope::kStream, out);
   return true;
 }
 
@@ -820,7 +929,7 @@ void ParseRdsMessage(std::string_view line, const RecordContext& ctx, TimeNs fal
   std::string& j = out->json;
   if (!ctx.log_group.empty()) StringField(j, "logGroup", ctx.log_group);
   StringField(j, "message", line);
-  FinishEvent(ctx, fallback, out);
+  FinishEvent(ctx, fallback, line, IdScope::kStream, out);
 }
 
 }  // namespace

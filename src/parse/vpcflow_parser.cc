@@ -93,9 +93,9 @@ void Split(std::string_view line, std::vector<std::string_view>* out) {
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && line[i] == ' ') ++i;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ') ++j;
-    if (j > i) out->push_back(line.substr(i, j - i));
+    if (i == line.size()) break;
+    const size_t j = FindSpace(line, i);
+    out->push_back(line.substr(i, j - i));
     i = j;
   }
 }
@@ -104,7 +104,15 @@ VpcFlowFormat MakeFormat(std::vector<std::string> fields, bool from_header) {
   VpcFlowFormat f;
   f.fields = std::move(fields);
   f.numeric.reserve(f.fields.size());
-  for (const std::string& name : f.fields) f.numeric.push_back(Numeric(name));
+  for (const std::string& name : f.fields) {
+    f.numeric.push_back(Numeric(name));
+    f.keys.push_back((f.keys.empty() ? "\"" : ",\"") + name + "\":");
+    f.roles.push_back(name == "start"        ? VpcFlowFormat::kStart
+                      : name == "end"        ? VpcFlowFormat::kEnd
+                      : name == "account-id" ? VpcFlowFormat::kAccount
+                      : name == "region"     ? VpcFlowFormat::kRegion
+                                             : VpcFlowFormat::kNone);
+  }
   f.from_header = from_header;
   return f;
 }
@@ -195,41 +203,49 @@ Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
   out->time = 0;
   std::string& j = out->json;
   j.clear();
-  j.reserve(line.size() * 2 + 64);
+  j.reserve(line.size() * 2 + format.fields.size() * 20 + 16);
   j.push_back('{');
+  // Flow log values hold no quotes or backslashes; a line that does is written the careful way.
+  const bool safe = JsonSafe(line);
+  TimeNs start = 0, end = 0;
   for (size_t i = 0; i < values.size(); ++i) {
-    const std::string& f = format.fields[i];
     const std::string_view v = values[i];
-    if (i) j.push_back(',');
-    j.push_back('"');
-    j.append(f);
-    j.append("\":");
-    if (v == "-") {
+    j.append(format.keys[i]);
+    if (v.size() == 1 && v[0] == '-') {
       j.append("null");
       continue;
     }
     if (format.numeric[i]) {
       if (!AllDigits(v)) {
-        return Status::Corrupt("VPC flow log field " + f + " is not a number: '" +
+        return Status::Corrupt("VPC flow log field " + format.fields[i] + " is not a number: '" +
                                std::string(v.substr(0, 40)) + "'");
       }
       j.append(v);
-      if (f == "start" || (f == "end" && out->time == 0)) {
+      if (format.roles[i] == VpcFlowFormat::kStart || format.roles[i] == VpcFlowFormat::kEnd) {
         int64_t secs = 0;
         std::from_chars(v.data(), v.data() + v.size(), secs);
-        if (auto t = EpochSecondsToNs(static_cast<double>(secs))) out->time = *t;
+        if (auto t = EpochSecondsToNs(static_cast<double>(secs))) {
+          (format.roles[i] == VpcFlowFormat::kStart ? start : end) = *t;
+        }
       }
       continue;
     }
-    if (f == "account-id") out->account = std::string(v);
-    if (f == "region") out->region = std::string(v);
-    AppendJsonString(&j, v);
+    if (format.roles[i] == VpcFlowFormat::kAccount) out->account.assign(v);
+    if (format.roles[i] == VpcFlowFormat::kRegion) out->region.assign(v);
+    if (safe) {
+      j.push_back('"');
+      j.append(v);
+      j.push_back('"');
+    } else {
+      AppendJsonString(&j, v);
+    }
   }
+  out->time = start != 0 ? start : end;
   j.push_back('}');
   if (out->time == 0) {
     out->time = ctx.log_timestamp_ms >= 0 ? ctx.log_timestamp_ms * kNsPerMs : ctx.received;
   }
-  out->id = ContentId(j);
+  out->id = TextRecordId({"aws.vpcflow", line});
   return Status::Ok();
 }
 

@@ -21,7 +21,12 @@ namespace fastpath {
 
 struct VpcFlowFormat {
   std::vector<std::string> fields;
-  std::vector<bool> numeric;  // per field, decided once per format rather than per record
+  // Per field, decided once per format rather than per record: a number or not, the JSON key as
+  // written (`"name":`, with a comma before all but the first), and the canonical field it feeds.
+  enum Role : uint8_t { kNone, kStart, kEnd, kAccount, kRegion };
+  std::vector<bool> numeric;
+  std::vector<std::string> keys;
+  std::vector<Role> roles;
   bool from_header = false;
 };
 
