@@ -40,6 +40,36 @@ DocumentSplitter::DocumentSplitter(ByteReader* reader, Options options, std::vec
     buf_.resize(options_.read_chunk * 2 + kPadding);
 }
 
+namespace {
+
+// The length of the first complete JSON object or array at the start of `s` (strings and
+// escapes respected), or npos when it does not close within `s`.
+size_t FirstValueEnd(std::string_view s) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 bool DocumentSplitter::Fill() {
   if (eof_) return false;
   if (begin_ > 0) {
@@ -343,6 +373,17 @@ DocumentSplitter::Step DocumentSplitter::Next(Document* doc, SplitProblem* probl
         while (e > value_start_ && IsSpace(buf_[e - 1])) --e;
         const char c = buf_[value_start_];
         if (c == '{' || c == '[') {
+          // Firehose writes records to S3 back to back, so a "line" may hold several values
+          // ({...}{...}): each is a document of its own.
+          const std::string_view line(buf_.data() + value_start_, e - value_start_);
+          if (line.find("}{") != std::string_view::npos) {
+            const size_t first = FirstValueEnd(line);
+            if (first != std::string_view::npos && first < line.size()) {
+              EmitJson(value_start_, value_start_ + first, false, doc);
+              begin_ = value_start_ + first;
+              return Step::kDocument;
+            }
+          }
           EmitJson(value_start_, e, false, doc);
           begin_ = end;
           return Step::kDocument;

@@ -93,6 +93,14 @@ TEST(DocumentSplitter, NdjsonBadLineCostsOnlyThatLine) {
   EXPECT_EQ(s.docs[4], "{\"e\":5}");
 }
 
+TEST(DocumentSplitter, NdjsonLinesHoldingRecordsBackToBack) {
+  // Firehose to S3 writes records without separators; "}{" inside a string is not a boundary.
+  auto s = SplitAll("{\"a\":1}\n{\"b\":\"}{\"}{\"c\":[{}]}{\"d\":4}\n{\"e\":5}\n");
+  EXPECT_EQ(s.docs, (std::vector<std::string>{"{\"a\":1}", "{\"b\":\"}{\"}", "{\"c\":[{}]}",
+                                              "{\"d\":4}", "{\"e\":5}"}));
+  EXPECT_TRUE(s.problems.empty());
+}
+
 TEST(DocumentSplitter, ConcatenatedPrettyDocuments) {
   Split s = SplitAll("{\n \"a\": 1\n}\n{\n \"b\": 2\n}");
   ASSERT_EQ(s.docs.size(), 2u);
