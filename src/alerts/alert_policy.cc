@@ -46,11 +46,15 @@ std::string KeyOf(const Rule& rule, const Event& e, const std::vector<std::strin
     } else if (p == "region") {
       key += e.region;
     } else {
-      // "detail.x" reads the record itself where the record is an EventBridge detail.
+      // The path as written; where the record is an EventBridge detail, "detail.x" reads the
+      // record itself.
+      std::string values = ValuesAt(e.json, p);
       std::string_view path = p;
-      if (CloudTrailEventBridgeView::RecordPath(e.log_type, &path)) {
-        key += ValuesAt(e.json, std::string(path));
+      if (values.empty() && CloudTrailEventBridgeView::RecordPath(e.log_type, &path) &&
+          path.size() != p.size()) {
+        values = ValuesAt(e.json, std::string(path));
       }
+      key += values;
     }
   }
   return key;

@@ -134,6 +134,20 @@ void HintsFromS3Key(std::string_view key, std::string* account, std::string* reg
   if (LooksLikeRegion(reg)) *region = std::string(reg);
 }
 
+void HintsFromArn(std::string_view arn, std::string* account, std::string* region) {
+  if (!arn.starts_with("arn:")) return;
+  std::string_view part[5];
+  size_t pos = 0;
+  for (std::string_view& p : part) {
+    const size_t c = arn.find(':', pos);
+    if (c == std::string_view::npos) return;
+    p = arn.substr(pos, c - pos);
+    pos = c + 1;
+  }
+  if (account->empty()) account->assign(part[4]);
+  if (region->empty()) region->assign(part[3]);
+}
+
 EnvelopeDecoder::EnvelopeDecoder(Limits limits, PipelineCounters* counters, ErrorLog* errors)
     : limits_(limits), counters_(counters), errors_(errors) {}
 

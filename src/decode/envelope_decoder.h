@@ -105,4 +105,8 @@ class EnvelopeDecoder {
 // out of an object key or path. Leaves the outputs untouched when the layout is not there.
 void HintsFromS3Key(std::string_view key, std::string* account, std::string* region);
 
+// Account and region out of an ARN ("arn:partition:service:region:account:resource"), for records
+// that name one of their own; fills only the outputs that are empty.
+void HintsFromArn(std::string_view arn, std::string* account, std::string* region);
+
 }  // namespace fastpath

@@ -1153,13 +1153,13 @@ int TrustedAdvisor(Writer& w, const Event& e, const Rec& r) {
   h.product = "Trusted Advisor";
   h.activity_id = 2;
   h.activity_name = "Update";
-  std::string_view status = r.S("/status");
-  if (status.empty()) status = r.S("/result/status");
+  std::string_view status = r.S("/detail/status");     // the EventBridge check item refresh
+  if (status.empty()) status = r.S("/result/status");  // DescribeTrustedAdvisorCheckResult
   h.severity_id = status == "ERROR" || status == "error" ? 4 : status == "WARN" ? 3 : 1;
   WriteHeader(w, e, h);
   FindingInfo f;
   f.uid = e.id;
-  f.title = r.S("/check-name");
+  f.title = r.S("/detail/check-name");
   if (f.title.empty()) f.title = r.S("/result/checkId");
   WriteFindingInfo(w, f);
   w.Open("compliance");
@@ -1181,6 +1181,7 @@ int BaseEvent(Writer& w, const Event& e, const Rec& r, std::string_view product)
   WriteHeader(w, e, h);
   std::string_view msg = r.S("/message");
   if (msg.empty()) msg = r.S("/messageType");
+  if (msg.empty()) msg = r.S("/detail-type");
   if (msg.empty()) msg = r.S("/type");
   w.Str("message", msg);
   return h.cls.uid;

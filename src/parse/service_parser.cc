@@ -25,21 +25,6 @@ bool Has(object o, std::string_view key) {
   return o[key].error() == simdjson::SUCCESS;
 }
 
-// Account and region out of an ARN ("arn:partition:service:region:account:resource").
-void FromArn(std::string_view arn, std::string* account, std::string* region) {
-  if (!arn.starts_with("arn:")) return;
-  size_t pos = 0;
-  std::string_view part[5];
-  for (auto& p : part) {
-    const size_t c = arn.find(':', pos);
-    if (c == std::string_view::npos) return;
-    p = arn.substr(pos, c - pos);
-    pos = c + 1;
-  }
-  if (account->empty()) account->assign(part[4]);
-  if (region->empty()) region->assign(part[3]);
-}
-
 // What the parsers learn about one record before it becomes an Event.
 struct Canon {
   LogType type = LogType::kUnknown;
@@ -62,7 +47,7 @@ void Emit(object record, const Canon& c, const RecordContext& ctx, TimeNs envelo
   ev.id = c.id.empty() ? ContentId(ev.json) : c.id;
   ev.account.assign(c.account);
   ev.region.assign(c.region);
-  if (!c.arn.empty()) FromArn(c.arn, &ev.account, &ev.region);
+  if (!c.arn.empty()) HintsFromArn(c.arn, &ev.account, &ev.region);
   if (ev.account.empty()) ev.account = ctx.account_hint;
   if (ev.region.empty()) ev.region = ctx.region_hint;
   TimeNs t = c.time_ns;
@@ -412,17 +397,20 @@ ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
 ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Event>* out,
                               ParseFailure* failure) {
   const std::string_view source = Str(o, "source");
-  const std::string_view detail_type = Str(o, "detail-type");
   object detail;
   if (!JsonGet(o["detail"].get_object(), detail)) return ServiceClaim::kNotMine;
   TimeNs envelope_time = 0;
   if (auto t = ParseRfc3339(Str(o, "time"))) envelope_time = *t;
-  const std::string_view event_id = Str(o, "id");
-  auto emit_detail = [&](LogType type) {
+  // An event of the service that is not a finding or configuration record (a scan, a check
+  // refresh, insight results) has no other path: the whole envelope is the event, so its
+  // detail-type stays with it.
+  auto emit_envelope = [&](LogType type) {
     Canon c;
     c.type = type;
-    c.id = std::string(event_id);
-    Emit(detail, c, ctx, envelope_time, out);
+    c.id = std::string(Str(o, "id"));
+    c.account = Str(o, "account");
+    c.region = Str(o, "region");
+    Emit(o, c, ctx, envelope_time, out);
     return ServiceClaim::kParsed;
   };
 
@@ -431,7 +419,7 @@ ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Ev
     if (JsonGet(detail["findings"].get_array(), findings)) {
       return ParseList(findings, ctx, envelope_time, out, failure, 0, "detail.findings");
     }
-    return emit_detail(LogType::kSecurityHub);  // Insight Results
+    return emit_envelope(LogType::kSecurityHub);  // Insight Results
   }
   LogType type = LogType::kUnknown;
   if (source == "aws.guardduty") type = LogType::kGuardDuty;
@@ -448,8 +436,7 @@ ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Ev
     return c;
   }
   out->resize(before);
-  (void)detail_type;
-  return emit_detail(type);  // other detail types of the service (scans, coverage, refreshes)
+  return emit_envelope(type);
 }
 
 }  // namespace

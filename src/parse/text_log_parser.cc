@@ -1,7 +1,6 @@
 #include "parse/text_log_parser.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <map>
 #include <span>
@@ -267,21 +266,14 @@ void Key(std::string& j, std::string_view name) {
   j.append("\":");
 }
 
-// Appends a typed value; false when a number field holds something else. `safe`: the value is
-// known to need no escaping.
-bool Value(std::string& j, std::string_view v, Kind kind, bool safe = false) {
+// Appends a typed value; false when a number field holds something else.
+bool Value(std::string& j, std::string_view v, Kind kind) {
   if ((v.size() == 1 && v[0] == '-') || (kind != Kind::kString && v.empty())) {
     j.append("null");
     return true;
   }
   if (kind == Kind::kString) {
-    if (safe) {
-      j.push_back('"');
-      j.append(v);
-      j.push_back('"');
-    } else {
-      AppendJsonString(&j, v);
-    }
+    AppendJsonString(&j, v);
     return true;
   }
   if (kind == Kind::kInt ? IsInt(v) : IsNumber(v)) {
@@ -294,22 +286,6 @@ bool Value(std::string& j, std::string_view v, Kind kind, bool safe = false) {
 void StringField(std::string& j, std::string_view name, std::string_view v) {
   Key(j, name);
   AppendJsonString(&j, v);
-}
-
-// Account and region from an ARN ("arn:aws:svc:region:account:..."), for records that carry one
-// when the delivery path gave neither.
-void HintsFromArn(std::string_view arn, Event* out) {
-  if (!arn.starts_with("arn:")) return;
-  std::array<std::string_view, 5> part;
-  size_t start = 0;
-  for (size_t k = 0; k < 5; ++k) {
-    const size_t c = arn.find(':', start);
-    if (c == std::string_view::npos) return;
-    part[k] = arn.substr(start, c - start);
-    start = c + 1;
-  }
-  if (out->region.empty()) out->region = std::string(part[3]);
-  if (out->account.empty()) out->account = std::string(part[4]);
 }
 
 // What a record's id covers. kLine: the line alone, for formats AWS delivers by more than one path
@@ -513,7 +489,7 @@ bool ParseSpaced(std::string_view line, const SpacedFormat& f, const RecordConte
   out->time = *t;
   // Records that name an ARN of their own account fill what the delivery path did not.
   if (f.arn_hints && (out->account.empty() || out->region.empty()) && !arn.empty()) {
-    HintsFromArn(arn, out);
+    HintsFromArn(arn, &out->account, &out->region);
   }
   FinishEvent(ctx, 0, line, IdScope::kLine, out);
   return true;

@@ -209,8 +209,14 @@ void RuleEngine::Matcher::Match(const Event& e, simdjson::dom::element record,
   if (rules.empty()) return;
   JsonPatternEvent as_json(record);
   std::unique_ptr<CloudTrailEventBridgeView> as_eb;
-  if (CloudTrailEventBridgeView::Covers(e.log_type))
+  // Records that are an EventBridge detail get their envelope rebuilt; an event that is a whole
+  // envelope already (a Trusted Advisor refresh, an Inspector scan) is matched as it is.
+  const bool cloudtrail =
+      e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight;
+  if (cloudtrail || (CloudTrailEventBridgeView::Covers(e.log_type) &&
+                     record["detail-type"].error() != simdjson::SUCCESS)) {
     as_eb = std::make_unique<CloudTrailEventBridgeView>(record, e);
+  }
   const CachingPatternEvent view(as_eb ? static_cast<const PatternEvent&>(*as_eb) : as_json,
                                  &cache_entries_, &cache_pool_);
 
