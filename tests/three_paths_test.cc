@@ -103,5 +103,64 @@ TEST(ThreePaths, ReceivedAtOverridesEveryReceiveTime) {
   for (const auto& [k, h] : r.pipeline->latency().lags()) EXPECT_EQ(h.max(), 0);
 }
 
+// A flow log record in an S3 object (with its header) and the same record in a CloudWatch Logs
+// message of a log group whose custom format is configured: one event, the second a later arrival.
+TEST(ThreePaths, FlowLogRecordFromS3AndCloudWatchLogsIsOneEvent) {
+  TempDir dir;
+  const TimeNs t0 = *ParseRfc3339("2024-03-01T10:00:00Z");
+  const std::string line =
+      "5 eni-0a1b 10.0.0.5 52.95.128.179 49152 443 6 10 5000 1709287200 1709287260 ACCEPT OK";
+  const std::string header =
+      "version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
+      "action log-status";
+  dir.Write("cwl/msg.json",
+            EncodeCwlDataMessage("123456789012", "/aws/vpc/flows", "eni-0a1b-all",
+                                 {{"1", (t0 + 120 * kNsPerSec) / kNsPerMs, line}}),
+            t0 + 121 * kNsPerSec);
+  dir.Write("s3/AWSLogs/123456789012/vpcflowlogs/eu-west-1/2024/03/01/f.log.gz",
+            GzipCompress(header + "\n" + line + "\n"), t0 + 600 * kNsPerSec);
+  ScanOptions o;
+  o.workers = 1;
+  auto formats = std::make_shared<std::vector<ConfiguredVpcFlowFormat>>();
+  formats->push_back(ParseConfiguredVpcFlowFormat("/aws/vpc/*=" + header).value());
+  o.vpc_flow_formats = formats;
+  RunResult r = RunPipeline({dir.path()}, o);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].log_type, LogType::kVpcFlow);
+  EXPECT_EQ(r.events[0].path, DeliveryPath::kCloudWatchLogs);
+  EXPECT_EQ(r.summary.duplicates, 1u);  // the S3 copy (a local file here: path "file")
+}
+
+// A GuardDuty finding by EventBridge and the same finding exported to S3: one event.
+TEST(ThreePaths, GuardDutyFindingFromEventBridgeAndTheS3ExportIsOneEvent) {
+  TempDir dir;
+  const TimeNs t0 = *ParseRfc3339("2024-05-01T12:00:00Z");
+  const std::string finding =
+      R"({"schemaVersion":"2.0","accountId":"111122223333","region":"us-east-1","partition":"aws",)"
+      R"("id":"f1","arn":"arn:aws:guardduty:us-east-1:111122223333:detector/d/finding/f1",)"
+      R"("type":"Recon:EC2/PortProbeUnprotectedPort","resource":{"resourceType":"Instance"},)"
+      R"("service":{"serviceName":"guardduty","count":1},"severity":5,)"
+      R"("createdAt":"2024-05-01T12:00:00.000Z","updatedAt":"2024-05-01T12:00:00.000Z"})";
+  const std::string event =
+      R"({"version":"0","id":"e1","detail-type":"GuardDuty Finding","source":"aws.guardduty",)"
+      R"("account":"111122223333","time":"2024-05-01T12:00:03Z","region":"us-east-1",)"
+      R"("resources":[],"detail":)" +
+      finding + "}";
+  dir.Write("kinesis/batch.json",
+            EncodeKinesisEvent("arn:aws:kinesis:us-east-1:111122223333:stream/s",
+                               {{event, "pk", "1", t0 + 5 * kNsPerSec}}),
+            t0 + 6 * kNsPerSec);
+  dir.Write("s3/AWSLogs/111122223333/GuardDuty/us-east-1/2024/05/01/x.jsonl.gz",
+            GzipCompress(finding + "\n"), t0 + 300 * kNsPerSec);
+  ScanOptions o;
+  o.workers = 1;
+  RunResult r = RunPipeline({dir.path()}, o);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].log_type, LogType::kGuardDuty);
+  EXPECT_EQ(r.events[0].path, DeliveryPath::kEventBridge);
+  EXPECT_EQ(r.events[0].id, "f1@2024-05-01T12:00:00.000Z");
+  EXPECT_EQ(r.summary.duplicates, 1u);  // the S3 copy (a local file here: path "file")
+}
+
 }  // namespace
 }  // namespace fastpath::testing
