@@ -72,6 +72,11 @@ std::string ContentId(std::string_view canonical_json) {
   return Hex128(md);
 }
 
+std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.find_last_of("/\\");
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 std::string TextRecordId(std::initializer_list<std::string_view> parts) {
   // Parts end in a line feed, which no part (a line, a name, a number) holds. One call over the
   // joined bytes is faster than the streaming interface for lines of a few hundred bytes.

@@ -56,4 +56,8 @@ std::string ContentId(std::string_view canonical_json);
 // crafted line cannot pass for another one.
 std::string TextRecordId(std::initializer_list<std::string_view> parts);
 
+// The last component of a path or object key ("a/b/c.log" -> "c.log"): where a line was, the
+// same wherever the file is kept.
+std::string_view BaseName(std::string_view path);
+
 }  // namespace fastpath

@@ -72,7 +72,7 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
     ev.id = TextRecordId(
         {"unknown", ctx.log_group, ctx.log_stream, std::to_string(ctx.log_timestamp_ms), line});
   } else {
-    ev.id = TextRecordId({"unknown", ctx.source, std::to_string(ctx.offset), line});
+    ev.id = TextRecordId({"unknown", BaseName(ctx.source), std::to_string(ctx.offset), line});
   }
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());

@@ -291,7 +291,7 @@ void StringField(std::string& j, std::string_view name, std::string_view v) {
 // What a record's id covers. kLine: the line alone, for formats AWS delivers by more than one path
 // (S3 objects and CloudWatch Logs) whose lines are unique by their content. kStream: also where
 // the line was, for free-form lines (Lambda, RDS, API Gateway execution logs) that repeat
-// verbatim: the log group, stream and event time of a CloudWatch Logs message, or the input and
+// verbatim: the log group, stream and event time of a CloudWatch Logs message, or the file name and
 // offset in a file.
 enum class IdScope { kLine, kStream };
 
@@ -310,7 +310,7 @@ void FinishEvent(const RecordContext& ctx, TimeNs fallback, std::string_view lin
     out->id = TextRecordId(
         {type, ctx.log_group, ctx.log_stream, std::to_string(ctx.log_timestamp_ms), line});
   } else {
-    out->id = TextRecordId({type, ctx.source, std::to_string(ctx.offset), line});
+    out->id = TextRecordId({type, BaseName(ctx.source), std::to_string(ctx.offset), line});
   }
 }
 

@@ -272,6 +272,20 @@ TEST(TextLogs, SameRecordSameIdOnEveryPath) {
   EXPECT_EQ(ParseOne(line, s3).event.id, ParseOne(line + "\r", cwl).event.id);
 }
 
+TEST(TextLogs, RepeatedFreeFormLinesAreDistinctWhereverTheFileIsKept) {
+  const std::vector<std::string> lines = {"START RequestId: c793869b-ee49-115b-a5b6-4fd21e8dedac",
+                                          "}", "}"};
+  RecordContext here;
+  here.source = "/home/a/logs/f.log";
+  RecordContext there;
+  there.source = "/srv/copy/f.log";
+  auto a = ParseLines(lines, here);
+  auto b = ParseLines(lines, there);
+  ASSERT_EQ(a[1].event.log_type, LogType::kLambda);
+  EXPECT_NE(a[1].event.id, a[2].event.id);  // two lines, two events
+  for (size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(a[i].event.id, b[i].event.id);
+}
+
 TEST(TextLogs, UnknownLinesAreUnclaimed) {
   EXPECT_EQ(ParseOne("hello world").outcome, TextLogParser::Outcome::kUnclaimed);
   EXPECT_EQ(ParseOne("").outcome, TextLogParser::Outcome::kUnclaimed);
