@@ -1,5 +1,7 @@
 #include "parse/service_parser.h"
 
+#include <charconv>
+
 #include "core/json_get.h"
 
 namespace fastpath {
@@ -245,14 +247,13 @@ Canon NetworkFirewallCanon(object o) {
     }
   }
   if (c.time_ns == 0) {
+    // Epoch seconds as a string; anything longer than 11 digits is not a time of this era.
     const std::string_view secs = Str(o, "event_timestamp");
     int64_t v = 0;
-    bool ok = !secs.empty() && secs.size() < 12;
-    for (char ch : secs) {
-      if (ch < '0' || ch > '9') ok = false;
-      v = v * 10 + (ch - '0');
+    const auto r = std::from_chars(secs.data(), secs.data() + secs.size(), v);
+    if (r.ec == std::errc() && r.ptr == secs.data() + secs.size() && secs.size() < 12 && v >= 0) {
+      c.time_ns = v * kNsPerSec;
     }
-    if (ok) c.time_ns = v * kNsPerSec;
   }
   return c;
 }
