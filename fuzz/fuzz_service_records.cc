@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (root.get_object().get(obj) != simdjson::SUCCESS) return 0;
   fastpath::RecordContext ctx;
   std::vector<fastpath::Event> events;
-  fastpath::ParseFailure failure{fastpath::DropReason::kInvalidJson, ""};
-  (void)fastpath::ParseServiceRecord(obj, ctx, &events, &failure);
+  std::vector<fastpath::ParseFailure> failures;
+  (void)fastpath::ParseServiceRecord(obj, ctx, &events, &failures);
   for (const fastpath::Event& e : events) {
     std::string out;
     fastpath::AppendOcsfJsonLine(e, &out);

@@ -95,13 +95,11 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     ok = ParseCloudTrailRecord(obj, raw, ctx, &ev, &failure);
   } else if (IsCloudTrailDigest(obj)) {
     ok = ParseCloudTrailDigest(obj, ctx, &ev, &failure);
-  } else if (const ServiceClaim claim = ParseServiceRecord(obj, ctx, &service_events_, &failure);
+  } else if (const ServiceClaim claim =
+                 ParseServiceRecord(obj, ctx, &service_events_, &service_failures_);
              claim != ServiceClaim::kNotMine) {
-    if (claim == ServiceClaim::kFailed) {
-      service_events_.clear();
-      Fail(failure.reason, ctx, failure.what);
-      return;
-    }
+    for (const ParseFailure& f : service_failures_) Fail(f.reason, ctx, f.what);
+    service_failures_.clear();
     // One record may hold many events (a Security Hub findings list, a Config snapshot).
     for (Event& e : service_events_) {
       PipelineCounters::Add(parse.records_out, 1);

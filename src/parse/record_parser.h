@@ -11,6 +11,7 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
+#include "parse/cloudtrail_parser.h"
 #include "parse/text_log_parser.h"
 #include "rules/rule_engine.h"
 
@@ -41,6 +42,7 @@ class RecordParser final : public RecordSink {
   // serves one input at a time, so this is that input's state.
   TextLogParser text_;
   std::vector<Event> service_events_;
+  std::vector<ParseFailure> service_failures_;
   std::string text_error_;
 };
 

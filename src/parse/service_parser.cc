@@ -301,33 +301,31 @@ Canon LambdaCanon(object o) {
 
 // A bare record (no EventBridge envelope). Appends events, or says it is not one of ours.
 ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
-                       std::vector<Event>* out, ParseFailure* failure, int depth);
+                       std::vector<Event>* out, std::vector<ParseFailure>* failures, int depth);
 
 ServiceClaim ParseList(array list, const RecordContext& ctx, TimeNs envelope_time,
-                       std::vector<Event>* out, ParseFailure* failure, int depth,
+                       std::vector<Event>* out, std::vector<ParseFailure>* failures, int depth,
                        std::string_view what) {
+  // A bad element costs only itself: the list's other elements are still events.
   size_t i = 0;
+  const size_t before = out->size();
   for (element e : list) {
     object o;
     if (!JsonGet(e.get_object(), o)) {
-      *failure = {DropReason::kNotAnObject,
-                  std::string(what) + "[" + std::to_string(i) + "] is not an object"};
-      return ServiceClaim::kFailed;
-    }
-    const ServiceClaim c = ParseBare(o, ctx, envelope_time, out, failure, depth + 1);
-    if (c == ServiceClaim::kFailed) return c;
-    if (c == ServiceClaim::kNotMine) {
-      *failure = {DropReason::kMissingField, std::string(what) + "[" + std::to_string(i) +
-                                                 "] is not a finding fastpath knows"};
-      return ServiceClaim::kFailed;
+      failures->push_back({DropReason::kNotAnObject,
+                           std::string(what) + "[" + std::to_string(i) + "] is not an object"});
+    } else if (ParseBare(o, ctx, envelope_time, out, failures, depth + 1) ==
+               ServiceClaim::kNotMine) {
+      failures->push_back({DropReason::kMissingField, std::string(what) + "[" + std::to_string(i) +
+                                                          "] is not a record fastpath knows"});
     }
     ++i;
   }
-  return ServiceClaim::kParsed;
+  return out->size() > before || i == 0 ? ServiceClaim::kParsed : ServiceClaim::kFailed;
 }
 
 ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
-                       std::vector<Event>* out, ParseFailure* failure, int depth) {
+                       std::vector<Event>* out, std::vector<ParseFailure>* failures, int depth) {
   if (depth > 3) return ServiceClaim::kNotMine;
   auto emit = [&](const Canon& c) {
     Emit(o, c, ctx, envelope_time, out);
@@ -373,10 +371,10 @@ ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
   // (Inspector ListFindings), Config snapshot and history files.
   array list;
   if (JsonGet(o["configurationItems"].get_array(), list) && Has(o, "fileVersion")) {
-    return ParseList(list, ctx, envelope_time, out, failure, depth, "configurationItems");
+    return ParseList(list, ctx, envelope_time, out, failures, depth, "configurationItems");
   }
   if (JsonGet(o["Findings"].get_array(), list) || JsonGet(o["findings"].get_array(), list)) {
-    return ParseList(list, ctx, envelope_time, out, failure, depth, "findings");
+    return ParseList(list, ctx, envelope_time, out, failures, depth, "findings");
   }
   // DescribeTrustedAdvisorCheckResult: {"result":{checkId,timestamp,...}}, also as recorded
   // by test harnesses inside {"status_code","data"}.
@@ -390,13 +388,13 @@ ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
   }
   object data;
   if (JsonGet(o["data"].get_object(), data) && Has(o, "status_code")) {
-    return ParseBare(data, ctx, envelope_time, out, failure, depth + 1);
+    return ParseBare(data, ctx, envelope_time, out, failures, depth + 1);
   }
   return ServiceClaim::kNotMine;
 }
 
 ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Event>* out,
-                              ParseFailure* failure) {
+                              std::vector<ParseFailure>* failures) {
   const std::string_view source = Str(o, "source");
   object detail;
   if (!JsonGet(o["detail"].get_object(), detail)) return ServiceClaim::kNotMine;
@@ -418,7 +416,7 @@ ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Ev
   if (source == "aws.securityhub") {
     array findings;
     if (JsonGet(detail["findings"].get_array(), findings)) {
-      return ParseList(findings, ctx, envelope_time, out, failure, 0, "detail.findings");
+      return ParseList(findings, ctx, envelope_time, out, failures, 0, "detail.findings");
     }
     return emit_envelope(LogType::kSecurityHub);  // Insight Results
   }
@@ -431,7 +429,7 @@ ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Ev
   if (type == LogType::kUnknown) return ServiceClaim::kNotMine;
   // Findings and configuration items are the same objects as on other paths.
   const size_t before = out->size();
-  const ServiceClaim c = ParseBare(detail, ctx, envelope_time, out, failure, 1);
+  const ServiceClaim c = ParseBare(detail, ctx, envelope_time, out, failures, 1);
   if (c == ServiceClaim::kFailed) return c;
   if (c == ServiceClaim::kParsed && out->size() > before && (*out)[before].log_type == type) {
     return c;
@@ -478,11 +476,11 @@ std::optional<TimeNs> ParseInspectorTime(std::string_view s) {
 }
 
 ServiceClaim ParseServiceRecord(object record, const RecordContext& ctx, std::vector<Event>* out,
-                                ParseFailure* failure) {
+                                std::vector<ParseFailure>* failures) {
   if (Has(record, "detail-type") && Has(record, "source")) {
-    return ParseEventBridge(record, ctx, out, failure);
+    return ParseEventBridge(record, ctx, out, failures);
   }
-  return ParseBare(record, ctx, 0, out, failure, 0);
+  return ParseBare(record, ctx, 0, out, failures, 0);
 }
 
 }  // namespace fastpath

@@ -31,11 +31,13 @@ namespace fastpath {
 enum class ServiceClaim {
   kNotMine,  // not a record of these services: the caller tries other parsers
   kParsed,   // events appended to *out (possibly none, e.g. an empty findings list)
-  kFailed,   // recognised but unusable: *failure says why
+  kFailed,   // recognised but nothing in it usable
 };
 
+// Appends the record's events to *out and, for elements of a list that are not usable (a finding
+// that is no finding), one failure each to *failures: a bad element costs only itself.
 ServiceClaim ParseServiceRecord(simdjson::dom::object record, const RecordContext& ctx,
-                                std::vector<Event>* out, ParseFailure* failure);
+                                std::vector<Event>* out, std::vector<ParseFailure>* failures);
 
 // "Dec 3, 2021, 6:02:30 PM" (dates in Inspector's EventBridge findings), as UTC.
 std::optional<TimeNs> ParseInspectorTime(std::string_view text);

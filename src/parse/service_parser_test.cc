@@ -8,14 +8,14 @@ namespace {
 struct Out {
   ServiceClaim claim;
   std::vector<Event> events;
-  ParseFailure failure{DropReason::kInvalidJson, ""};
+  std::vector<ParseFailure> failures;
 };
 
 Out Parse(const std::string& json, RecordContext ctx = {}) {
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(json);
   Out o;
-  o.claim = ParseServiceRecord(root.get_object(), ctx, &o.events, &o.failure);
+  o.claim = ParseServiceRecord(root.get_object(), ctx, &o.events, &o.failures);
   return o;
 }
 
@@ -69,13 +69,20 @@ TEST(Services, SecurityHubImportedListIsOneEventPerFinding) {
   EXPECT_EQ(o.events[1].json, Parse(finding("b", "us-east-1")).events[0].json);
 }
 
-TEST(Services, SecurityHubListWithAStrangerFailsWithItsIndex) {
+TEST(Services, ABadFindingInAListCostsOnlyItself) {
   const std::string eb =
       R"({"version":"0","id":"e2","detail-type":"Security Hub Findings - Imported",)"
-      R"("source":"aws.securityhub","time":"2024-05-01T11:00:01Z","detail":{"findings":[7]}})";
+      R"("source":"aws.securityhub","time":"2024-05-01T11:00:01Z","detail":{"findings":[7,)"
+      R"({"SchemaVersion":"2018-10-08","Id":"a","ProductArn":"arn:aws:securityhub:us-east-1::)"
+      R"(product/aws/securityhub","AwsAccountId":"1","UpdatedAt":"2024-05-01T11:00:00Z"},)"
+      R"({"no":"finding"}]}})";
   Out o = Parse(eb);
-  EXPECT_EQ(o.claim, ServiceClaim::kFailed);
-  EXPECT_NE(o.failure.what.find("detail.findings[0]"), std::string::npos) << o.failure.what;
+  EXPECT_EQ(o.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(o.events.size(), 1u);
+  EXPECT_EQ(o.events[0].id, "a@2024-05-01T11:00:00Z");
+  ASSERT_EQ(o.failures.size(), 2u);
+  EXPECT_NE(o.failures[0].what.find("detail.findings[0] is not an object"), std::string::npos);
+  EXPECT_NE(o.failures[1].what.find("detail.findings[2]"), std::string::npos);
 }
 
 TEST(Services, ConfigItemChangeIdIsTheStateId) {
