@@ -544,59 +544,70 @@ Kind CloudFrontKind(std::string_view name) {
   return Kind::kString;
 }
 
-void SetW3cFields(std::string_view names, char sep, std::vector<std::string>* fields,
-                  std::vector<std::string>* keys) {
-  fields->clear();
-  keys->clear();
+}  // namespace
+
+void W3cFormat::Set(std::string_view names) {
+  fields.clear();
+  keys.clear();
+  kinds.clear();
+  date = time = static_cast<size_t>(-1);
   size_t i = 0;
   while (i < names.size()) {
-    while (i < names.size() && (names[i] == sep || names[i] == ' ')) ++i;
+    while (i < names.size() && names[i] == ' ') ++i;
     size_t j = i;
-    while (j < names.size() && names[j] != sep && names[j] != ' ') ++j;
-    if (j > i) fields->emplace_back(names.substr(i, j - i));
+    while (j < names.size() && names[j] != ' ') ++j;
+    if (j > i) fields.emplace_back(names.substr(i, j - i));
     i = j;
   }
-  for (const std::string& f : *fields) keys->push_back(f);
+  for (size_t k = 0; k < fields.size(); ++k) {
+    keys.push_back((k == 0 ? "\"" : ",\"") + fields[k] + "\":");
+    kinds.push_back(static_cast<uint8_t>(CloudFrontKind(fields[k])));
+    if (fields[k] == "date") date = k;
+    if (fields[k] == "time") time = k;
+  }
 }
 
-const std::vector<std::string>& DefaultCloudFrontFields() {
-  static const std::vector<std::string> kFields = [] {
-    std::vector<std::string> f, k;
-    SetW3cFields(kCloudFrontDefault, ' ', &f, &k);
+namespace {
+
+const W3cFormat& DefaultCloudFrontFormat() {
+  static const W3cFormat kFormat = [] {
+    W3cFormat f;
+    f.Set(kCloudFrontDefault);
     return f;
   }();
-  return kFields;
+  return kFormat;
 }
 
-bool ParseCloudFront(std::string_view line, const std::vector<std::string>& fields,
-                     const RecordContext& ctx, Event* out, std::string* error) {
-  thread_local std::vector<std::string_view> values;
-  values.clear();
+bool ParseCloudFront(std::string_view line, const W3cFormat& f, const RecordContext& ctx,
+                     Event* out, std::string* error) {
+  StartEvent(LogType::kCloudFront, ctx, out);
+  std::string& j = out->json;
+  j.reserve(line.size() + f.fields.size() * 24 + 16);
+  std::string_view date, time;
   size_t start = 0;
+  size_t k = 0;
   while (true) {
     const size_t tab = line.find('\t', start);
-    values.push_back(
-        line.substr(start, tab == std::string_view::npos ? line.size() - start : tab - start));
+    const std::string_view v =
+        line.substr(start, tab == std::string_view::npos ? line.size() - start : tab - start);
+    if (k < f.fields.size()) {
+      j.append(f.keys[k]);
+      if (!Value(j, v, static_cast<Kind>(f.kinds[k]))) {
+        *error = "CloudFront log field " + f.fields[k] + " is not a number: '" +
+                 std::string(v.substr(0, 40)) + "'";
+        return false;
+      }
+      if (k == f.date) date = v;
+      if (k == f.time) time = v;
+    }
+    ++k;
     if (tab == std::string_view::npos) break;
     start = tab + 1;
   }
-  if (values.size() != fields.size()) {
-    *error = "CloudFront log record has " + std::to_string(values.size()) +
-             " tab-separated fields, its #Fields header names " + std::to_string(fields.size());
+  if (k != f.fields.size()) {
+    *error = "CloudFront log record has " + std::to_string(k) +
+             " tab-separated fields, its #Fields header names " + std::to_string(f.fields.size());
     return false;
-  }
-  StartEvent(LogType::kCloudFront, ctx, out);
-  std::string& j = out->json;
-  std::string_view date, time;
-  for (size_t i = 0; i < values.size(); ++i) {
-    Key(j, fields[i]);
-    if (!Value(j, values[i], CloudFrontKind(fields[i]))) {
-      *error = "CloudFront log field " + fields[i] + " is not a number: '" +
-               std::string(values[i].substr(0, 40)) + "'";
-      return false;
-    }
-    if (fields[i] == "date") date = values[i];
-    if (fields[i] == "time") time = values[i];
   }
   if (date.size() == 10 && time.size() >= 8) {
     char buf[40];
@@ -913,7 +924,7 @@ void ParseRdsMessage(std::string_view line, const RecordContext& ctx, TimeNs fal
 void TextLogParser::Reset() {
   vpc_header_ = false;
   w3c_header_ = false;
-  w3c_fields_.clear();
+  w3c_.Set({});
   last_type_ = LogType::kUnknown;
   last_time_ = 0;
 }
@@ -932,8 +943,8 @@ TextLogParser::Outcome TextLogParser::Parse(std::string_view line, const RecordC
   // Headers: a flow log header on an input's first line; W3C directives anywhere.
   if (line.starts_with("#")) {
     if (line.starts_with("#Fields:")) {
-      SetW3cFields(line.substr(8), ' ', &w3c_fields_, &w3c_keys_);
-      w3c_header_ = !w3c_fields_.empty();
+      w3c_.Set(line.substr(8));
+      w3c_header_ = !w3c_.fields.empty();
       return Outcome::kHeader;
     }
     if (line.starts_with("#Version:")) return Outcome::kHeader;
@@ -951,7 +962,7 @@ TextLogParser::Outcome TextLogParser::Parse(std::string_view line, const RecordC
     if (!st.ok()) *error = st.message();
     return done(st.ok());
   }
-  if (w3c_header_) return done(ParseCloudFront(line, w3c_fields_, ctx, out, error));
+  if (w3c_header_) return done(ParseCloudFront(line, w3c_, ctx, out, error));
   // Flow logs in CloudWatch Logs have no header: the configuration names their format.
   if (vpc_formats_ != nullptr && !ctx.log_group.empty()) {
     for (const ConfiguredVpcFlowFormat& f : *vpc_formats_) {
@@ -974,8 +985,8 @@ TextLogParser::Outcome TextLogParser::Parse(std::string_view line, const RecordC
   // fields): 33 tab-separated values starting with the date.
   if (line.size() > 20 && line[10] == '\t' && line[4] == '-' && IsDigit(line[0]) &&
       static_cast<size_t>(std::count(line.begin(), line.end(), '\t')) + 1 ==
-          DefaultCloudFrontFields().size()) {
-    return done(ParseCloudFront(line, DefaultCloudFrontFields(), ctx, out, error));
+          DefaultCloudFrontFormat().fields.size()) {
+    return done(ParseCloudFront(line, DefaultCloudFrontFormat(), ctx, out, error));
   }
 
   const bool lambda_group = ctx.log_group.starts_with("/aws/lambda/");

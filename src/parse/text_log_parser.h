@@ -31,6 +31,15 @@
 
 namespace fastpath {
 
+// A CloudFront (W3C) format: the fields a "#Fields:" line names, decided once per header.
+struct W3cFormat {
+  std::vector<std::string> fields;
+  std::vector<std::string> keys;  // `"name":`, with a comma before all but the first
+  std::vector<uint8_t> kinds;     // string, integer or number, per field
+  size_t date = static_cast<size_t>(-1), time = static_cast<size_t>(-1);
+  void Set(std::string_view names);
+};
+
 class TextLogParser {
  public:
   enum class Outcome {
@@ -55,8 +64,7 @@ class TextLogParser {
   std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats_;
   VpcFlowFormat vpc_format_;
   bool vpc_header_ = false;
-  std::vector<std::string> w3c_fields_;  // CloudFront "#Fields:"
-  std::vector<std::string> w3c_keys_;    // the same as "\"name\":" prefixes
+  W3cFormat w3c_;  // CloudFront "#Fields:"
   bool w3c_header_ = false;
   // The type of the input's last claimed line, for continuation lines (Lambda, RDS only).
   LogType last_type_ = LogType::kUnknown;
