@@ -162,7 +162,7 @@ void Endpoint(Writer& w, std::string_view key, std::string_view ip, std::optiona
   } else if (!ip.empty()) {
     w.Str("hostname", ip);  // AWS puts service names ("ec2.amazonaws.com") in IP fields
   }
-  w.OptInt("port", port);
+  if (port && *port >= 0 && *port <= 65535) w.Int("port", *port);  // else not a port
   w.Str("hostname", hostname);
   w.Str("svc_name", svc_name);
   w.Str("interface_uid", interface_uid);
