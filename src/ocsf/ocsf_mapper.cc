@@ -41,6 +41,9 @@ class Writer {
   void OptInt(std::string_view key, std::optional<int64_t> v) {
     if (v) Int(key, *v);
   }
+  void Port(std::optional<int64_t> v) {
+    if (v && *v >= 0 && *v <= 65535) Int("port", *v);  // else it is not a port
+  }
   void Bool(std::string_view key, bool v) {
     Key(key);
     out_.append(v ? "true" : "false");
@@ -162,7 +165,7 @@ void Endpoint(Writer& w, std::string_view key, std::string_view ip, std::optiona
   } else if (!ip.empty()) {
     w.Str("hostname", ip);  // AWS puts service names ("ec2.amazonaws.com") in IP fields
   }
-  if (port && *port >= 0 && *port <= 65535) w.Int("port", *port);  // else not a port
+  w.Port(port);
   w.Str("hostname", hostname);
   w.Str("svc_name", svc_name);
   w.Str("interface_uid", interface_uid);
@@ -637,7 +640,7 @@ void HttpRequest(Writer& w, std::string_view method, std::string_view url_string
   w.Str("url_string", url_string);
   w.Str("scheme", scheme);
   w.Str("hostname", host);
-  w.OptInt("port", port);
+  w.Port(port);
   w.Str("path", path);
   w.Str("query_string", query);
   w.Close();
@@ -820,7 +823,7 @@ int Dns(Writer& w, const Event& e, const Rec& r) {
   if (resolver) {
     w.Open("src_endpoint");
     w.Str("ip", r.S("/srcaddr"));
-    w.OptInt("port", r.I("/srcport"));
+    w.Port(r.I("/srcport"));
     w.Str("vpc_uid", r.S("/vpc_id"));
     w.Str("instance_uid", r.S("/srcids/instance"));
     w.Close();
