@@ -68,12 +68,7 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
   AppendJsonString(&ev.json, line);
   ev.json.append("}");
   // A line of unknown shape may repeat verbatim: where it was is part of what it is.
-  if (!ctx.log_group.empty()) {
-    ev.id = TextRecordId(
-        {"unknown", ctx.log_group, ctx.log_stream, std::to_string(ctx.log_timestamp_ms), line});
-  } else {
-    ev.id = TextRecordId({"unknown", BaseName(ctx.source), std::to_string(ctx.offset), line});
-  }
+  ev.id = PlacedLineId("unknown", ctx, line);
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
   emit_(std::move(ev));

@@ -304,14 +304,7 @@ void FinishEvent(const RecordContext& ctx, TimeNs fallback, std::string_view lin
                                             : ctx.received;
   }
   const std::string_view type = LogTypeName(out->log_type);
-  if (scope == IdScope::kLine) {
-    out->id = TextRecordId({type, line});
-  } else if (!ctx.log_group.empty()) {
-    out->id = TextRecordId(
-        {type, ctx.log_group, ctx.log_stream, std::to_string(ctx.log_timestamp_ms), line});
-  } else {
-    out->id = TextRecordId({type, BaseName(ctx.source), std::to_string(ctx.offset), line});
-  }
+  out->id = scope == IdScope::kLine ? TextRecordId({type, line}) : PlacedLineId(type, ctx, line);
 }
 
 // The formats' keys as written, `"name":` with the comma before all but the first, made once.
@@ -920,6 +913,15 @@ void ParseRdsMessage(std::string_view line, const RecordContext& ctx, TimeNs fal
 }
 
 }  // namespace
+
+std::string PlacedLineId(std::string_view log_type, const RecordContext& ctx,
+                         std::string_view line) {
+  if (!ctx.log_group.empty()) {
+    return TextRecordId(
+        {log_type, ctx.log_group, ctx.log_stream, std::to_string(ctx.log_timestamp_ms), line});
+  }
+  return TextRecordId({log_type, BaseName(ctx.source), std::to_string(ctx.offset), line});
+}
 
 void TextLogParser::Reset() {
   vpc_header_ = false;

@@ -31,6 +31,12 @@
 
 namespace fastpath {
 
+// The id of a free-form text line, which may repeat verbatim: the line and where it was (the log
+// group, stream and event time of a CloudWatch Logs message, else the file or object name and the
+// offset), so two identical lines are two events, the same wherever the file is kept.
+std::string PlacedLineId(std::string_view log_type, const RecordContext& ctx,
+                         std::string_view line);
+
 // A CloudFront (W3C) format: the fields a "#Fields:" line names, decided once per header.
 struct W3cFormat {
   std::vector<std::string> fields;
