@@ -27,8 +27,9 @@ Parsed& Corpus() {
     PipelineCounters counters;
     ErrorLog errors;
     EnvelopeDecoder decoder({}, &counters, &errors);
-    RecordParser parser(&counters, &errors,
-                        [&](Event&& e) { out->events.push_back(std::move(e)); });
+    RecordParser parser(&counters, &errors, [&](Event&& e, const simdjson::dom::element*) {
+      out->events.push_back(std::move(e));
+    });
     for (auto& f : std::filesystem::directory_iterator(std::string(FASTPATH_SOURCE_DIR) +
                                                        "/data/demo/cloudtrail")) {
       auto r = FdReader::Open(f.path().string());

@@ -73,7 +73,8 @@ void BM_DecodeAndParse(benchmark::State& state) {
   EnvelopeDecoder decoder({}, &counters, &errors);
   for (auto _ : state) {
     int n = 0;
-    RecordParser parser(&counters, &errors, [&](Event&& e) { n += e.id.size() == 36; });
+    RecordParser parser(&counters, &errors,
+                        [&](Event&& e, const simdjson::dom::element*) { n += e.id.size() == 36; });
     RecordContext ctx;
     ctx.source = "bench";
     decoder.DecodeStream(std::make_unique<MemoryReader>(json), ctx, &parser);
@@ -220,7 +221,8 @@ void BM_TextLogLines(benchmark::State& state) {
   size_t bytes = 0;
   for (const std::string& l : lines) bytes += l.size() + 1;
   for (auto _ : state) {
-    RecordParser parser(&counters, &errors, [&](Event&& e) { events += !e.id.empty(); });
+    RecordParser parser(&counters, &errors,
+                        [&](Event&& e, const simdjson::dom::element*) { events += !e.id.empty(); });
     RecordContext ctx;
     ctx.offset = 0;
     for (const std::string& l : lines) {

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_document_bytes = 1 << 20;
   EnvelopeDecoder decoder(limits, &counters, &errors);
   size_t events = 0;
-  RecordParser parser(&counters, &errors, [&](Event&& e) {
+  RecordParser parser(&counters, &errors, [&](Event&& e, const simdjson::dom::element*) {
     std::string line;
     AppendEventJsonLine(e, &line);
     events += line.size() > 0;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pipeline/scan_pipeline.h"
+#include "sources/file_source.h"
 
 namespace fastpath::testing {
 

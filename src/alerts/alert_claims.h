@@ -12,7 +12,7 @@
 #include <string>
 
 #include "aws/dynamodb.h"
-#include "sinks/event_sink.h"
+#include "core/alert.h"
 
 namespace fastpath {
 

@@ -10,17 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "core/alert.h"
 #include "core/event.h"
 #include "rules/rule.h"
 
 namespace fastpath {
-
-struct Alert {
-  const Rule* rule = nullptr;
-  Event event;           // the match that raised it
-  uint64_t matches = 1;  // matches counted toward it (the threshold's count)
-  std::string group;     // threshold group / dedup key values, joined
-};
 
 class AlertPolicy {
  public:

@@ -21,7 +21,7 @@
 
 #include "alerts/outbox.h"
 #include "alerts/outputs.h"
-#include "sinks/event_sink.h"
+#include "core/alert.h"
 
 namespace fastpath {
 

@@ -9,7 +9,7 @@
 #include <simdjson.h>
 
 #include "app/scan_command.h"
-#include "dedupe/latency_histogram.h"
+#include "core/latency_histogram.h"
 #include "pipeline/scan_pipeline.h"
 #include "simulate/delivery_simulator.h"
 #include "sources/file_source.h"

@@ -107,7 +107,7 @@ int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FIL
       for (const Envelope& env : envelopes.value()) {
         bool matched = false;
         size_t events = 0;
-        RecordParser parser(&counters, &errors, [&](Event&& e) {
+        RecordParser parser(&counters, &errors, [&](Event&& e, const simdjson::dom::element*) {
           ++events;
           std::vector<uint32_t> hits;
           matcher.Match(e, &hits);

@@ -10,7 +10,7 @@
 #include <tuple>
 
 #include "core/event.h"
-#include "dedupe/latency_histogram.h"
+#include "core/latency_histogram.h"
 
 namespace fastpath {
 

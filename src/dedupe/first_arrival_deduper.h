@@ -15,7 +15,7 @@
 #include <unordered_map>
 
 #include "core/event.h"
-#include "dedupe/latency_histogram.h"
+#include "core/latency_histogram.h"
 
 namespace fastpath {
 

@@ -11,13 +11,8 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 RecordParser::RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit,
-                           RuleEngine::Matcher* matcher,
                            std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats)
-    : counters_(counters),
-      errors_(errors),
-      emit_(std::move(emit)),
-      matcher_(matcher),
-      text_(std::move(vpc_formats)) {}
+    : counters_(counters), errors_(errors), emit_(std::move(emit)), text_(std::move(vpc_formats)) {}
 
 void RecordParser::Fail(DropReason reason, const RecordContext& ctx, std::string_view what) {
   counters_->Drop(reason);
@@ -41,10 +36,9 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
       Fail(DropReason::kMalformedLine, ctx, text_error_);
       return;
     case TextLogParser::Outcome::kEvent:
-      if (matcher_ != nullptr) matcher_->Match(ev, &ev.matched_rules);
       PipelineCounters::Add(parse.records_out, 1);
       PipelineCounters::Add(parse.bytes_out, ev.json.size());
-      emit_(std::move(ev));
+      emit_(std::move(ev), nullptr);
       return;
     case TextLogParser::Outcome::kUnclaimed:
       break;
@@ -71,7 +65,7 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
   ev.id = PlacedLineId("unknown", ctx, line);
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
-  emit_(std::move(ev));
+  emit_(std::move(ev), nullptr);
 }
 
 void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloudtrail,
@@ -99,8 +93,7 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     for (Event& e : service_events_) {
       PipelineCounters::Add(parse.records_out, 1);
       PipelineCounters::Add(parse.bytes_out, e.json.size());
-      if (matcher_ != nullptr) matcher_->Match(e, &e.matched_rules);
-      emit_(std::move(e));
+      emit_(std::move(e), nullptr);
     }
     service_events_.clear();
     return;
@@ -141,8 +134,7 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
   }
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
-  if (matcher_ != nullptr) matcher_->Match(ev, record, &ev.matched_rules);
-  emit_(std::move(ev));
+  emit_(std::move(ev), &record);
 }
 
 }  // namespace fastpath

@@ -13,17 +13,17 @@
 #include "decode/envelope_decoder.h"
 #include "parse/cloudtrail_parser.h"
 #include "parse/text_log_parser.h"
-#include "rules/rule_engine.h"
 
 namespace fastpath {
 
 class RecordParser final : public RecordSink {
  public:
-  using EmitFn = std::function<void(Event&&)>;
-  // `matcher`, when given, runs the rules on each record while its parsed form is at hand.
+  // Receives each event with, when the event's record is the JSON record the decoder parsed, that
+  // parsed record (valid only during the call), so the next stage (detection) reads it without
+  // parsing it again; null for text lines and for records that became several events.
+  using EmitFn = std::function<void(Event&&, const simdjson::dom::element* record)>;
   // `vpc_formats`: flow log formats for header-less CloudWatch Logs messages (may be null).
   RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn emit,
-               RuleEngine::Matcher* matcher = nullptr,
                std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats = nullptr);
 
   void OnJsonRecord(simdjson::dom::element record, std::string_view raw, bool cloudtrail,
@@ -36,7 +36,6 @@ class RecordParser final : public RecordSink {
   PipelineCounters* const counters_;
   ErrorLog* const errors_;
   const EmitFn emit_;
-  RuleEngine::Matcher* const matcher_;
   std::string minify_buf_;
   // Text formats whose header lines set the fields of the lines after them. One RecordParser
   // serves one input at a time, so this is that input's state.

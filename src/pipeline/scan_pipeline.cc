@@ -46,7 +46,15 @@ void ScanPipeline::Work() {
     batch.reserve(options_.batch_events);
     RecordParser parser(
         &counters_, errors_,
-        [&](Event&& e) {
+        [&](Event&& e, const simdjson::dom::element* record) {
+          // Detection runs in the workers, on the record as parsed.
+          if (matcher) {
+            if (record != nullptr) {
+              matcher->Match(e, *record, &e.matched_rules);
+            } else {
+              matcher->Match(e, &e.matched_rules);
+            }
+          }
           batch.push_back(std::move(e));
           if (batch.size() >= options_.batch_events) {
             item->events.Push(std::move(batch));
@@ -54,11 +62,10 @@ void ScanPipeline::Work() {
             batch.reserve(options_.batch_events);
           }
         },
-        matcher.get(),  // detection runs in the workers, on the record as parsed
         options_.vpc_flow_formats);
     RecordContext ctx;
     ctx.source = item->spec.path;
-    ctx.received = options_.received_at ? *options_.received_at : item->spec.mtime;
+    ctx.received = options_.received_at ? *options_.received_at : item->spec.received_at;
     ctx.received_fixed = options_.received_at.has_value();
     if (item->spec.is_stdin && !options_.received_at) ctx.received = NowNs();
     HintsFromS3Key(item->spec.path, &ctx.account_hint, &ctx.region_hint);

@@ -16,14 +16,16 @@
 #include <vector>
 
 #include "alerts/alert_policy.h"
+#include "core/alert.h"
 #include "core/counters.h"
+#include "core/event_sink.h"
+#include "core/input.h"
 #include "decode/envelope_decoder.h"
 #include "dedupe/delivery_latency.h"
 #include "dedupe/first_arrival_deduper.h"
 #include "parse/vpcflow_parser.h"
 #include "rules/rule_engine.h"
 #include "sinks/event_sink.h"
-#include "sources/file_source.h"
 
 namespace fastpath {
 
@@ -50,7 +52,7 @@ struct ScanSummary {
   uint64_t alerts = 0;
 };
 
-class ScanPipeline {
+class ScanPipeline final : public InputQueue {
  public:
   // `alerts` may be null when no rules are loaded.
   ScanPipeline(ScanOptions options, EventSink* sink, ErrorLog* errors, AlertSink* alerts = nullptr);
@@ -63,7 +65,7 @@ class ScanPipeline {
   // number of threads (blocks while the pipeline is full), then Finish, which handles what was
   // submitted and returns. Each input's `done` runs on the consumer thread.
   void Start();
-  bool Submit(InputSpec spec);
+  bool Submit(InputSpec spec) override;
   ScanSummary Finish();
 
   // The counters, dedupe state and latency in the Prometheus text format, as of the last input

@@ -1,5 +1,6 @@
 #include "sinks/event_sink.h"
 
+#include "alerts/alert_policy.h"
 #include "ocsf/ocsf_mapper.h"
 
 namespace fastpath {

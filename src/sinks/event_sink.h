@@ -1,21 +1,16 @@
-// EventSink: where the pipeline's events go after dedupe (and, later, detection). Called only
-// from the pipeline's single ordered consumer thread, so implementations need no locking.
+// The sinks: NDJSON writers for events (canonical or OCSF) and alerts, and a sink that discards.
+// They implement the EventSink and AlertSink contracts of src/core; like every sink they are
+// called from the pipeline's ordered consumer thread only.
 #pragma once
 
 #include <cstdio>
 #include <string>
 
-#include "alerts/alert_policy.h"
+#include "core/alert.h"
 #include "core/event.h"
+#include "core/event_sink.h"
 
 namespace fastpath {
-
-class EventSink {
- public:
-  virtual ~EventSink() = default;
-  virtual void Write(const Event& e) = 0;
-  virtual void Flush() {}
-};
 
 // One JSON object per line (`scan --output events`), buffered, to a stdio stream it does not own.
 class NdjsonSink final : public EventSink {
@@ -38,17 +33,6 @@ class NdjsonSink final : public EventSink {
 class NullSink final : public EventSink {
  public:
   void Write(const Event&) override {}
-};
-
-// Where alerts go. `scan --output alerts` prints them; the alerting stage (outbox, outputs) will
-// take them from here. Called from the ordered consumer only.
-class AlertSink {
- public:
-  virtual ~AlertSink() = default;
-  virtual void Write(const Alert& a) = 0;
-  // A later match merged into the alert `alert_id` by the rule's dedup window.
-  virtual void Merged(const std::string& alert_id) { (void)alert_id; }
-  virtual void Flush() {}
 };
 
 class NdjsonAlertSink final : public AlertSink {

@@ -14,11 +14,11 @@ TimeNs MtimeOf(const struct stat& st) {
 
 }  // namespace
 
-InputSpec FileInput(std::string path, bool is_stdin, TimeNs mtime, uint64_t size) {
+InputSpec FileInput(std::string path, bool is_stdin, TimeNs received_at, uint64_t size) {
   InputSpec spec;
   spec.path = std::move(path);
   spec.is_stdin = is_stdin;
-  spec.mtime = mtime;
+  spec.received_at = received_at;
   spec.size = size;
   return spec;
 }
@@ -59,7 +59,7 @@ ListedInputs ListInputs(const std::vector<std::string>& args) {
       found.push_back(FileInput(p, false, MtimeOf(fst), static_cast<uint64_t>(fst.st_size)));
     }
     std::sort(found.begin(), found.end(), [](const InputSpec& a, const InputSpec& b) {
-      return a.mtime != b.mtime ? a.mtime < b.mtime : a.path < b.path;
+      return a.received_at != b.received_at ? a.received_at < b.received_at : a.path < b.path;
     });
     out.inputs.insert(out.inputs.end(), found.begin(), found.end());
   }

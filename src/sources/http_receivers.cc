@@ -75,7 +75,7 @@ struct HttpReceiver::Pending {
   std::string error;
 };
 
-HttpReceiver::HttpReceiver(ReceiverOptions options, ScanPipeline* pipeline,
+HttpReceiver::HttpReceiver(ReceiverOptions options, InputQueue* pipeline,
                            std::function<void(const std::string&)> log)
     : options_(std::move(options)), pipeline_(pipeline), log_(std::move(log)) {}
 
@@ -231,7 +231,7 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
     auto body = std::make_shared<const std::string>(req.body);
     InputSpec spec;
     spec.path = options_.name + (request_id.empty() ? "" : ":" + request_id);
-    spec.mtime = NowNs();
+    spec.received_at = NowNs();
     spec.size = body->size();
     spec.open = [body]() -> Result<std::unique_ptr<ByteReader>> {
       return std::unique_ptr<ByteReader>(std::make_unique<SharedStringReader>(body));

@@ -23,7 +23,7 @@
 #include <string>
 #include <thread>
 
-#include "pipeline/scan_pipeline.h"
+#include "core/input.h"
 
 namespace httplib {
 class Server;
@@ -65,7 +65,7 @@ class HttpReceiver {
     kNumResults
   };
 
-  HttpReceiver(ReceiverOptions options, ScanPipeline* pipeline,
+  HttpReceiver(ReceiverOptions options, InputQueue* pipeline,
                std::function<void(const std::string&)> log);
   ~HttpReceiver();
 
@@ -85,7 +85,7 @@ class HttpReceiver {
   void Count(Result_ r) { counts_[r].fetch_add(1); }
 
   const ReceiverOptions options_;
-  ScanPipeline* pipeline_;
+  InputQueue* pipeline_;
   std::function<void(const std::string&)> log_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

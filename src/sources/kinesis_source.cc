@@ -54,7 +54,7 @@ struct KinesisSource::Reader {
 };
 
 KinesisSource::KinesisSource(const aws::KinesisClient* kinesis, LeaseStore* leases,
-                             KinesisSourceOptions options, ScanPipeline* pipeline,
+                             KinesisSourceOptions options, InputQueue* pipeline,
                              std::function<void(const std::string&)> warn,
                              std::function<void(const std::string&)> info)
     : kinesis_(kinesis),
@@ -413,7 +413,7 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
       auto body = std::make_shared<const std::string>(EncodeKinesisEvent(arn, out));
       InputSpec spec;
       spec.path = "kinesis://" + options_.stream + "/" + shard + "/" + last_seq;
-      spec.mtime = batch.records.back().arrival;
+      spec.received_at = batch.records.back().arrival;
       spec.size = body->size();
       spec.open = [body]() -> Result<std::unique_ptr<ByteReader>> {
         return std::unique_ptr<ByteReader>(std::make_unique<SharedStringReader>(body));

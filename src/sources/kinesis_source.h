@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "aws/kinesis.h"
-#include "dedupe/latency_histogram.h"
-#include "pipeline/scan_pipeline.h"
+#include "core/input.h"
+#include "core/latency_histogram.h"
 #include "sources/kinesis_leases.h"
 
 namespace fastpath {
@@ -68,7 +68,7 @@ class KinesisSource {
  public:
   // `warn` gets problems; `info` (optional) lease movements and shard ends.
   KinesisSource(const aws::KinesisClient* kinesis, LeaseStore* leases, KinesisSourceOptions options,
-                ScanPipeline* pipeline, std::function<void(const std::string&)> warn,
+                InputQueue* pipeline, std::function<void(const std::string&)> warn,
                 std::function<void(const std::string&)> info = nullptr);
   ~KinesisSource();
 
@@ -97,7 +97,7 @@ class KinesisSource {
   const aws::KinesisClient* kinesis_;
   LeaseStore* leases_;
   KinesisSourceOptions options_;
-  ScanPipeline* pipeline_;
+  InputQueue* pipeline_;
   std::function<void(const std::string&)> log_;
   std::function<void(const std::string&)> info_;
   KinesisSourceStats stats_;

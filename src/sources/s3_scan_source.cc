@@ -35,7 +35,7 @@ std::string ReadResumeKey(const std::string& path) {
   return key;
 }
 
-Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& o, ScanPipeline* pipeline,
+Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& o, InputQueue* pipeline,
                     S3ScanProgress* progress, const std::atomic<bool>* stop) {
   std::string start_after = o.start_after;
   if (start_after.empty() && !o.resume_file.empty()) start_after = ReadResumeKey(o.resume_file);
@@ -52,7 +52,7 @@ Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& o, ScanPipelin
       progress->listed_bytes.fetch_add(obj.size);
       InputSpec spec;
       spec.path = "s3://" + o.bucket + "/" + obj.key;
-      spec.mtime = obj.last_modified;  // when S3 received the object
+      spec.received_at = obj.last_modified;  // when S3 received the object
       spec.size = obj.size;
       const std::string bucket = o.bucket;
       const std::string key = obj.key;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "aws/s3.h"
-#include "pipeline/scan_pipeline.h"
+#include "core/input.h"
 
 namespace fastpath {
 
@@ -29,7 +29,7 @@ struct S3ScanProgress {
 
 // Lists and submits; returns after the last object was submitted (the caller finishes the
 // pipeline). A listing error stops the scan and is returned.
-Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& options, ScanPipeline* pipeline,
+Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& options, InputQueue* pipeline,
                     S3ScanProgress* progress, const std::atomic<bool>* stop = nullptr);
 
 // The key a resume file holds, or "" when it does not exist.

@@ -9,7 +9,7 @@
 namespace fastpath {
 
 SqsS3Source::SqsS3Source(const aws::SqsClient* sqs, const aws::S3Client* s3,
-                         SqsS3SourceOptions options, ScanPipeline* pipeline,
+                         SqsS3SourceOptions options, InputQueue* pipeline,
                          std::function<void(const std::string&)> log)
     : sqs_(sqs), s3_(s3), options_(std::move(options)), pipeline_(pipeline), log_(std::move(log)) {}
 
@@ -122,7 +122,7 @@ void SqsS3Source::Handle(aws::SqsMessage&& m) {
     stats_.objects.fetch_add(1);
     InputSpec spec;
     spec.path = "s3://" + obj.bucket + "/" + obj.key;
-    spec.mtime = received;
+    spec.received_at = received;
     spec.size = obj.size;
     const aws::S3Client* s3 = s3_;
     spec.open = [s3, bucket = obj.bucket, key = obj.key]() -> Result<std::unique_ptr<ByteReader>> {

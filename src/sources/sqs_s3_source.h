@@ -26,7 +26,7 @@
 #include "aws/s3.h"
 #include "aws/sqs.h"
 #include "core/counters.h"
-#include "pipeline/scan_pipeline.h"
+#include "core/input.h"
 
 namespace fastpath {
 
@@ -56,7 +56,7 @@ struct SqsS3SourceStats {
 class SqsS3Source {
  public:
   SqsS3Source(const aws::SqsClient* sqs, const aws::S3Client* s3, SqsS3SourceOptions options,
-              ScanPipeline* pipeline, std::function<void(const std::string&)> log);
+              InputQueue* pipeline, std::function<void(const std::string&)> log);
   ~SqsS3Source();
 
   // Polls until `stop` is set, then waits until every message in flight is acknowledged (or
@@ -82,7 +82,7 @@ class SqsS3Source {
   const aws::SqsClient* sqs_;
   const aws::S3Client* s3_;
   const SqsS3SourceOptions options_;
-  ScanPipeline* pipeline_;
+  InputQueue* pipeline_;
   std::function<void(const std::string&)> log_;
   SqsS3SourceStats stats_;
 

@@ -1,4 +1,4 @@
-#include "dedupe/latency_histogram.h"
+#include "core/latency_histogram.h"
 
 #include <algorithm>
 #include <cstdio>
