@@ -158,8 +158,10 @@ int main(int argc, char** argv) {
       &kinesis, &leases, ko, &pipeline,
       [](const std::string& m) { std::fprintf(stderr, "warn: %s\n", m.c_str()); },
       [](const std::string&) {});
-  std::atomic<bool> stop{false};
-  std::thread consumer([&] { source.Run(stop); });
+  if (Status st = source.Start(); !st.ok()) {
+    std::fprintf(stderr, "%s\n", st.message().c_str());
+    return 1;
+  }
   while (source.HeldShards().size() < static_cast<size_t>(shards)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -186,8 +188,7 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  stop = true;
-  consumer.join();
+  source.Stop();
   pipeline.Finish();
   std::filesystem::remove_all(dir);
 

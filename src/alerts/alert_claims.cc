@@ -37,4 +37,17 @@ void ClaimingAlertSink::Write(const Alert& a) {
   next_->Write(a);
 }
 
+namespace {
+
+constexpr MetricFamily kClaims = {"fastpath_alert_claims_total", "counter",
+                                  "Cross-process alert claims, by result."};
+
+}  // namespace
+
+void ClaimingAlertSink::WriteMetrics(MetricsWriter* w) const {
+  w->Add(kClaims, {{"result", "claimed"}}, claimed());
+  w->Add(kClaims, {{"result", "claimed_elsewhere"}}, claimed_elsewhere());
+  w->Add(kClaims, {{"result", "error"}}, claim_errors());
+}
+
 }  // namespace fastpath

@@ -13,6 +13,7 @@
 
 #include "aws/dynamodb.h"
 #include "core/alert.h"
+#include "core/metrics_writer.h"
 
 namespace fastpath {
 
@@ -27,6 +28,7 @@ class ClaimingAlertSink final : public AlertSink {
   uint64_t claimed() const { return claimed_.load(); }
   uint64_t claimed_elsewhere() const { return elsewhere_.load(); }
   uint64_t claim_errors() const { return errors_.load(); }
+  void WriteMetrics(MetricsWriter* w) const;
 
  private:
   const aws::DynamoDbClient* db_;

@@ -122,20 +122,21 @@ void AlertDispatcher::Run(size_t i) {
   }
 }
 
-std::string AlertDispatcher::MetricsText() const {
-  std::string out =
-      "# HELP fastpath_alert_deliveries_total Alert deliveries per output, by result.\n"
-      "# TYPE fastpath_alert_deliveries_total counter\n";
+namespace {
+
+constexpr MetricFamily kDeliveries = {"fastpath_alert_deliveries_total", "counter",
+                                      "Alert deliveries per output, by result."};
+
+}  // namespace
+
+void AlertDispatcher::WriteMetrics(MetricsWriter* w) const {
+  w->Declare(kDeliveries);
   for (size_t i = 0; i < configs_.size(); ++i) {
-    const std::string l = "{output=\"" + configs_[i].name + "\",result=\"";
-    out += "fastpath_alert_deliveries_total" + l + "delivered\"} " +
-           std::to_string(stats_[i]->delivered.load()) + "\n";
-    out += "fastpath_alert_deliveries_total" + l + "failed\"} " +
-           std::to_string(stats_[i]->failed.load()) + "\n";
-    out += "fastpath_alert_deliveries_total" + l + "dead\"} " +
-           std::to_string(stats_[i]->dead.load()) + "\n";
+    const std::string& n = configs_[i].name;
+    w->Add(kDeliveries, {{"output", n}, {"result", "delivered"}}, stats_[i]->delivered.load());
+    w->Add(kDeliveries, {{"output", n}, {"result", "failed"}}, stats_[i]->failed.load());
+    w->Add(kDeliveries, {{"output", n}, {"result", "dead"}}, stats_[i]->dead.load());
   }
-  return out;
 }
 
 OutboxAlertSink::OutboxAlertSink(Outbox* outbox, AlertDispatcher* dispatcher, AlertSink* also,

@@ -22,6 +22,7 @@
 #include "alerts/outbox.h"
 #include "alerts/outputs.h"
 #include "core/alert.h"
+#include "core/metrics_writer.h"
 
 namespace fastpath {
 
@@ -39,7 +40,7 @@ class AlertDispatcher {
   // Stops the threads (deliveries in progress finish; the rest stay in the outbox).
   void Stop();
   const std::vector<OutputConfig>& configs() const { return configs_; }
-  std::string MetricsText() const;
+  void WriteMetrics(MetricsWriter* w) const;
 
  private:
   void Run(size_t i);

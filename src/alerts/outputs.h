@@ -1,5 +1,8 @@
 // Alert outputs: where an alert goes once it is in the outbox. Each formats the stored alert as
-// its receiver documents and sends it; the dispatcher retries and rate-limits around them.
+// its receiver documents and sends it; the dispatcher retries and rate-limits around them. Each
+// output type is one file under src/alerts/outputs/ with its OutputDescriptor, listed in
+// OutputTypes(); the daemon's configuration, `run --check` and the configuration reference read
+// the descriptors.
 //
 //   stdout, file        the alert line (NDJSON); files rotate by size
 //   webhook             POST of the alert line; X-Fastpath-Alert-Id and Idempotency-Key carry the
@@ -17,6 +20,7 @@
 // references and never reach a log line.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +28,7 @@
 
 #include "alerts/outbox.h"
 #include "aws/aws_client.h"
+#include "config/config_section.h"
 
 namespace fastpath {
 
@@ -54,7 +59,28 @@ struct OutputConfig {
   std::vector<std::string> severities;  // empty: every severity
 };
 
-// Creates the output; AWS types use `aws` (must outlive it).
+struct OutputDescriptor {
+  const char* type;     // `type:` in alerts.outputs
+  const char* summary;  // one line, for the configuration reference
+  // Keys the type takes besides the common ones (kCommonOutputKeys). Text values go to
+  // OutputConfig::settings (paths made absolute), the list to `to`, the map to `headers`.
+  std::vector<ConfigKeyDoc> keys;
+  bool needs_aws;
+  // Creates the output; AWS types use `aws` (must outlive it).
+  Result<std::unique_ptr<AlertOutput>> (*build)(const OutputConfig& c, const aws::AwsClient* aws);
+};
+
+// Keys every output takes.
+inline constexpr std::initializer_list<const char*> kCommonOutputKeys = {
+    "name", "type", "rate_per_second", "burst", "max_age", "severities"};
+
+// Every built-in output type, in the order the configuration reference lists them.
+const std::vector<const OutputDescriptor*>& OutputTypes();
+const OutputDescriptor* FindOutputType(std::string_view type);
+// Reads an output's section (its keys checked against the descriptor) into *oc, whose name and
+// type are set; problems go to the section's file.
+void ReadOutputConfig(const ConfigSection& o, const OutputDescriptor& d, OutputConfig* oc);
+// Creates the output of c.type; AWS types use `aws` (must outlive it).
 Result<std::unique_ptr<AlertOutput>> MakeOutput(const OutputConfig& c, const aws::AwsClient* aws);
 
 // Message texts shared by the human-facing outputs.

@@ -1,196 +1,149 @@
 #include "app/daemon_config.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <set>
 #include <sstream>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/time_util.h"
-#include "rules/rule.h"
 
 namespace fastpath {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Loader {
- public:
-  explicit Loader(std::string file) : file_(std::move(file)) {
-    base_ = fs::path(file_).parent_path();
-  }
+// The top-level sections, in the order the reference lists them.
+const std::vector<ConfigKeyDoc>& TopLevelKeys() {
+  static const std::vector<ConfigKeyDoc> kKeys = {
+      {"state_dir", "folder for the outbox, leases, dead letters (default: the file's folder)",
+       ConfigValue::kPath},
+      {"aws",
+       "region, profile, endpoint_url, endpoints (per service: s3, sqs, sns, sts, "
+       "kinesis, dynamodb, firehose, logs, events)",
+       ConfigValue::kSection},
+      {"rules", "a rule file or folder, or a list of them", ConfigValue::kList},
+      {"strict_rules", "true: refuse to start when a rule has a problem"},
+      {"events", "output: stdout, none or a file (appended)", ConfigValue::kSection},
+      {"alerts",
+       "output (stdout, none or a file), outbox (SQLite file), claim_table and "
+       "claim_ttl (DynamoDB alert claims across processes), outputs (a list, below)",
+       ConfigValue::kSection},
+      {"workers", "decode/parse threads (default: one per core)"},
+      {"dedupe", "window (default 24h) and memory_mib (default 512) of first-arrival dedupe",
+       ConfigValue::kSection},
+      {"http", "listen (host:port of /healthz and /metrics, default 127.0.0.1:9108), enabled",
+       ConfigValue::kSection},
+      {"sources", "a list of sources, each with a type (below) and an optional name",
+       ConfigValue::kSection},
+      {"vpc_flow_formats",
+       "log group (name, prefix* or *) -> flow log format, for flow logs "
+       "delivered by CloudWatch Logs",
+       ConfigValue::kMap},
+  };
+  return kKeys;
+}
 
-  std::string At(const YAML::Node& n) const {
-    return file_ + ":" + std::to_string(n.Mark().line + 1);
-  }
-  void Problem(const YAML::Node& n, const std::string& msg) {
-    problems_.push_back(At(n) + ": " + msg);
-  }
-  const std::vector<std::string>& problems() const { return problems_; }
+std::vector<std::string> KeyNames(const std::vector<ConfigKeyDoc>& keys) {
+  std::vector<std::string> out;
+  for (const ConfigKeyDoc& k : keys) out.emplace_back(k.key);
+  return out;
+}
 
-  // Every key of `map` must be in `allowed`.
-  bool Keys(const YAML::Node& map, const std::string& where,
-            std::initializer_list<const char*> allowed) {
-    if (!map.IsMap()) {
-      Problem(map, where + " must be a mapping");
-      return false;
+std::string ListOfTypes() {
+  std::string out;
+  const auto& types = SourceTypes();
+  for (size_t i = 0; i < types.size(); ++i) {
+    out += i == 0 ? "" : (i + 1 == types.size() ? " or " : ", ");
+    out += types[i]->type;
+  }
+  return out;
+}
+
+void ReadAws(const ConfigSection& a, AwsSettings* aws) {
+  if (!a.CheckKeys({"region", "profile", "endpoint_url", "endpoints"})) return;
+  a.Str("region", &aws->region);
+  a.Str("profile", &aws->profile);
+  a.Str("endpoint_url", &aws->endpoint_url);
+  if (auto e = a.Section("endpoints")) {
+    if (e->CheckKeys(
+            {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs", "events"})) {
+      for (const std::string& k : e->KeyNames()) e->Str(k, &aws->endpoints[k]);
     }
-    const std::set<std::string> ok(allowed.begin(), allowed.end());
-    for (const auto& kv : map) {
-      const std::string key = kv.first.Scalar();
-      if (ok.count(key) == 0) {
-        std::string list;
-        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-        Problem(kv.first,
-                "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
+  }
+}
+
+// A sink output: stdout, none or a file (made absolute).
+void ReadSinkOutput(const ConfigSection& s, std::string* out) {
+  if (s.Str("output", out) && *out != "stdout" && *out != "none") *out = s.file().PathOf(*out);
+}
+
+void ReadAlerts(const ConfigSection& n, DaemonConfig* c) {
+  if (!n.CheckKeys({"output", "claim_table", "claim_ttl", "outbox", "outputs"})) return;
+  n.Path("outbox", &c->outbox_path);
+  if (n.Has("outputs")) {
+    std::set<std::string> names;
+    if (!n.IsList("outputs")) n.Problem("outputs", "alerts.outputs must be a list");
+    std::vector<ConfigSection> outs = n.List("outputs");
+    for (const ConfigSection& o : outs) {
+      OutputConfig oc;
+      if (!o.IsMap() || !o.Str("type", &oc.type)) {
+        o.Problem(o.where() + " needs a type");
+        continue;
       }
-    }
-    return true;
-  }
-
-  bool Str(const YAML::Node& map, const char* key, std::string* out) {
-    const YAML::Node n = map[key];
-    if (!n) return false;
-    if (!n.IsScalar()) {
-      Problem(n, std::string(key) + " must be a string");
-      return false;
-    }
-    *out = n.Scalar();
-    return true;
-  }
-
-  template <typename Int>
-  void Int_(const YAML::Node& map, const char* key, Int* out, long long lo, long long hi) {
-    const YAML::Node n = map[key];
-    if (!n) return;
-    long long v = 0;
-    try {
-      v = n.as<long long>();
-    } catch (const YAML::Exception&) {
-      Problem(n, std::string(key) + " must be an integer");
-      return;
-    }
-    if (v < lo || v > hi) {
-      Problem(n, std::string(key) + " must be between " + std::to_string(lo) + " and " +
-                     std::to_string(hi));
-      return;
-    }
-    *out = static_cast<Int>(v);
-  }
-
-  void Bool(const YAML::Node& map, const char* key, bool* out) {
-    const YAML::Node n = map[key];
-    if (!n) return;
-    try {
-      *out = n.as<bool>();
-    } catch (const YAML::Exception&) {
-      Problem(n, std::string(key) + " must be true or false");
-    }
-  }
-
-  // A duration ("5m", "30s") as whole seconds.
-  void Seconds(const YAML::Node& map, const char* key, int* out, int lo, int hi) {
-    const YAML::Node n = map[key];
-    if (!n) return;
-    auto d = n.IsScalar() ? ParseDuration(n.Scalar()) : std::nullopt;
-    if (!d) {
-      Problem(n, std::string(key) + " must be a duration like 30s or 5m");
-      return;
-    }
-    const long long s = *d / 1000000000;
-    if (s < lo || s > hi) {
-      Problem(n, std::string(key) + " must be between " + std::to_string(lo) + "s and " +
-                     std::to_string(hi) + "s");
-      return;
-    }
-    *out = static_cast<int>(s);
-  }
-
-  // A duration in milliseconds.
-  void Millis(const YAML::Node& map, const char* key, int* out, int lo, int hi) {
-    const YAML::Node n = map[key];
-    if (!n) return;
-    auto d = n.IsScalar() ? ParseDuration(n.Scalar()) : std::nullopt;
-    if (!d) {
-      Problem(n, std::string(key) + " must be a duration like 250ms or 10s");
-      return;
-    }
-    const long long ms = *d / 1000000;
-    if (ms < lo || ms > hi) {
-      Problem(n, std::string(key) + " must be between " + std::to_string(lo) + "ms and " +
-                     std::to_string(hi) + "ms");
-      return;
-    }
-    *out = static_cast<int>(ms);
-  }
-
-  std::string PathOf(const std::string& p) const {
-    if (p.empty() || fs::path(p).is_absolute()) return p;
-    return (base_ / p).lexically_normal().string();
-  }
-
-  // A secret given as `<key>_env` (variable name) or `<key>_file`; never inline.
-  void Secret(const YAML::Node& map, const std::string& key, std::string* out,
-              bool allow_inline = false) {
-    if (map[key] && allow_inline) {
-      if (map[key + "_env"] || map[key + "_file"]) {
-        Problem(map[key], "give " + key + ", " + key + "_env or " + key + "_file, only one");
+      oc.name = oc.type;
+      o.Str("name", &oc.name);
+      if (!names.insert(oc.name).second) o.Problem("output name '" + oc.name + "' is used twice");
+      const OutputDescriptor* d = FindOutputType(oc.type);
+      if (d == nullptr) {
+        o.Problem("type", "unknown output type '" + oc.type + "'");
+        continue;
       }
-      return;
-    }
-    if (map[key]) {
-      Problem(map[key], key + " cannot be written in the configuration; use " + key + "_env or " +
-                            key + "_file");
-      return;
-    }
-    std::string env, file;
-    const bool has_env = Str(map, (key + "_env").c_str(), &env);
-    const bool has_file = Str(map, (key + "_file").c_str(), &file);
-    if (has_env && has_file) {
-      Problem(map[key + "_env"], "give " + key + "_env or " + key + "_file, not both");
-      return;
-    }
-    if (has_env) {
-      const char* v = std::getenv(env.c_str());
-      if (v == nullptr || *v == '\0') {
-        Problem(map[key + "_env"], "environment variable " + env + " (" + key + ") is not set");
-        return;
-      }
-      *out = v;
-    } else if (has_file) {
-      std::ifstream in(PathOf(file));
-      if (!in) {
-        Problem(map[key + "_file"], key + "_file " + file + " cannot be read");
-        return;
-      }
-      std::getline(in, *out);
-      while (!out->empty() && (out->back() == '\r' || out->back() == ' ')) out->pop_back();
+      ReadOutputConfig(o, *d, &oc);
+      c->alert_outputs.push_back(std::move(oc));
     }
   }
-
-  void Listen(const YAML::Node& map, std::string* host, int* port) {
-    std::string listen;
-    if (!Str(map, "listen", &listen)) return;
-    const size_t colon = listen.rfind(':');
-    char* end = nullptr;
-    const long p =
-        colon == std::string::npos ? -1 : std::strtol(listen.c_str() + colon + 1, &end, 10);
-    if (colon == std::string::npos || end == nullptr || *end != '\0' || p < 0 || p > 65535) {
-      Problem(map["listen"], "listen must be host:port, got '" + listen + "'");
-      return;
-    }
-    *host = listen.substr(0, colon);
-    *port = static_cast<int>(p);
+  ReadSinkOutput(n, &c->alerts_output);
+  n.Str("claim_table", &c->alert_claim_table);
+  if (n.Str("claim_ttl", &c->alert_claim_ttl) && !ParseDuration(c->alert_claim_ttl)) {
+    n.Problem("claim_ttl", "claim_ttl must be a duration like 24h");
   }
+}
 
- private:
-  std::string file_;
-  fs::path base_;
-  std::vector<std::string> problems_;
-};
+void ReadSources(const ConfigSection& root, DaemonConfig* c) {
+  std::vector<ConfigSection> sources = root.List("sources");
+  if (!root.IsList("sources") || sources.empty()) {
+    root.Problem("sources", "sources must be a non-empty list");
+    return;
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const ConfigSection& s = sources[i];
+    if (!s.IsMap()) {
+      s.Problem(s.where() + " must be a mapping");
+      continue;
+    }
+    std::string type;
+    if (!s.Str("type", &type)) {
+      s.Problem(s.where() + " needs a type: " + ListOfTypes());
+      continue;
+    }
+    DaemonSource d;
+    d.name = type + "-" + std::to_string(i);
+    s.Str("name", &d.name);
+    if (!names.insert(d.name).second) s.Problem("source name '" + d.name + "' is used twice");
+    d.type = FindSourceType(type);
+    if (d.type == nullptr) {
+      s.Problem("type", "unknown source type '" + type + "' (expected " + ListOfTypes() + ")");
+      continue;
+    }
+    s.CheckKeys(AllowedKeys({"type", "name"}, d.type->keys));
+    SourceConfigContext ctx{d.name, c->state_dir, c->aws.region};
+    std::unique_ptr<SourceSettings> settings = d.type->read(s, ctx);
+    settings->name = d.name;
+    d.settings = std::move(settings);
+    c->sources.push_back(std::move(d));
+  }
+}
 
 }  // namespace
 
@@ -203,351 +156,116 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
 }
 
 Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path) {
-  if (Status st = CheckYamlText(text); !st.ok())
-    return Status::InvalidArgument(path + ": " + st.message());
-  YAML::Node loaded;
-  try {
-    loaded = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  const YAML::Node& root = loaded;  // const: lookups must not add keys
-  if (!root.IsMap()) return Status::InvalidArgument(path + ": the configuration must be a mapping");
-  Loader L(path);
+  auto parsed = ConfigFile::Parse(text, path);
+  if (!parsed.ok()) return parsed.status();
+  ConfigFile& file = *parsed.value();
+  const ConfigSection root = file.Root();
   DaemonConfig c;
   c.path = path;
-  L.Keys(root, "the configuration",
-         {"state_dir", "aws", "rules", "strict_rules", "events", "alerts", "workers", "dedupe",
-          "http", "sources", "vpc_flow_formats"});
-  if (L.Str(root, "state_dir", &c.state_dir)) c.state_dir = L.PathOf(c.state_dir);
-  if (!root["state_dir"]) c.state_dir = L.PathOf(".");
+  root.CheckKeys(KeyNames(TopLevelKeys()));
+  c.state_dir = file.PathOf(".");
+  root.Path("state_dir", &c.state_dir);
   c.outbox_path = (fs::path(c.state_dir) / "alerts.sqlite").string();
-  if (const YAML::Node a = root["aws"]) {
-    if (L.Keys(a, "aws", {"region", "profile", "endpoint_url", "endpoints"})) {
-      L.Str(a, "region", &c.aws.region);
-      L.Str(a, "profile", &c.aws.profile);
-      L.Str(a, "endpoint_url", &c.aws.endpoint_url);
-      if (const YAML::Node e = a["endpoints"]) {
-        if (L.Keys(
-                e, "aws.endpoints",
-                {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs", "events"})) {
-          for (const auto& kv : e) c.aws.endpoints[kv.first.Scalar()] = kv.second.Scalar();
-        }
-      }
-    }
+  if (auto a = root.Section("aws")) ReadAws(*a, &c.aws);
+  root.StrList("rules", &c.rules);
+  for (std::string& r : c.rules) r = file.PathOf(r);
+  root.Bool("strict_rules", &c.strict_rules);
+  if (auto n = root.Section("events")) {
+    if (n->CheckKeys({"output"})) ReadSinkOutput(*n, &c.events_output);
   }
-  if (const YAML::Node r = root["rules"]) {
-    if (r.IsScalar()) {
-      c.rules.push_back(L.PathOf(r.Scalar()));
-    } else if (r.IsSequence()) {
-      for (const auto& x : r) c.rules.push_back(L.PathOf(x.Scalar()));
-    } else {
-      L.Problem(r, "rules must be a path or a list of paths");
-    }
-  }
-  L.Bool(root, "strict_rules", &c.strict_rules);
-  if (const YAML::Node n = root["events"]) {
-    if (L.Keys(n, "events", {"output"}) && L.Str(n, "output", &c.events_output)) {
-      if (c.events_output != "stdout" && c.events_output != "none") {
-        c.events_output = L.PathOf(c.events_output);
-      }
-    }
-  }
-  if (const YAML::Node n = root["alerts"]) {
-    if (L.Keys(n, "alerts", {"output", "claim_table", "claim_ttl", "outbox", "outputs"})) {
-      if (L.Str(n, "outbox", &c.outbox_path)) c.outbox_path = L.PathOf(c.outbox_path);
-      if (const YAML::Node outs = n["outputs"]) {
-        if (!outs.IsSequence()) {
-          L.Problem(outs, "alerts.outputs must be a list");
-        } else {
-          std::set<std::string> names;
-          for (size_t i = 0; i < outs.size(); ++i) {
-            const YAML::Node o = outs[i];
-            const std::string where = "alerts.outputs[" + std::to_string(i) + "]";
-            OutputConfig oc;
-            if (!o.IsMap() || !L.Str(o, "type", &oc.type)) {
-              L.Problem(o, where + " needs a type");
-              continue;
-            }
-            oc.name = oc.type;
-            L.Str(o, "name", &oc.name);
-            if (!names.insert(oc.name).second)
-              L.Problem(o, "output name '" + oc.name + "' is used twice");
-            // Keys each type takes, besides the common ones.
-            static const std::map<std::string, std::vector<std::string>> kTypeKeys = {
-                {"stdout", {}},
-                {"file", {"path", "rotate_bytes", "keep"}},
-                {"webhook", {"url", "url_env", "url_file", "secret_env", "secret_file", "headers"}},
-                {"slack", {"url", "url_env", "url_file"}},
-                {"teams", {"url", "url_env", "url_file"}},
-                {"pagerduty", {"url", "routing_key_env", "routing_key_file"}},
-                {"opsgenie", {"url", "api_key_env", "api_key_file"}},
-                {"sns", {"topic_arn"}},
-                {"sqs", {"queue_url"}},
-                {"kinesis", {"stream"}},
-                {"firehose", {"delivery_stream"}},
-                {"s3", {"bucket", "prefix"}},
-                {"syslog", {"transport", "host", "port", "ca_file", "facility"}},
-                {"email",
-                 {"url", "from", "to", "username", "password_env", "password_file", "starttls"}},
-            };
-            auto tk = kTypeKeys.find(oc.type);
-            if (tk == kTypeKeys.end()) {
-              L.Problem(o["type"], "unknown output type '" + oc.type + "'");
-              continue;
-            }
-            std::set<std::string> allowed = {"name",  "type",    "rate_per_second",
-                                             "burst", "max_age", "severities"};
-            allowed.insert(tk->second.begin(), tk->second.end());
-            for (const auto& kv : o) {
-              const std::string key = kv.first.Scalar();
-              if (allowed.count(key) != 0) continue;
-              std::string list;
-              for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-              L.Problem(kv.first, "unknown key '" + key + "' in " + where + " (" + oc.type +
-                                      " takes: " + list + ")");
-            }
-            for (const std::string& key : tk->second) {
-              const bool secret_ref =
-                  key.ends_with("_env") || (key.ends_with("_file") && key != "ca_file");
-              if (key == "headers" || key == "to" || secret_ref) continue;
-              std::string v;
-              if (L.Str(o, key.c_str(), &v)) oc.settings[key] = v;
-            }
-            for (const char* secret : {"url", "secret", "routing_key", "api_key", "password"}) {
-              const std::string k = secret;
-              if (!o[k + "_env"] && !o[k + "_file"]) continue;
-              std::string v;
-              L.Secret(o, k, &v, /*allow_inline=*/k == "url");
-              if (!v.empty()) oc.settings[k] = v;
-            }
-            if (oc.type == "file" && oc.settings.count("path")) {
-              oc.settings["path"] = L.PathOf(oc.settings["path"]);
-            }
-            if (oc.type == "syslog" && oc.settings.count("ca_file")) {
-              oc.settings["ca_file"] = L.PathOf(oc.settings["ca_file"]);
-            }
-            if (const YAML::Node h = o["headers"]) {
-              if (!h.IsMap()) {
-                L.Problem(h, "headers must be a mapping");
-              } else {
-                for (const auto& kv : h) oc.headers[kv.first.Scalar()] = kv.second.Scalar();
-              }
-            }
-            if (const YAML::Node to = o["to"]) {
-              if (to.IsScalar()) {
-                oc.to.push_back(to.Scalar());
-              } else if (to.IsSequence()) {
-                for (const auto& x : to) oc.to.push_back(x.Scalar());
-              }
-            }
-            if (const YAML::Node sv = o["severities"]) {
-              if (sv.IsSequence()) {
-                for (const auto& x : sv) oc.severities.push_back(x.Scalar());
-              } else {
-                L.Problem(sv, "severities must be a list");
-              }
-            }
-            if (const YAML::Node r = o["rate_per_second"]) {
-              try {
-                oc.rate_per_second = r.as<double>();
-              } catch (const YAML::Exception&) {
-                L.Problem(r, "rate_per_second must be a number");
-              }
-              if (oc.rate_per_second <= 0) L.Problem(r, "rate_per_second must be positive");
-            }
-            L.Int_(o, "burst", &oc.burst, 1, 100000);
-            std::string age;
-            if (L.Str(o, "max_age", &age)) {
-              auto d = ParseDuration(age);
-              if (!d) {
-                L.Problem(o["max_age"], "max_age must be a duration like 24h");
-              } else {
-                oc.max_age = *d;
-              }
-            }
-            c.alert_outputs.push_back(std::move(oc));
-          }
-        }
-      }
-      if (L.Str(n, "output", &c.alerts_output) && c.alerts_output != "stdout" &&
-          c.alerts_output != "none") {
-        c.alerts_output = L.PathOf(c.alerts_output);
-      }
-      L.Str(n, "claim_table", &c.alert_claim_table);
-      if (L.Str(n, "claim_ttl", &c.alert_claim_ttl) && !ParseDuration(c.alert_claim_ttl)) {
-        L.Problem(n["claim_ttl"], "claim_ttl must be a duration like 24h");
-      }
-    }
-  }
+  if (auto n = root.Section("alerts")) ReadAlerts(*n, &c);
   // Flow logs delivered through CloudWatch Logs have no header line: their custom formats,
   // by log group ({"/aws/vpc/flowlogs": "${version} ${interface-id} ..."}).
-  if (const YAML::Node v = root["vpc_flow_formats"]) {
-    if (!v.IsMap()) {
-      L.Problem(v, "vpc_flow_formats maps log groups (name, prefix* or *) to flow log formats");
+  if (auto v = root.Section("vpc_flow_formats")) {
+    if (!v->IsMap()) {
+      root.Problem("vpc_flow_formats",
+                   "vpc_flow_formats maps log groups (name, prefix* or *) to flow log formats");
     } else {
-      for (const auto& kv : v) {
-        auto f = ParseConfiguredVpcFlowFormat(kv.first.Scalar() + "=" + kv.second.Scalar());
+      for (const std::string& group : v->KeyNames()) {
+        std::string format;
+        if (!v->Str(group, &format)) continue;
+        auto f = ParseConfiguredVpcFlowFormat(group + "=" + format);
         if (f.ok()) {
           c.vpc_flow_formats.push_back(std::move(f.value()));
         } else {
-          L.Problem(kv.second, f.status().message());
+          v->Problem(group, f.status().message());
         }
       }
     }
   }
-  L.Int_(root, "workers", &c.workers, 0, 256);
-  if (const YAML::Node d = root["dedupe"]) {
-    if (L.Keys(d, "dedupe", {"window", "memory_mib"})) {
-      if (L.Str(d, "window", &c.dedupe_window) && !ParseDuration(c.dedupe_window)) {
-        L.Problem(d["window"], "window must be a duration like 24h");
+  root.Int("workers", &c.workers, 0, 256);
+  if (auto d = root.Section("dedupe")) {
+    if (d->CheckKeys({"window", "memory_mib"})) {
+      if (d->Str("window", &c.dedupe_window) && !ParseDuration(c.dedupe_window)) {
+        d->Problem("window", "window must be a duration like 24h");
       }
-      L.Int_(d, "memory_mib", &c.dedupe_memory_mib, 1, 1 << 20);
+      d->Int("memory_mib", &c.dedupe_memory_mib, 1, 1 << 20);
     }
   }
-  if (const YAML::Node h = root["http"]) {
-    if (L.Keys(h, "http", {"listen", "enabled"})) {
-      L.Listen(h, &c.http_host, &c.http_port);
+  if (auto h = root.Section("http")) {
+    if (h->CheckKeys({"listen", "enabled"})) {
+      h->Listen("listen", &c.http_host, &c.http_port);
       bool enabled = true;
-      L.Bool(h, "enabled", &enabled);
+      h->Bool("enabled", &enabled);
       if (!enabled) c.http_port = -1;
     }
   }
-  const YAML::Node sources = root["sources"];
-  if (!sources || !sources.IsSequence() || sources.size() == 0) {
-    L.Problem(sources ? sources : root, "sources must be a non-empty list");
-  } else {
-    std::set<std::string> names;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      const YAML::Node s = sources[i];
-      const std::string where = "sources[" + std::to_string(i) + "]";
-      DaemonSource d;
-      if (!s.IsMap()) {
-        L.Problem(s, where + " must be a mapping");
-        continue;
-      }
-      if (!L.Str(s, "type", &d.type)) {
-        L.Problem(s, where + " needs a type: s3_sqs, kinesis, firehose or eventbridge");
-        continue;
-      }
-      d.name = d.type + "-" + std::to_string(i);
-      L.Str(s, "name", &d.name);
-      if (!names.insert(d.name).second) L.Problem(s, "source name '" + d.name + "' is used twice");
-      if (d.type == "s3_sqs") {
-        L.Keys(s, where,
-               {"type", "name", "queue_url", "wait_time", "visibility_timeout", "max_messages",
-                "max_receive_count", "dead_letter_file", "max_in_flight"});
-        if (!L.Str(s, "queue_url", &d.sqs.queue_url)) L.Problem(s, where + " needs queue_url");
-        L.Seconds(s, "wait_time", &d.sqs.wait_seconds, 0, 20);
-        L.Seconds(s, "visibility_timeout", &d.sqs.visibility_timeout, 2, 43200);
-        L.Int_(s, "max_messages", &d.sqs.max_messages, 1, 10);
-        L.Int_(s, "max_receive_count", &d.sqs.max_receive_count, 1, 1000);
-        L.Int_(s, "max_in_flight", &d.sqs.max_in_flight, 1, 100000);
-        d.sqs.dead_letter_file =
-            (fs::path(c.state_dir) / (d.name + ".dead-letters.ndjson")).string();
-        if (L.Str(s, "dead_letter_file", &d.sqs.dead_letter_file)) {
-          d.sqs.dead_letter_file = L.PathOf(d.sqs.dead_letter_file);
-        }
-      } else if (d.type == "kinesis") {
-        L.Keys(s, where,
-               {"type", "name", "stream", "application", "lease_store", "lease_file",
-                "initial_position", "initial_timestamp", "failover_time", "poll_interval",
-                "max_records", "shard_sync", "worker_id"});
-        if (!L.Str(s, "stream", &d.kinesis.stream)) L.Problem(s, where + " needs stream");
-        d.application = "fastpath-" + d.kinesis.stream;
-        L.Str(s, "application", &d.application);
-        L.Str(s, "lease_store", &d.lease_store);
-        if (d.lease_store != "dynamodb" && d.lease_store != "sqlite") {
-          L.Problem(s["lease_store"], "lease_store must be dynamodb or sqlite");
-        }
-        d.lease_file = (fs::path(c.state_dir) / (d.name + ".leases.sqlite")).string();
-        if (L.Str(s, "lease_file", &d.lease_file)) d.lease_file = L.PathOf(d.lease_file);
-        L.Str(s, "initial_position", &d.kinesis.initial_position);
-        if (d.kinesis.initial_position != "TRIM_HORIZON" &&
-            d.kinesis.initial_position != "LATEST" &&
-            d.kinesis.initial_position != "AT_TIMESTAMP") {
-          L.Problem(s["initial_position"],
-                    "initial_position must be TRIM_HORIZON, LATEST or AT_TIMESTAMP");
-        }
-        std::string ts;
-        if (L.Str(s, "initial_timestamp", &ts)) {
-          auto t = ParseRfc3339(ts);
-          if (!t) {
-            L.Problem(s["initial_timestamp"], "initial_timestamp must be an RFC 3339 time");
-          } else {
-            d.kinesis.initial_timestamp = *t;
-          }
-        }
-        if (d.kinesis.initial_position == "AT_TIMESTAMP" && !s["initial_timestamp"]) {
-          L.Problem(s, where + ": AT_TIMESTAMP needs initial_timestamp");
-        }
-        L.Millis(s, "failover_time", &d.kinesis.failover_ms, 1000, 600000);
-        L.Millis(s, "poll_interval", &d.kinesis.poll_ms, 200, 60000);
-        L.Millis(s, "shard_sync", &d.kinesis.shard_sync_ms, 1000, 3600000);
-        L.Int_(s, "max_records", &d.kinesis.max_records, 1, 10000);
-        L.Str(s, "worker_id", &d.kinesis.worker_id);
-        d.kinesis.region = c.aws.region;
-      } else if (d.type == "firehose" || d.type == "eventbridge") {
-        const bool fh = d.type == "firehose";
-        d.receiver.kind =
-            fh ? ReceiverOptions::Kind::kFirehose : ReceiverOptions::Kind::kEventBridge;
-        d.receiver.name = d.name;
-        if (fh) {
-          L.Keys(s, where,
-                 {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
-                  "access_key_env", "access_key_file", "access_key"});
-          L.Secret(s, "access_key", &d.receiver.access_key);
-          d.receiver.max_body_bytes = 64u << 20;
-        } else {
-          L.Keys(s, where,
-                 {"type", "name", "listen", "path", "tls", "max_body_mib", "read_timeout",
-                  "api_key_header", "api_key_env", "api_key_file", "api_key", "basic_user",
-                  "basic_password_env", "basic_password_file", "basic_password"});
-          L.Str(s, "api_key_header", &d.receiver.api_key_header);
-          L.Secret(s, "api_key", &d.receiver.api_key);
-          L.Str(s, "basic_user", &d.receiver.basic_user);
-          L.Secret(s, "basic_password", &d.receiver.basic_password);
-          d.receiver.max_body_bytes = 1u << 20;
-          if (!s["api_key_env"] && !s["api_key_file"] && !s["basic_user"]) {
-            L.Problem(s, where +
-                             " needs api_key_env/api_key_file or basic_user: an open endpoint "
-                             "would take events from anyone");
-          }
-        }
-        if (!s["listen"]) L.Problem(s, where + " needs listen: host:port");
-        L.Listen(s, &d.receiver.host, &d.receiver.port);
-        L.Str(s, "path", &d.receiver.path);
-        size_t mib = d.receiver.max_body_bytes >> 20;
-        L.Int_(s, "max_body_mib", &mib, 1, 1024);
-        d.receiver.max_body_bytes = mib << 20;
-        L.Seconds(s, "read_timeout", &d.receiver.read_timeout_seconds, 1, 600);
-        if (const YAML::Node t = s["tls"]) {
-          if (L.Keys(t, where + ".tls", {"cert_file", "key_file"})) {
-            if (L.Str(t, "cert_file", &d.receiver.tls_cert_file)) {
-              d.receiver.tls_cert_file = L.PathOf(d.receiver.tls_cert_file);
-            }
-            if (L.Str(t, "key_file", &d.receiver.tls_key_file)) {
-              d.receiver.tls_key_file = L.PathOf(d.receiver.tls_key_file);
-            }
-            if (d.receiver.tls_cert_file.empty() || d.receiver.tls_key_file.empty()) {
-              L.Problem(t, where + ".tls needs cert_file and key_file");
-            }
-          }
-        }
+  ReadSources(root, &c);
+  if (Status st = file.ProblemsStatus(); !st.ok()) return st;
+  return c;
+}
+
+std::string ConfigurationReference() {
+  auto escape = [](std::string_view s) {  // Markdown table text
+    std::string out;
+    for (char ch : s) {
+      if (ch == '|') {
+        out += "\\|";
+      } else if (ch == '<') {
+        out += "&lt;";
+      } else if (ch == '>') {
+        out += "&gt;";
       } else {
-        L.Problem(s["type"], "unknown source type '" + d.type +
-                                 "' (expected s3_sqs, kinesis, firehose or eventbridge)");
-        continue;
+        out += ch;
       }
-      c.sources.push_back(std::move(d));
+    }
+    return out;
+  };
+  auto sentence = [&](std::string_view s) {
+    std::string out = escape(s);
+    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 32);
+    return out + ".";
+  };
+  auto table = [&](const std::vector<ConfigKeyDoc>& keys, std::string* out) {
+    *out += "| key | meaning |\n|---|---|\n";
+    for (const ConfigKeyDoc& k : keys) {
+      *out += "| `" + KeyForReference(k) + "` | " + escape(k.doc) + " |\n";
+    }
+  };
+  std::string out;
+  out += "### Top-level keys\n\n";
+  table(TopLevelKeys(), &out);
+  out +=
+      "\n### Sources (`sources:`)\n\nEvery source takes `type` and `name` (default "
+      "`<type>-<index>`; used in logs and metrics).\n";
+  for (const SourceDescriptor* d : SourceTypes()) {
+    out += "\n#### `" + std::string(d->type) + "`" + (d->needs_aws ? " (AWS)" : "") + "\n\n" +
+           sentence(d->summary) + "\n\n";
+    table(d->keys, &out);
+  }
+  out +=
+      "\n### Alert outputs (`alerts.outputs:`)\n\nEvery output takes `type`, `name` (default: "
+      "the type), `rate_per_second` (default 10), `burst` (default 10), `max_age` (a delivery "
+      "not made by then is dead; default 24h) and `severities` (default: all).\n";
+  for (const OutputDescriptor* d : OutputTypes()) {
+    out += "\n#### `" + std::string(d->type) + "`" + (d->needs_aws ? " (AWS)" : "") + "\n\n" +
+           sentence(d->summary) + "\n";
+    if (!d->keys.empty()) {
+      out += "\n";
+      table(d->keys, &out);
     }
   }
-  if (!L.problems().empty()) {
-    std::string msg;
-    for (const std::string& p : L.problems()) msg += (msg.empty() ? "" : "\n") + p;
-    return Status::InvalidArgument(msg);
-  }
-  return c;
+  return out;
 }
 
 }  // namespace fastpath

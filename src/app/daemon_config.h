@@ -1,31 +1,25 @@
 // The configuration of `fastpath run`: YAML, every key known (an unknown key is an error naming
 // file, line and key, so a typo never silently disables a source), secrets only by reference
-// (an environment variable or a file), never inline.
+// (an environment variable or a file), never inline. Sources and alert outputs are read by their
+// descriptors (src/sources/source.h, src/alerts/outputs.h).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
-
-#include "parse/vpcflow_parser.h"
 
 #include "alerts/outputs.h"
 #include "app/aws_setup.h"
 #include "core/status.h"
-#include "sources/http_receivers.h"
-#include "sources/kinesis_source.h"
-#include "sources/sqs_s3_source.h"
+#include "parse/vpcflow_parser.h"
+#include "sources/source.h"
 
 namespace fastpath {
 
 struct DaemonSource {
   std::string name;
-  std::string type;  // s3_sqs | firehose | eventbridge | kinesis
-  SqsS3SourceOptions sqs;
-  ReceiverOptions receiver;
-  KinesisSourceOptions kinesis;
-  std::string application;               // kinesis: the lease table (DynamoDB) name
-  std::string lease_store = "dynamodb";  // kinesis: dynamodb | sqlite
-  std::string lease_file;                // kinesis, sqlite
+  const SourceDescriptor* type = nullptr;
+  std::shared_ptr<const SourceSettings> settings;  // from type->read
 };
 
 struct DaemonConfig {
@@ -54,5 +48,10 @@ struct DaemonConfig {
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
 // The same from text; `path` names it in messages and anchors relative paths.
 Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path);
+
+// The configuration reference in Markdown: the top-level keys, then every source and output type
+// with its keys, generated from the descriptors (docs/configuration.md holds a copy, which a test
+// compares).
+std::string ConfigurationReference();
 
 }  // namespace fastpath

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "sources/http_receivers.h"
+#include "sources/sqs_s3_source.h"
+
 namespace fastpath {
 namespace {
 
@@ -47,13 +50,18 @@ sources:
   EXPECT_EQ(c->http_port, 0);
   ASSERT_EQ(c->sources.size(), 2u);
   EXPECT_EQ(c->sources[0].name, "s3_sqs-0");
-  EXPECT_EQ(c->sources[0].sqs.visibility_timeout, 600);
-  EXPECT_EQ(c->sources[0].sqs.max_receive_count, 3);
-  EXPECT_EQ(c->sources[0].sqs.dead_letter_file, "/etc/fastpath/state/s3_sqs-0.dead-letters.ndjson");
-  EXPECT_EQ(c->sources[1].receiver.access_key, "k1");
-  EXPECT_EQ(c->sources[1].receiver.host, "0.0.0.0");
-  EXPECT_EQ(c->sources[1].receiver.port, 8443);
-  EXPECT_EQ(c->sources[1].receiver.max_body_bytes, 8u << 20);
+  EXPECT_EQ(c->sources[0].type, FindSourceType("s3_sqs"));
+  const auto& sqs = static_cast<const SqsS3SourceSettings&>(*c->sources[0].settings).options;
+  EXPECT_EQ(sqs.visibility_timeout, 600);
+  EXPECT_EQ(sqs.max_receive_count, 3);
+  EXPECT_EQ(sqs.dead_letter_file, "/etc/fastpath/state/s3_sqs-0.dead-letters.ndjson");
+  EXPECT_EQ(c->sources[1].type, FindSourceType("firehose"));
+  const auto& fh = static_cast<const ReceiverSettings&>(*c->sources[1].settings).options;
+  EXPECT_EQ(fh.name, "fh");
+  EXPECT_EQ(fh.access_key, "k1");
+  EXPECT_EQ(fh.host, "0.0.0.0");
+  EXPECT_EQ(fh.port, 8443);
+  EXPECT_EQ(fh.max_body_bytes, 8u << 20);
 }
 
 TEST(DaemonConfig, UnknownKeysAreErrorsWithFileAndLine) {
@@ -140,6 +148,92 @@ TEST(DaemonConfig, NoSources) {
   auto c = ParseDaemonConfig("workers: 2\n", "f.yml");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("sources must be a non-empty list"), std::string::npos);
+}
+
+// The descriptors are the configuration reference: every key a descriptor lists is one the
+// configuration reader accepts, and a key no descriptor lists is refused.
+TEST(DaemonConfig, EveryDescribedKeyIsAcceptedAndNoOther) {
+  for (const SourceDescriptor* d : SourceTypes()) {
+    for (const std::string& key : AllowedKeys({}, d->keys)) {
+      auto c = ParseDaemonConfig(
+          std::string("sources:\n  - type: ") + d->type + "\n    " + key + ": x\n", "f.yml");
+      const std::string m = c.ok() ? "" : c.status().message();
+      EXPECT_EQ(m.find("unknown key"), std::string::npos) << d->type << "." << key << ": " << m;
+    }
+    auto c = ParseDaemonConfig(std::string("sources:\n  - type: ") + d->type + "\n    nope: x\n",
+                               "f.yml");
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.status().message().find("f.yml:3: unknown key 'nope' in sources[0]"),
+              std::string::npos)
+        << c.status().message();
+  }
+  for (const OutputDescriptor* d : OutputTypes()) {
+    for (const std::string& key : AllowedKeys({}, d->keys)) {
+      auto c = ParseDaemonConfig(std::string("sources:\n  - type: s3_sqs\n    queue_url: q\n"
+                                             "alerts:\n  outputs:\n    - type: ") +
+                                     d->type + "\n      " + key + ": x\n",
+                                 "f.yml");
+      const std::string m = c.ok() ? "" : c.status().message();
+      EXPECT_EQ(m.find("unknown key"), std::string::npos) << d->type << "." << key << ": " << m;
+    }
+  }
+  // Every type appears in the reference, with each of its keys.
+  const std::string ref = ConfigurationReference();
+  for (const SourceDescriptor* d : SourceTypes()) {
+    EXPECT_NE(ref.find(std::string("#### `") + d->type + "`"), std::string::npos) << d->type;
+    for (const ConfigKeyDoc& k : d->keys) {
+      EXPECT_NE(ref.find("| `" + KeyForReference(k) + "` |"), std::string::npos) << k.key;
+    }
+  }
+  for (const OutputDescriptor* d : OutputTypes()) {
+    EXPECT_NE(ref.find(std::string("#### `") + d->type + "`"), std::string::npos) << d->type;
+  }
+}
+
+TEST(DaemonConfig, SecretsInOutputsOnlyByReference) {
+  auto c = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+alerts:
+  outputs:
+    - type: pagerduty
+      routing_key: hunter2
+)",
+                             "f.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(
+      c.status().message().find("f.yml:7: routing_key cannot be written in the configuration"),
+      std::string::npos)
+      << c.status().message();
+  EXPECT_EQ(c.status().message().find("hunter2"), std::string::npos);
+  setenv("FASTPATH_TEST_PD_KEY", "k2", 1);
+  auto ok = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+alerts:
+  outputs:
+    - type: pagerduty
+      routing_key_env: FASTPATH_TEST_PD_KEY
+    - name: hook
+      type: webhook
+      url: https://example.com/x
+      headers: {X-A: b}
+      severities: [high, critical]
+      max_age: 2h
+    - type: email
+      url: smtp://127.0.0.1:25
+      to: [a@example.com, b@example.com]
+)",
+                              "f.yml");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  ASSERT_EQ(ok->alert_outputs.size(), 3u);
+  EXPECT_EQ(ok->alert_outputs[0].settings.at("routing_key"), "k2");
+  EXPECT_EQ(ok->alert_outputs[1].name, "hook");
+  EXPECT_EQ(ok->alert_outputs[1].settings.at("url"), "https://example.com/x");
+  EXPECT_EQ(ok->alert_outputs[1].headers.at("X-A"), "b");
+  EXPECT_EQ(ok->alert_outputs[1].severities.size(), 2u);
+  EXPECT_EQ(ok->alert_outputs[1].max_age, 2LL * 3600 * 1000000000);
+  EXPECT_EQ(ok->alert_outputs[2].to.size(), 2u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // fastpath: the CLI. Parses arguments with CLI11 and hands off to the commands.
 #include <CLI/CLI.hpp>
 
+#include "app/daemon_config.h"
 #include "app/scan_command.h"
 
 int main(int argc, char** argv) {
@@ -74,12 +75,18 @@ int main(int argc, char** argv) {
 
   std::string config_path;
   bool check_config = false;
+  bool config_reference = false;
   CLI::App* run_cmd = app.add_subcommand(
       "run",
-      "The daemon: S3 via SQS, Firehose and EventBridge receivers, rules and alerts, "
+      "The daemon: S3 via SQS, Kinesis, Firehose and EventBridge receivers, rules and alerts, "
       "/healthz and /metrics; stops gracefully on SIGTERM");
-  run_cmd->add_option("--config", config_path, "YAML configuration (see examples/)")->required();
+  CLI::Option* config_opt =
+      run_cmd->add_option("--config", config_path, "YAML configuration (see examples/)");
   run_cmd->add_flag("--check", check_config, "Validate the configuration and exit");
+  run_cmd
+      ->add_flag("--config-reference", config_reference,
+                 "Print every configuration key of every source and output type (Markdown)")
+      ->excludes(config_opt);
 
   fastpath::AlertsCommandOptions alerts_opts;
   CLI::App* alerts_cmd = app.add_subcommand("alerts", "The alert outbox of `fastpath run`");
@@ -145,6 +152,14 @@ int main(int argc, char** argv) {
                          : *alerts_retry ? "retry"
                                          : "ack";
     return fastpath::RunAlertsCommand(alerts_opts, stdout, stderr);
+  }
+  if (*run_cmd && config_reference) {
+    std::fputs(fastpath::ConfigurationReference().c_str(), stdout);
+    return 0;
+  }
+  if (*run_cmd && config_path.empty()) {
+    std::fprintf(stderr, "fastpath run: --config FILE is required\n");
+    return 2;
   }
   if (*run_cmd) return fastpath::RunDaemon(config_path, check_config, stdout, stderr);
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);

@@ -1,7 +1,7 @@
-// `fastpath run --config FILE`: the daemon. Sources (S3 via SQS, Firehose and EventBridge
-// receivers) feed one pipeline (decode -> parse -> detect -> dedupe -> alerts -> sinks); /healthz
-// and /metrics are served on a loopback port. SIGTERM or SIGINT: stop taking new work, finish
-// and acknowledge what is in flight, exit 0. Logs are JSON lines on stderr.
+// `fastpath run --config FILE`: the daemon. Sources (every type of the registry in
+// src/sources/source_registry.cc) feed one pipeline (decode -> parse -> detect -> dedupe -> alerts
+// -> sinks); /healthz and /metrics are served on a loopback port. SIGTERM or SIGINT: stop taking
+// new work, finish and acknowledge what is in flight, exit 0. Logs are JSON lines on stderr.
 #include <signal.h>
 
 #include <atomic>
@@ -17,9 +17,6 @@
 #include "app/daemon_config.h"
 #include "app/scan_command.h"
 #include "aws/dynamodb.h"
-#include "aws/kinesis.h"
-#include "aws/s3.h"
-#include "aws/sqs.h"
 #include "core/event.h"
 #include "pipeline/scan_pipeline.h"
 
@@ -31,6 +28,10 @@ class JsonLog {
   explicit JsonLog(std::FILE* err) : err_(err) {}
   void Write(std::string_view level, std::string_view msg,
              std::initializer_list<std::pair<std::string_view, std::string>> fields = {}) {
+    Write(level, msg, std::vector<std::pair<std::string_view, std::string>>(fields));
+  }
+  void Write(std::string_view level, std::string_view msg,
+             const std::vector<std::pair<std::string_view, std::string>>& fields) {
     std::string line = "{\"time\":";
     AppendJsonString(&line, FormatRfc3339(NowNs()));
     line += ",\"level\":";
@@ -53,6 +54,8 @@ class JsonLog {
   std::FILE* err_;
   std::mutex mu_;
 };
+
+constexpr MetricFamily kUp = {"fastpath_up", "gauge", "1 while the daemon serves."};
 
 // Opens "stdout", "none" or a file (appended) for a sink.
 std::FILE* OpenOutput(const std::string& what, std::FILE* out) {
@@ -118,7 +121,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
 
   JsonLog log(err);
   std::unique_ptr<aws::AwsClient> client;
-  auto aws_client = [&]() -> const aws::AwsClient* {
+  std::function<const aws::AwsClient*()> aws_client = [&]() -> const aws::AwsClient* {
     if (!client) client = MakeAwsClient(cfg.aws);
     return client.get();
   };
@@ -137,9 +140,8 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     };
     dispatcher = std::make_unique<AlertDispatcher>(outbox.get(), output_log);
     for (const OutputConfig& oc : cfg.alert_outputs) {
-      const bool needs_aws = oc.type == "sns" || oc.type == "sqs" || oc.type == "kinesis" ||
-                             oc.type == "firehose" || oc.type == "s3";
-      auto made = MakeOutput(oc, needs_aws ? aws_client() : nullptr);
+      const OutputDescriptor* type = FindOutputType(oc.type);  // known: the config was read
+      auto made = type->build(oc, type->needs_aws ? aws_client() : nullptr);
       if (!made.ok()) {
         std::fprintf(err, "%s: %s\n", config_path.c_str(), made.status().message().c_str());
         return 2;
@@ -150,7 +152,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
         std::make_unique<OutboxAlertSink>(outbox.get(), dispatcher.get(), alerts, output_log);
     alerts = outbox_sink.get();
   }
-  std::unique_ptr<aws::DynamoDbClient> dynamodb;
+  std::unique_ptr<aws::DynamoDbClient> dynamodb;  // for the alert claims
   std::unique_ptr<ClaimingAlertSink> claims;
   if (!cfg.alert_claim_table.empty() && alerts != nullptr) {
     dynamodb = std::make_unique<aws::DynamoDbClient>(aws_client());
@@ -172,81 +174,39 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   pipeline.Start();
   if (dispatcher) dispatcher->Start();  // first: what a previous run left undelivered
 
-  std::unique_ptr<aws::S3Client> s3;
-  std::unique_ptr<aws::SqsClient> sqs;
-  std::vector<std::unique_ptr<HttpReceiver>> receivers;
-  std::vector<std::unique_ptr<SqsS3Source>> sqs_sources;
-  std::vector<std::string> sqs_names;
-  std::unique_ptr<aws::KinesisClient> kinesis;
-  std::vector<std::unique_ptr<LeaseStore>> lease_stores;
-  std::vector<std::unique_ptr<KinesisSource>> kinesis_sources;
-  std::vector<std::string> kinesis_names;
+  // Sources, from the registry's descriptors: built, then started in configuration order.
+  std::vector<std::unique_ptr<Source>> sources;
+  std::vector<std::string> source_names;
   int rc = 0;
   for (const DaemonSource& d : cfg.sources) {
-    auto source_log = [&log, name = d.name](const std::string& msg) {
+    SourceBuildContext ctx;
+    ctx.inputs = &pipeline;
+    ctx.aws = aws_client;
+    ctx.warn = [&log, name = d.name](const std::string& msg) {
       log.Write("warn", msg, {{"source", name}});
     };
-    if (d.type == "s3_sqs") {
-      if (!s3) {
-        s3 = std::make_unique<aws::S3Client>(aws_client());
-        sqs = std::make_unique<aws::SqsClient>(aws_client());
-      }
-      sqs_sources.push_back(
-          std::make_unique<SqsS3Source>(sqs.get(), s3.get(), d.sqs, &pipeline, source_log));
-      sqs_names.push_back(d.name);
-    } else if (d.type == "kinesis") {
-      if (!kinesis) kinesis = std::make_unique<aws::KinesisClient>(aws_client());
-      std::unique_ptr<LeaseStore> store;
-      if (d.lease_store == "sqlite") {
-        store = std::make_unique<SqliteLeaseStore>(d.lease_file);
-      } else {
-        if (!dynamodb) dynamodb = std::make_unique<aws::DynamoDbClient>(aws_client());
-        store = std::make_unique<DynamoDbLeaseStore>(dynamodb.get(), d.application);
-      }
-      KinesisSourceOptions ko = d.kinesis;
-      ko.region = aws_client()->options().region;
-      auto source_info = [&log, name = d.name](const std::string& msg) {
-        log.Write("info", msg, {{"source", name}});
-      };
-      kinesis_sources.push_back(std::make_unique<KinesisSource>(
-          kinesis.get(), store.get(), ko, &pipeline, source_log, source_info));
-      lease_stores.push_back(std::move(store));
-      kinesis_names.push_back(d.name);
-    } else {
-      auto r = std::make_unique<HttpReceiver>(d.receiver, &pipeline, source_log);
-      Status st = r->Start();
-      if (!st.ok()) {
-        log.Write("error", st.message(), {{"source", d.name}});
-        rc = 1;
-        break;
-      }
-      log.Write("info", "receiver listening",
-                {{"source", d.name},
-                 {"address", d.receiver.host + ":" + std::to_string(r->port())},
-                 {"path", d.receiver.path},
-                 {"tls", d.receiver.tls_cert_file.empty() ? "off" : "on"}});
-      receivers.push_back(std::move(r));
+    ctx.info = [&log, name = d.name](const std::string& msg) {
+      log.Write("info", msg, {{"source", name}});
+    };
+    auto built = d.type->build(*d.settings, ctx);
+    Status st = built.ok() ? built.value()->Start() : built.status();
+    if (!st.ok()) {
+      log.Write("error", st.message(), {{"source", d.name}});
+      rc = 1;
+      break;
     }
-  }
-
-  std::atomic<bool> stop{false};
-  std::atomic<bool> stopping{false};
-  std::vector<std::thread> sqs_threads;
-  if (rc == 0) {
-    for (size_t i = 0; i < sqs_sources.size(); ++i) {
-      log.Write("info", "polling queue", {{"source", sqs_names[i]}});
-      sqs_threads.emplace_back([&, i] { sqs_sources[i]->Run(stop); });
-    }
-    for (size_t i = 0; i < kinesis_sources.size(); ++i) {
-      log.Write("info", "consuming stream",
-                {{"source", kinesis_names[i]},
-                 {"worker_id", kinesis_sources[i]->worker_id()},
-                 {"leases", lease_stores[i]->Describe()}});
-      sqs_threads.emplace_back([&, i] { kinesis_sources[i]->Run(stop); });
-    }
+    const auto described = built.value()->Describe();
+    // "source" then what the source says ("address" right after it: scripts read it there).
+    std::vector<std::pair<std::string_view, std::string>> fields = {{"source", d.name}};
+    for (const auto& [k, v] : described) fields.emplace_back(k, v);
+    fields.emplace_back("type", d.type->type);
+    log.Write("info", "source started", fields);
+    sources.push_back(std::move(built.value()));
+    source_names.push_back(d.name);
   }
 
   // /healthz and /metrics.
+  std::atomic<bool> stopping{false};
   const TimeNs started = NowNs();
   httplib::Server admin;
   std::thread admin_thread;
@@ -261,39 +221,13 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
           "application/json");
     });
     admin.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-      std::string text = pipeline.MetricsText();
-      text +=
-          "# HELP fastpath_receiver_requests_total Requests to the HTTP receivers, by result.\n"
-          "# TYPE fastpath_receiver_requests_total counter\n";
-      for (const auto& r : receivers) text += r->MetricsText();
-      text +=
-          "# HELP fastpath_sqs_messages_total SQS messages, by what became of them.\n"
-          "# TYPE fastpath_sqs_messages_total counter\n";
-      for (size_t i = 0; i < sqs_sources.size(); ++i) {
-        text += sqs_sources[i]->MetricsText(sqs_names[i]);
-      }
-      text +=
-          "# HELP fastpath_kinesis_records_total Kinesis records read, by kind.\n"
-          "# TYPE fastpath_kinesis_records_total counter\n";
-      for (size_t i = 0; i < kinesis_sources.size(); ++i) {
-        text += kinesis_sources[i]->MetricsText(kinesis_names[i]);
-      }
-      if (dispatcher) text += dispatcher->MetricsText();
-      if (claims) {
-        text +=
-            "# HELP fastpath_alert_claims_total Cross-process alert claims, by result.\n"
-            "# TYPE fastpath_alert_claims_total counter\n";
-        text += "fastpath_alert_claims_total{result=\"claimed\"} " +
-                std::to_string(claims->claimed()) + "\n";
-        text += "fastpath_alert_claims_total{result=\"claimed_elsewhere\"} " +
-                std::to_string(claims->claimed_elsewhere()) + "\n";
-        text += "fastpath_alert_claims_total{result=\"error\"} " +
-                std::to_string(claims->claim_errors()) + "\n";
-      }
-      text +=
-          "# HELP fastpath_up 1 while the daemon serves.\n# TYPE fastpath_up gauge\n"
-          "fastpath_up 1\n";
-      res.set_content(text, "text/plain; version=0.0.4");
+      MetricsWriter w;
+      pipeline.WriteMetrics(&w);
+      for (const auto& source : sources) source->WriteMetrics(&w);
+      if (dispatcher) dispatcher->WriteMetrics(&w);
+      if (claims) claims->WriteMetrics(&w);
+      w.Add(kUp, {}, uint64_t{1});
+      res.set_content(w.Text(), "text/plain; version=0.0.4");
     });
     const int port = cfg.http_port == 0
                          ? admin.bind_to_any_port(cfg.http_host)
@@ -320,9 +254,10 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
               {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   }
   stopping = true;
-  stop = true;
-  for (auto& r : receivers) r->Stop();
-  for (auto& t : sqs_threads) t.join();
+  // Every source stops taking work at once; then each is waited for until what it handed over
+  // is acknowledged.
+  for (auto& source : sources) source->RequestStop();
+  for (auto& source : sources) source->Stop();
   ScanSummary summary = pipeline.Finish();
   if (dispatcher) {
     // Give due deliveries a moment; what is left stays in the outbox for the next start.

@@ -141,10 +141,8 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     return 2;
   }
   std::unique_ptr<aws::AwsClient> aws_client;
-  std::unique_ptr<aws::S3Client> s3;
   if (!s3_scans.empty()) {
     aws_client = MakeAwsClient(o.aws);
-    s3 = std::make_unique<aws::S3Client>(aws_client.get());
   }
   ListedInputs listed = ListInputs(local_paths);
   if (local_paths.empty()) listed.problems.clear();
@@ -160,7 +158,7 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   ErrorLog errors;
   ScanPipeline pipeline(so, sink, &errors, alerts);
   ScanSummary summary;
-  S3ScanProgress s3_progress;
+  uint64_t s3_failed = 0;
   bool listing_failed = false;
   {
     std::atomic<uint64_t> total_bytes{0}, total_inputs{listed.inputs.size()};
@@ -171,19 +169,21 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     }
     pipeline.Start();
     for (const InputSpec& in : listed.inputs) pipeline.Submit(in);
+    std::vector<std::unique_ptr<S3ScanSource>> scans;
     for (const S3ScanOptions& s3o : s3_scans) {
-      std::atomic<bool> stop{false};
-      const uint64_t listed_before = s3_progress.listed.load();
-      const uint64_t bytes_before = s3_progress.listed_bytes.load();
-      Status st = ScanS3Prefix(*s3, s3o, &pipeline, &s3_progress, &stop);
-      total_inputs += s3_progress.listed.load() - listed_before;
-      total_bytes += s3_progress.listed_bytes.load() - bytes_before;
+      auto scan = std::make_unique<S3ScanSource>(aws_client.get(), s3o, &pipeline);
+      Status st = scan->Start();
+      if (st.ok()) st = scan->Wait();
+      total_inputs += scan->progress().listed.load();
+      total_bytes += scan->progress().listed_bytes.load();
       if (!st.ok()) {
         std::fprintf(err, "fastpath scan: %s\n", st.message().c_str());
         listing_failed = true;
       }
+      scans.push_back(std::move(scan));
     }
     summary = pipeline.Finish();
+    for (const auto& scan : scans) s3_failed += scan->progress().failed.load();
   }
   ndjson.Flush();
   if (o.stats) {
@@ -207,11 +207,11 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
                  "fastpath scan: %llu more bad-input messages were not printed (see --stats)\n",
                  static_cast<unsigned long long>(errors.suppressed()));
   }
-  if (!s3_scans.empty() && !o.resume_file.empty() && s3_progress.failed.load() > 0) {
+  if (!s3_scans.empty() && !o.resume_file.empty() && s3_failed > 0) {
     std::fprintf(err,
                  "fastpath scan: %llu objects unreadable; %s holds the last key before the "
                  "first of them, so a rerun retries from there\n",
-                 static_cast<unsigned long long>(s3_progress.failed.load()), o.resume_file.c_str());
+                 static_cast<unsigned long long>(s3_failed), o.resume_file.c_str());
   }
   if (!listed.problems.empty() || summary.unreadable_inputs > 0 || listing_failed) return 1;
   return 0;

@@ -5,6 +5,7 @@
 #include <map>
 #include <thread>
 
+#include "core/metrics_writer.h"
 #include "decode/byte_reader.h"
 #include "parse/record_parser.h"
 #include "pipeline/bounded_queue.h"
@@ -208,86 +209,78 @@ void ScanPipeline::ConsumeAll() {
   }
 }
 
+namespace {
+
+constexpr MetricFamily kStageMetrics[] = {
+    {"fastpath_stage_records_in_total", "counter", "Records that entered a stage."},
+    {"fastpath_stage_records_out_total", "counter", "Records that left a stage."},
+    {"fastpath_stage_bytes_in_total", "counter", "Bytes that entered a stage."},
+    {"fastpath_stage_bytes_out_total", "counter", "Bytes that left a stage."}};
+constexpr std::atomic<uint64_t> StageCounter::*kStageFields[] = {
+    &StageCounter::records_in, &StageCounter::records_out, &StageCounter::bytes_in,
+    &StageCounter::bytes_out};
+constexpr MetricFamily kDrops = {"fastpath_drops_total", "counter",
+                                 "Records and inputs dropped, by reason."};
+constexpr MetricFamily kInputs = {"fastpath_inputs_total", "counter",
+                                  "Inputs (files, objects, messages, requests) handled."};
+constexpr MetricFamily kEvents = {"fastpath_events_total", "counter",
+                                  "Unique events out (first arrivals)."};
+constexpr MetricFamily kDuplicates = {"fastpath_duplicates_total", "counter",
+                                      "Later arrivals dropped, by the path they came by."};
+constexpr MetricFamily kRuleMatches = {"fastpath_rule_matches_total", "counter",
+                                       "Rule matches on first arrivals."};
+constexpr MetricFamily kAlerts = {"fastpath_alerts_total", "counter", "Alerts raised."};
+constexpr MetricFamily kDedupeIds = {"fastpath_dedupe_ids", "gauge",
+                                     "Event ids held for de-duplication."};
+constexpr MetricFamily kDelay = {
+    "fastpath_delivery_delay_seconds", "summary",
+    "Delay from event time to receipt, by log type and delivery path."};
+
+}  // namespace
+
 void ScanPipeline::PublishMetrics() {
-  std::string out;
-  auto line = [&out](std::string_view name, std::string_view labels, double v) {
-    out.append(name);
-    if (!labels.empty()) out.append("{").append(labels).append("}");
-    char buf[64];
-    std::snprintf(buf, sizeof buf, " %.17g\n", v);
-    out.append(buf);
-  };
-  auto help = [&out](std::string_view name, std::string_view type, std::string_view text) {
-    out.append("# HELP ").append(name).append(" ").append(text).append("\n");
-    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
-  };
-  struct StageMetric {
-    const char* name;
-    const char* text;
-    std::atomic<uint64_t> StageCounter::*field;
-  };
-  const StageMetric stage_metrics[] = {
-      {"fastpath_stage_records_in_total", "Records that entered a stage.",
-       &StageCounter::records_in},
-      {"fastpath_stage_records_out_total", "Records that left a stage.",
-       &StageCounter::records_out},
-      {"fastpath_stage_bytes_in_total", "Bytes that entered a stage.", &StageCounter::bytes_in},
-      {"fastpath_stage_bytes_out_total", "Bytes that left a stage.", &StageCounter::bytes_out}};
-  for (const StageMetric& m : stage_metrics) {
-    help(m.name, "counter", m.text);
+  MetricsWriter w;
+  for (size_t m = 0; m < std::size(kStageMetrics); ++m) {
     for (int i = 0; i < kNumStages; ++i) {
       const StageCounter& c = counters_.stage(static_cast<Stage>(i));
-      line(m.name, "stage=\"" + std::string(StageName(static_cast<Stage>(i))) + "\"",
-           static_cast<double>((c.*m.field).load()));
+      w.Add(kStageMetrics[m], {{"stage", StageName(static_cast<Stage>(i))}},
+            (c.*kStageFields[m]).load());
     }
   }
-  help("fastpath_drops_total", "counter", "Records and inputs dropped, by reason.");
   for (int i = 0; i < kNumDropReasons; ++i) {
     const DropReason r = static_cast<DropReason>(i);
-    line("fastpath_drops_total", "reason=\"" + std::string(DropReasonName(r)) + "\"",
-         static_cast<double>(counters_.drops(r)));
+    w.Add(kDrops, {{"reason", DropReasonName(r)}}, counters_.drops(r));
   }
-  help("fastpath_inputs_total", "counter", "Inputs (files, objects, messages, requests) handled.");
-  line("fastpath_inputs_total", "", static_cast<double>(summary_.inputs));
-  help("fastpath_events_total", "counter", "Unique events out (first arrivals).");
-  line("fastpath_events_total", "", static_cast<double>(summary_.events_out));
-  help("fastpath_duplicates_total", "counter", "Later arrivals dropped, by the path they came by.");
+  w.Add(kInputs, {}, summary_.inputs);
+  w.Add(kEvents, {}, summary_.events_out);
   for (int p = 0; p < kNumDeliveryPaths; ++p) {
-    line("fastpath_duplicates_total",
-         "path=\"" + std::string(DeliveryPathName(static_cast<DeliveryPath>(p))) + "\"",
-         static_cast<double>(summary_.duplicates_by_path[p]));
+    w.Add(kDuplicates, {{"path", DeliveryPathName(static_cast<DeliveryPath>(p))}},
+          summary_.duplicates_by_path[p]);
   }
-  help("fastpath_rule_matches_total", "counter", "Rule matches on first arrivals.");
-  line("fastpath_rule_matches_total", "", static_cast<double>(summary_.rule_matches));
-  help("fastpath_alerts_total", "counter", "Alerts raised.");
-  line("fastpath_alerts_total", "", static_cast<double>(summary_.alerts));
-  help("fastpath_dedupe_ids", "gauge", "Event ids held for de-duplication.");
-  line("fastpath_dedupe_ids", "", static_cast<double>(deduper_.entries()));
+  w.Add(kRuleMatches, {}, summary_.rule_matches);
+  w.Add(kAlerts, {}, summary_.alerts);
+  w.Add(kDedupeIds, {}, static_cast<uint64_t>(deduper_.entries()));
   // Delivery delay per log type and path, over every account and region, as a summary.
   std::map<std::pair<LogType, DeliveryPath>, LatencyHistogram> merged;
   for (const auto& [key, h] : latency_.delays()) {
     merged[{std::get<0>(key), std::get<3>(key)}].Merge(h);
   }
-  help("fastpath_delivery_delay_seconds", "summary",
-       "Delay from event time to receipt, by log type and delivery path.");
+  w.Declare(kDelay);
   for (const auto& [key, h] : merged) {
-    const std::string labels = "log_type=\"" + std::string(LogTypeName(key.first)) + "\",path=\"" +
-                               std::string(DeliveryPathName(key.second)) + "\"";
-    for (double q : {0.5, 0.9, 0.99}) {
-      char ql[32];
-      std::snprintf(ql, sizeof ql, ",quantile=\"%g\"", q);
-      line("fastpath_delivery_delay_seconds", labels + ql,
-           static_cast<double>(h.Quantile(q)) / 1000.0);
+    const std::string_view type = LogTypeName(key.first), path = DeliveryPathName(key.second);
+    for (const char* q : {"0.5", "0.9", "0.99"}) {
+      w.Add(kDelay, {{"log_type", type}, {"path", path}, {"quantile", q}},
+            static_cast<double>(h.Quantile(std::strtod(q, nullptr))) / 1000.0);
     }
-    line("fastpath_delivery_delay_seconds_count", labels, static_cast<double>(h.count()));
+    w.Add(kDelay, {{"log_type", type}, {"path", path}}, static_cast<uint64_t>(h.count()), "_count");
   }
   std::lock_guard<std::mutex> lock(metrics_mu_);
-  metrics_text_ = std::move(out);
+  metrics_ = std::move(w);
 }
 
-std::string ScanPipeline::MetricsText() const {
+void ScanPipeline::WriteMetrics(MetricsWriter* w) const {
   std::lock_guard<std::mutex> lock(metrics_mu_);
-  return metrics_text_;
+  w->Merge(metrics_);
 }
 
 std::string ScanPipeline::FormatStats(const ScanSummary& s) const {

@@ -20,6 +20,7 @@
 #include "core/counters.h"
 #include "core/event_sink.h"
 #include "core/input.h"
+#include "core/metrics_writer.h"
 #include "decode/envelope_decoder.h"
 #include "dedupe/delivery_latency.h"
 #include "dedupe/first_arrival_deduper.h"
@@ -35,7 +36,7 @@ struct ScanOptions {
   FirstArrivalDeduper::Options dedupe;
   std::optional<TimeNs> received_at;  // fixes the receive time of every input
   size_t batch_events = 2048;
-  bool publish_metrics = false;             // keep MetricsText() current after every input
+  bool publish_metrics = false;             // keep WriteMetrics() current after every input
   std::shared_ptr<const RuleEngine> rules;  // null: no detection
   // Flow log formats for header-less CloudWatch Logs messages, by log group.
   std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_flow_formats;
@@ -68,9 +69,9 @@ class ScanPipeline final : public InputQueue {
   bool Submit(InputSpec spec) override;
   ScanSummary Finish();
 
-  // The counters, dedupe state and latency in the Prometheus text format, as of the last input
-  // the consumer finished. Safe from any thread.
-  std::string MetricsText() const;
+  // Adds the counters, dedupe state and latency, as of the last input the consumer finished, to
+  // a /metrics response. Safe from any thread.
+  void WriteMetrics(MetricsWriter* w) const;
 
   const PipelineCounters& counters() const { return counters_; }
   const DeliveryLatency& latency() const { return latency_; }
@@ -106,7 +107,7 @@ class ScanPipeline final : public InputQueue {
   void PublishMetrics();
   std::mutex submit_mu_;
   mutable std::mutex metrics_mu_;
-  std::string metrics_text_;  // guarded by metrics_mu_
+  MetricsWriter metrics_;  // guarded by metrics_mu_
 };
 
 }  // namespace fastpath

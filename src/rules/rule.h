@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/yaml_text.h"
 #include "core/event.h"
 #include "core/time_util.h"
 #include "rules/eventbridge_pattern.h"
@@ -65,9 +66,6 @@ struct RuleSet {
 // fastpath rule files or Sigma rules (told apart by their keys). Other files in folders are
 // skipped; a named file of another kind is a problem.
 RuleSet LoadRules(const std::vector<std::string>& paths);
-
-// Refuses text that is not UTF-8 or holds control characters (before any YAML parser sees it).
-Status CheckYamlText(std::string_view text);
 
 // Parses one YAML text (one or more documents) as rule files; `where` is its file name.
 void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* out);

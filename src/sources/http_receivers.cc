@@ -159,7 +159,7 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
   auto& res = *static_cast<httplib::Response*>(rs);
   const bool firehose = options_.kind == ReceiverOptions::Kind::kFirehose;
   const std::string request_id = req.get_header_value("X-Amz-Firehose-Request-Id");
-  auto reply = [&](int status, Result_ result, const std::string& error) {
+  auto reply = [&](int status, RequestResult result, const std::string& error) {
     Count(result);
     res.status = status;
     if (firehose) {
@@ -264,13 +264,123 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
   reply(200, first ? kAccepted : kDuplicate, "");
 }
 
-std::string HttpReceiver::MetricsText() const {
-  std::string out;
+namespace {
+
+constexpr MetricFamily kRequests = {"fastpath_receiver_requests_total", "counter",
+                                    "Requests to the HTTP receivers, by result."};
+
+}  // namespace
+
+void HttpReceiver::WriteMetrics(MetricsWriter* w) const {
   for (int i = 0; i < kNumResults; ++i) {
-    out += "fastpath_receiver_requests_total{receiver=\"" + options_.name + "\",result=\"" +
-           kResultNames[i] + "\"} " + std::to_string(counts_[i].load()) + "\n";
+    w->Add(kRequests, {{"receiver", options_.name}, {"result", kResultNames[i]}},
+           counts_[i].load());
   }
+}
+
+std::vector<std::pair<std::string, std::string>> HttpReceiver::Describe() const {
+  return {{"address", options_.host + ":" + std::to_string(port_)},
+          {"path", options_.path},
+          {"tls", options_.tls_cert_file.empty() ? "off" : "on"}};
+}
+
+// The `firehose` and `eventbridge` source types: one receiver class, two protocols.
+namespace {
+
+// The keys both receiver types take.
+void ReadReceiverCommon(const ConfigSection& s, ReceiverOptions* o) {
+  if (!s.Has("listen")) s.Problem(s.where() + " needs listen: host:port");
+  s.Listen("listen", &o->host, &o->port);
+  s.Str("path", &o->path);
+  size_t mib = o->max_body_bytes >> 20;
+  s.Int("max_body_mib", &mib, 1, 1024);
+  o->max_body_bytes = mib << 20;
+  s.Seconds("read_timeout", &o->read_timeout_seconds, 1, 600);
+  if (auto t = s.Section("tls")) {
+    if (t->CheckKeys({"cert_file", "key_file"})) {
+      t->Path("cert_file", &o->tls_cert_file);
+      t->Path("key_file", &o->tls_key_file);
+      if (o->tls_cert_file.empty() || o->tls_key_file.empty()) {
+        t->Problem(s.where() + ".tls needs cert_file and key_file");
+      }
+    }
+  }
+}
+
+std::unique_ptr<SourceSettings> ReadFirehose(const ConfigSection& s,
+                                             const SourceConfigContext& ctx) {
+  auto out = std::make_unique<ReceiverSettings>();
+  ReceiverOptions& o = out->options;
+  o.kind = ReceiverOptions::Kind::kFirehose;
+  o.name = ctx.name;
+  s.Secret("access_key", &o.access_key);
+  o.max_body_bytes = 64u << 20;
+  ReadReceiverCommon(s, &o);
   return out;
 }
+
+std::unique_ptr<SourceSettings> ReadEventBridge(const ConfigSection& s,
+                                                const SourceConfigContext& ctx) {
+  auto out = std::make_unique<ReceiverSettings>();
+  ReceiverOptions& o = out->options;
+  o.kind = ReceiverOptions::Kind::kEventBridge;
+  o.name = ctx.name;
+  s.Str("api_key_header", &o.api_key_header);
+  s.Secret("api_key", &o.api_key);
+  s.Str("basic_user", &o.basic_user);
+  s.Secret("basic_password", &o.basic_password);
+  o.max_body_bytes = 1u << 20;
+  if (!s.Has("api_key_env") && !s.Has("api_key_file") && !s.Has("basic_user")) {
+    s.Problem(s.where() +
+              " needs api_key_env/api_key_file or basic_user: an open endpoint would take events "
+              "from anyone");
+  }
+  ReadReceiverCommon(s, &o);
+  return out;
+}
+
+Result<std::unique_ptr<Source>> BuildReceiver(const SourceSettings& settings,
+                                              const SourceBuildContext& ctx) {
+  const auto& o = static_cast<const ReceiverSettings&>(settings).options;
+  return std::unique_ptr<Source>(new HttpReceiver(o, ctx.inputs, ctx.warn));
+}
+
+// The keys both receiver types take, then `more`.
+std::vector<ConfigKeyDoc> ReceiverKeys(std::initializer_list<ConfigKeyDoc> more) {
+  std::vector<ConfigKeyDoc> keys = {
+      {"listen", "host:port to listen on (required; port 0: any free port)"},
+      {"path", "the request path (default /)"},
+      {"tls", "cert_file and key_file (PEM) to serve HTTPS", ConfigValue::kSection},
+      {"max_body_mib", "largest request body accepted, in MiB"},
+      {"read_timeout", "a client that sends nothing for this long is cut off (default 10s)"}};
+  keys.insert(keys.end(), more.begin(), more.end());
+  return keys;
+}
+
+}  // namespace
+
+extern const SourceDescriptor kFirehoseReceiverType = {
+    "firehose",
+    "a Firehose HTTP endpoint destination (CloudWatch Logs subscriptions and EventBridge events "
+    "delivered by Firehose)",
+    ReceiverKeys(
+        {{"access_key", "the access key configured on the delivery stream", ConfigValue::kSecret}}),
+    /*needs_aws=*/false,
+    ReadFirehose,
+    BuildReceiver,
+};
+
+extern const SourceDescriptor kEventBridgeReceiverType = {
+    "eventbridge",
+    "an EventBridge API destination (events POSTed by an EventBridge rule)",
+    ReceiverKeys(
+        {{"api_key_header", "the header that carries the API key (default x-api-key)"},
+         {"api_key", "the API key the connection sends", ConfigValue::kSecret},
+         {"basic_user", "the user name of HTTP basic authentication"},
+         {"basic_password", "the password of HTTP basic authentication", ConfigValue::kSecret}}),
+    /*needs_aws=*/false,
+    ReadEventBridge,
+    BuildReceiver,
+};
 
 }  // namespace fastpath

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "core/input.h"
+#include "sources/source.h"
 
 namespace httplib {
 class Server;
@@ -50,9 +51,15 @@ struct ReceiverOptions {
   size_t remembered_request_ids = 10000;
 };
 
-class HttpReceiver {
+// The `firehose` and `eventbridge` source types' settings (SourceDescriptor::read).
+struct ReceiverSettings final : SourceSettings {
+  ReceiverOptions options;
+};
+
+class HttpReceiver final : public Source {
  public:
-  enum Result_ : int {
+  // What became of a request.
+  enum RequestResult : int {
     kAccepted = 0,
     kDuplicate,
     kUnauthorized,
@@ -67,22 +74,23 @@ class HttpReceiver {
 
   HttpReceiver(ReceiverOptions options, InputQueue* pipeline,
                std::function<void(const std::string&)> log);
-  ~HttpReceiver();
+  ~HttpReceiver() override;
 
   // Binds and starts serving on a thread of its own.
-  Status Start();
+  Status Start() override;
   // Refuses new requests, waits for those in flight to be answered, and stops.
-  void Stop();
+  void Stop() override;
+  void WriteMetrics(MetricsWriter* w) const override;
+  std::vector<std::pair<std::string, std::string>> Describe() const override;
   int port() const { return port_; }
   const ReceiverOptions& options() const { return options_; }
-  uint64_t count(Result_ r) const { return counts_[r].load(); }
-  std::string MetricsText() const;
+  uint64_t count(RequestResult r) const { return counts_[r].load(); }
 
  private:
   struct Pending;
   void Handle(const void* req, void* res);
   bool Authorized(const void* req) const;
-  void Count(Result_ r) { counts_[r].fetch_add(1); }
+  void Count(RequestResult r) { counts_[r].fetch_add(1); }
 
   const ReceiverOptions options_;
   InputQueue* pipeline_;

@@ -68,7 +68,24 @@ KinesisSource::KinesisSource(const aws::KinesisClient* kinesis, LeaseStore* leas
 }
 
 KinesisSource::~KinesisSource() {
+  if (coordinator_.joinable()) Stop();
   StopReaders(false);
+}
+
+Status KinesisSource::Start() {
+  coordinator_ = std::thread([this] { Run(stop_); });
+  return Status::Ok();
+}
+
+void KinesisSource::Stop() {
+  stop_ = true;
+  if (coordinator_.joinable()) coordinator_.join();
+}
+
+std::vector<std::pair<std::string, std::string>> KinesisSource::Describe() const {
+  return {{"stream", options_.stream},
+          {"worker_id", options_.worker_id},
+          {"leases", leases_->Describe()}};
 }
 
 std::vector<std::string> KinesisSource::HeldShards() const {
@@ -515,35 +532,139 @@ LatencyHistogram KinesisSource::BatchLatencyMicros() const {
   return batch_latency_us_;
 }
 
-std::string KinesisSource::MetricsText(std::string_view name) const {
-  std::string out;
-  const std::string labels = "{source=\"" + std::string(name) + "\"";
-  auto line = [&](const char* metric, const char* extra, uint64_t v) {
-    out += std::string(metric) + labels + extra + "} " + std::to_string(v) + "\n";
-  };
-  line("fastpath_kinesis_get_records_total", "", stats_.get_records.load());
-  line("fastpath_kinesis_records_total", ",kind=\"kinesis\"", stats_.records.load());
-  line("fastpath_kinesis_records_total", ",kind=\"user\"", stats_.user_records.load());
-  line("fastpath_kinesis_records_total", ",kind=\"out_of_range\"", stats_.out_of_range.load());
-  line("fastpath_kinesis_records_total", ",kind=\"bad_aggregate\"", stats_.bad_aggregates.load());
-  line("fastpath_kinesis_throttled_total", "", stats_.throttled.load());
-  line("fastpath_kinesis_expired_iterators_total", "", stats_.expired_iterators.load());
-  line("fastpath_kinesis_leases_total", ",event=\"taken\"", stats_.leases_taken.load());
-  line("fastpath_kinesis_leases_total", ",event=\"stolen\"", stats_.leases_stolen.load());
-  line("fastpath_kinesis_leases_total", ",event=\"lost\"", stats_.leases_lost.load());
-  line("fastpath_kinesis_checkpoints_total", "", stats_.checkpoints.load());
-  line("fastpath_kinesis_shards_ended_total", "", stats_.shards_ended.load());
-  line("fastpath_kinesis_leases_held", "", HeldShards().size());
-  line("fastpath_aws_api_errors_total", "", stats_.api_errors.load());
+namespace {
+
+constexpr MetricFamily kGetRecords = {"fastpath_kinesis_get_records_total", "counter",
+                                      "Kinesis GetRecords calls."};
+constexpr MetricFamily kRecords = {"fastpath_kinesis_records_total", "counter",
+                                   "Kinesis records read, by kind."};
+constexpr MetricFamily kThrottled = {"fastpath_kinesis_throttled_total", "counter",
+                                     "GetRecords calls refused for throughput."};
+constexpr MetricFamily kExpired = {"fastpath_kinesis_expired_iterators_total", "counter",
+                                   "Shard iterators that expired and were renewed."};
+constexpr MetricFamily kLeases = {"fastpath_kinesis_leases_total", "counter",
+                                  "Lease changes of this worker, by event."};
+constexpr MetricFamily kCheckpoints = {"fastpath_kinesis_checkpoints_total", "counter",
+                                       "Checkpoints written."};
+constexpr MetricFamily kShardsEnded = {"fastpath_kinesis_shards_ended_total", "counter",
+                                       "Closed shards read to their end."};
+constexpr MetricFamily kLeasesHeld = {"fastpath_kinesis_leases_held", "gauge",
+                                      "Shard leases this worker holds."};
+constexpr MetricFamily kBatchSeconds = {
+    "fastpath_kinesis_batch_pipeline_seconds", "summary",
+    "Time from a GetRecords response to every event of its batch handled."};
+
+}  // namespace
+
+void KinesisSource::WriteMetrics(MetricsWriter* w) const {
+  const std::string& n = options_.name;
+  w->Add(kGetRecords, {{"source", n}}, stats_.get_records.load());
+  w->Add(kRecords, {{"source", n}, {"kind", "kinesis"}}, stats_.records.load());
+  w->Add(kRecords, {{"source", n}, {"kind", "user"}}, stats_.user_records.load());
+  w->Add(kRecords, {{"source", n}, {"kind", "out_of_range"}}, stats_.out_of_range.load());
+  w->Add(kRecords, {{"source", n}, {"kind", "bad_aggregate"}}, stats_.bad_aggregates.load());
+  w->Add(kThrottled, {{"source", n}}, stats_.throttled.load());
+  w->Add(kExpired, {{"source", n}}, stats_.expired_iterators.load());
+  w->Add(kLeases, {{"source", n}, {"event", "taken"}}, stats_.leases_taken.load());
+  w->Add(kLeases, {{"source", n}, {"event", "stolen"}}, stats_.leases_stolen.load());
+  w->Add(kLeases, {{"source", n}, {"event", "lost"}}, stats_.leases_lost.load());
+  w->Add(kCheckpoints, {{"source", n}}, stats_.checkpoints.load());
+  w->Add(kShardsEnded, {{"source", n}}, stats_.shards_ended.load());
+  w->Add(kLeasesHeld, {{"source", n}}, static_cast<uint64_t>(HeldShards().size()));
+  w->Add(kAwsApiErrors, {{"source", n}}, stats_.api_errors.load());
   const LatencyHistogram h = BatchLatencyMicros();
-  for (double q : {0.5, 0.99}) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "fastpath_kinesis_batch_pipeline_seconds%s,quantile=\"%g\"} %.6f\n",
-                  labels.c_str(), q, static_cast<double>(h.Quantile(q)) / 1e6);
-    out += buf;
+  for (const char* q : {"0.5", "0.99"}) {
+    w->Add(kBatchSeconds, {{"source", n}, {"quantile", q}},
+           static_cast<double>(h.Quantile(std::strtod(q, nullptr))) / 1e6);
   }
+}
+
+// The `kinesis` source type: leases in DynamoDB (the KCL's table) or, for one process, SQLite.
+namespace {
+
+std::unique_ptr<SourceSettings> ReadKinesis(const ConfigSection& s,
+                                            const SourceConfigContext& ctx) {
+  auto out = std::make_unique<KinesisSourceSettings>();
+  KinesisSourceOptions& o = out->options;
+  o.name = ctx.name;
+  if (!s.Str("stream", &o.stream)) s.Problem(s.where() + " needs stream");
+  out->application = "fastpath-" + o.stream;
+  s.Str("application", &out->application);
+  s.Str("lease_store", &out->lease_store);
+  if (out->lease_store != "dynamodb" && out->lease_store != "sqlite") {
+    s.Problem("lease_store", "lease_store must be dynamodb or sqlite");
+  }
+  out->lease_file = ctx.StatePath(ctx.name + ".leases.sqlite");
+  s.Path("lease_file", &out->lease_file);
+  s.Str("initial_position", &o.initial_position);
+  if (o.initial_position != "TRIM_HORIZON" && o.initial_position != "LATEST" &&
+      o.initial_position != "AT_TIMESTAMP") {
+    s.Problem("initial_position", "initial_position must be TRIM_HORIZON, LATEST or AT_TIMESTAMP");
+  }
+  std::string ts;
+  if (s.Str("initial_timestamp", &ts)) {
+    auto t = ParseRfc3339(ts);
+    if (!t) {
+      s.Problem("initial_timestamp", "initial_timestamp must be an RFC 3339 time");
+    } else {
+      o.initial_timestamp = *t;
+    }
+  }
+  if (o.initial_position == "AT_TIMESTAMP" && !s.Has("initial_timestamp")) {
+    s.Problem(s.where() + ": AT_TIMESTAMP needs initial_timestamp");
+  }
+  s.Millis("failover_time", &o.failover_ms, 1000, 600000);
+  s.Millis("poll_interval", &o.poll_ms, 200, 60000);
+  s.Millis("shard_sync", &o.shard_sync_ms, 1000, 3600000);
+  s.Int("max_records", &o.max_records, 1, 10000);
+  s.Str("worker_id", &o.worker_id);
+  o.region = ctx.region;
   return out;
 }
+
+Result<std::unique_ptr<Source>> BuildKinesis(const SourceSettings& settings,
+                                             const SourceBuildContext& ctx) {
+  const auto& k = static_cast<const KinesisSourceSettings&>(settings);
+  const aws::AwsClient* aws = ctx.aws();
+  auto owned = std::make_unique<KinesisSource::Owned>();
+  owned->kinesis = std::make_unique<aws::KinesisClient>(aws);
+  if (k.lease_store == "sqlite") {
+    owned->leases = std::make_unique<SqliteLeaseStore>(k.lease_file);
+  } else {
+    owned->dynamodb = std::make_unique<aws::DynamoDbClient>(aws);
+    owned->leases = std::make_unique<DynamoDbLeaseStore>(owned->dynamodb.get(), k.application);
+  }
+  KinesisSourceOptions o = k.options;
+  o.region = aws->options().region;
+  auto source = std::make_unique<KinesisSource>(owned->kinesis.get(), owned->leases.get(), o,
+                                                ctx.inputs, ctx.warn, ctx.info);
+  source->Own(std::move(owned));
+  return std::unique_ptr<Source>(std::move(source));
+}
+
+}  // namespace
+
+extern const SourceDescriptor kKinesisSourceType = {
+    "kinesis",
+    "a Kinesis data stream (EventBridge events, CloudWatch Logs subscriptions, KPL records), "
+    "shards shared with every process of the application through KCL-format leases",
+    {
+        {"stream", "the stream's name (required)"},
+        {"application", "the lease table's name in DynamoDB (default fastpath-<stream>)"},
+        {"lease_store", "dynamodb (shared by processes) or sqlite (one process)"},
+        {"lease_file", "the SQLite lease file (default <state_dir>/<name>.leases.sqlite)",
+         ConfigValue::kPath},
+        {"initial_position", "where a new lease starts: TRIM_HORIZON, LATEST or AT_TIMESTAMP"},
+        {"initial_timestamp", "RFC 3339 time, for AT_TIMESTAMP"},
+        {"failover_time", "a lease not renewed for this long is taken over (default 10s)"},
+        {"poll_interval", "GetRecords interval per idle shard, at least 200ms (default 250ms)"},
+        {"max_records", "records per GetRecords, 1 to 10000 (default 10000)"},
+        {"shard_sync", "ListShards interval (default 10s)"},
+        {"worker_id", "this process's lease owner name (default host:pid:random)"},
+    },
+    /*needs_aws=*/true,
+    ReadKinesis,
+    BuildKinesis,
+};
 
 }  // namespace fastpath

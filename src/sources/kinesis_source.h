@@ -28,14 +28,17 @@
 #include <thread>
 #include <vector>
 
+#include "aws/dynamodb.h"
 #include "aws/kinesis.h"
 #include "core/input.h"
 #include "core/latency_histogram.h"
 #include "sources/kinesis_leases.h"
+#include "sources/source.h"
 
 namespace fastpath {
 
 struct KinesisSourceOptions {
+  std::string name;  // for logs and metrics
   std::string stream;
   std::string worker_id;                          // empty: host:pid:random
   std::string initial_position = "TRIM_HORIZON";  // TRIM_HORIZON | LATEST | AT_TIMESTAMP
@@ -64,20 +67,39 @@ struct KinesisSourceStats {
   std::atomic<uint64_t> api_errors{0};
 };
 
-class KinesisSource {
+// The `kinesis` source type's settings (SourceDescriptor::read).
+struct KinesisSourceSettings final : SourceSettings {
+  KinesisSourceOptions options;
+  std::string application;               // the lease table (DynamoDB) name
+  std::string lease_store = "dynamodb";  // dynamodb | sqlite
+  std::string lease_file;                // sqlite
+};
+
+class KinesisSource final : public Source {
  public:
+  // What a source built from the configuration owns (the clients and lease store it reads with).
+  struct Owned {
+    std::unique_ptr<aws::KinesisClient> kinesis;
+    std::unique_ptr<aws::DynamoDbClient> dynamodb;
+    std::unique_ptr<LeaseStore> leases;
+  };
   // `warn` gets problems; `info` (optional) lease movements and shard ends.
   KinesisSource(const aws::KinesisClient* kinesis, LeaseStore* leases, KinesisSourceOptions options,
                 InputQueue* pipeline, std::function<void(const std::string&)> warn,
                 std::function<void(const std::string&)> info = nullptr);
-  ~KinesisSource();
+  ~KinesisSource() override;
+  // Keeps what the source reads with alive as long as the source.
+  void Own(std::unique_ptr<Owned> owned) { owned_ = std::move(owned); }
 
-  // Runs until `stop`, then stops gracefully (see above) and returns.
-  void Run(const std::atomic<bool>& stop);
+  // Runs the coordinator on a thread of its own until Stop, which stops gracefully (see above).
+  Status Start() override;
+  void RequestStop() override { stop_ = true; }
+  void Stop() override;
+  void WriteMetrics(MetricsWriter* w) const override;
+  std::vector<std::pair<std::string, std::string>> Describe() const override;
   const std::string& worker_id() const { return options_.worker_id; }
   const KinesisSourceStats& stats() const { return stats_; }
   std::vector<std::string> HeldShards() const;
-  std::string MetricsText(std::string_view name) const;
   // Time from a GetRecords response to the moment every event of that batch was handled
   // (decoded, matched, deduped, written): what the pipeline adds to the poll interval. In
   // microseconds.
@@ -85,6 +107,7 @@ class KinesisSource {
 
  private:
   struct Reader;
+  void Run(const std::atomic<bool>& stop);
   void SyncShards();
   void RenewAll();
   void TakeLeases();
@@ -110,6 +133,9 @@ class KinesisSource {
   // Observer clock: when each lease's counter last changed, as this worker saw it.
   std::map<std::string, std::pair<int64_t, int64_t>> seen_;  // key -> (counter, steady ns)
   std::map<std::string, aws::KinesisShard> shards_;          // from the last ListShards
+  std::unique_ptr<Owned> owned_;
+  std::atomic<bool> stop_{false};
+  std::thread coordinator_;
 };
 
 }  // namespace fastpath

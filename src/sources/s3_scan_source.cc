@@ -35,8 +35,48 @@ std::string ReadResumeKey(const std::string& path) {
   return key;
 }
 
-Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& o, InputQueue* pipeline,
-                    S3ScanProgress* progress, const std::atomic<bool>* stop) {
+S3ScanSource::S3ScanSource(const aws::AwsClient* aws, S3ScanOptions options, InputQueue* inputs)
+    : s3_(aws), options_(std::move(options)), inputs_(inputs) {}
+
+S3ScanSource::~S3ScanSource() {
+  Stop();
+}
+
+Status S3ScanSource::Start() {
+  lister_ = std::thread([this] { status_ = List(); });
+  return Status::Ok();
+}
+
+void S3ScanSource::Stop() {
+  stop_ = true;
+  if (lister_.joinable()) lister_.join();
+}
+
+Status S3ScanSource::Wait() {
+  if (lister_.joinable()) lister_.join();
+  return status_;
+}
+
+namespace {
+
+constexpr MetricFamily kObjects = {"fastpath_s3_scan_objects_total", "counter",
+                                   "Objects of an S3 scan, by what became of them."};
+
+}  // namespace
+
+void S3ScanSource::WriteMetrics(MetricsWriter* w) const {
+  const std::string where = "s3://" + options_.bucket + "/" + options_.prefix;
+  w->Add(kObjects, {{"prefix", where}, {"result", "listed"}}, progress_.listed.load());
+  w->Add(kObjects, {{"prefix", where}, {"result", "done"}}, progress_.done.load());
+  w->Add(kObjects, {{"prefix", where}, {"result", "failed"}}, progress_.failed.load());
+}
+
+Status S3ScanSource::List() {
+  const S3ScanOptions& o = options_;
+  const aws::S3Client& s3 = s3_;
+  S3ScanProgress* progress = &progress_;
+  InputQueue* pipeline = inputs_;
+  const std::atomic<bool>* stop = &stop_;
   std::string start_after = o.start_after;
   if (start_after.empty() && !o.resume_file.empty()) start_after = ReadResumeKey(o.resume_file);
   auto resume = std::make_shared<ResumeState>();

@@ -7,9 +7,11 @@
 
 #include <atomic>
 #include <string>
+#include <thread>
 
 #include "aws/s3.h"
 #include "core/input.h"
+#include "sources/source.h"
 
 namespace fastpath {
 
@@ -27,10 +29,32 @@ struct S3ScanProgress {
   std::atomic<uint64_t> failed{0};
 };
 
-// Lists and submits; returns after the last object was submitted (the caller finishes the
-// pipeline). A listing error stops the scan and is returned.
-Status ScanS3Prefix(const aws::S3Client& s3, const S3ScanOptions& options, InputQueue* pipeline,
-                    S3ScanProgress* progress, const std::atomic<bool>* stop = nullptr);
+// A finite source: Start lists on a thread of its own; Wait returns once the last object was
+// submitted (the caller then finishes the pipeline), with the listing's error if there was one.
+class S3ScanSource final : public Source {
+ public:
+  // `aws` must outlive the source.
+  S3ScanSource(const aws::AwsClient* aws, S3ScanOptions options, InputQueue* inputs);
+  ~S3ScanSource() override;
+
+  Status Start() override;
+  // Stops listing (objects already submitted still finish) and waits for the listing thread.
+  void Stop() override;
+  Status Wait();
+  void WriteMetrics(MetricsWriter* w) const override;
+  const S3ScanProgress& progress() const { return progress_; }
+
+ private:
+  Status List();
+
+  const aws::S3Client s3_;
+  const S3ScanOptions options_;
+  InputQueue* const inputs_;
+  S3ScanProgress progress_;
+  std::atomic<bool> stop_{false};
+  std::thread lister_;
+  Status status_;  // written by the lister thread, read after joining it
+};
 
 // The key a resume file holds, or "" when it does not exist.
 std::string ReadResumeKey(const std::string& path);

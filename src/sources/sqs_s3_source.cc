@@ -8,18 +8,32 @@
 
 namespace fastpath {
 
-SqsS3Source::SqsS3Source(const aws::SqsClient* sqs, const aws::S3Client* s3,
-                         SqsS3SourceOptions options, InputQueue* pipeline,
-                         std::function<void(const std::string&)> log)
-    : sqs_(sqs), s3_(s3), options_(std::move(options)), pipeline_(pipeline), log_(std::move(log)) {}
+SqsS3Source::SqsS3Source(const aws::AwsClient* aws, SqsS3SourceOptions options,
+                         InputQueue* pipeline, std::function<void(const std::string&)> log)
+    : sqs_(aws),
+      s3_(aws),
+      options_(std::move(options)),
+      pipeline_(pipeline),
+      log_(std::move(log)) {}
 
 SqsS3Source::~SqsS3Source() {
+  if (poller_.joinable()) Stop();
   {
     std::lock_guard<std::mutex> l(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
   if (housekeeper_.joinable()) housekeeper_.join();
+}
+
+Status SqsS3Source::Start() {
+  poller_ = std::thread([this] { Run(stop_); });
+  return Status::Ok();
+}
+
+void SqsS3Source::Stop() {
+  stop_ = true;
+  if (poller_.joinable()) poller_.join();
 }
 
 void SqsS3Source::Run(const std::atomic<bool>& stop) {
@@ -34,8 +48,8 @@ void SqsS3Source::Run(const std::atomic<bool>& stop) {
     }
     if (stop.load()) break;
     stats_.receives.fetch_add(1);
-    auto msgs = sqs_->Receive(options_.queue_url, options_.max_messages, options_.wait_seconds,
-                              options_.visibility_timeout);
+    auto msgs = sqs_.Receive(options_.queue_url, options_.max_messages, options_.wait_seconds,
+                             options_.visibility_timeout);
     if (!msgs.ok()) {
       stats_.api_errors.fetch_add(1);
       log_("ReceiveMessage " + options_.queue_url + ": " + msgs.status().message());
@@ -78,7 +92,7 @@ void SqsS3Source::DeadLetter(const aws::SqsMessage& m, const std::string& why) {
       return;
     }
   }
-  Status s = sqs_->Delete(options_.queue_url, m.receipt_handle);
+  Status s = sqs_.Delete(options_.queue_url, m.receipt_handle);
   if (!s.ok()) {
     stats_.api_errors.fetch_add(1);
     log_("DeleteMessage " + m.message_id + ": " + s.message());
@@ -124,7 +138,7 @@ void SqsS3Source::Handle(aws::SqsMessage&& m) {
     spec.path = "s3://" + obj.bucket + "/" + obj.key;
     spec.received_at = received;
     spec.size = obj.size;
-    const aws::S3Client* s3 = s3_;
+    const aws::S3Client* s3 = &s3_;
     spec.open = [s3, bucket = obj.bucket, key = obj.key]() -> Result<std::unique_ptr<ByteReader>> {
       auto r = s3->GetObject(bucket, key);
       if (!r.ok()) return r.status();
@@ -157,7 +171,7 @@ void SqsS3Source::Housekeeping() {
       std::shared_ptr<InFlight> f = to_delete_.front();
       to_delete_.pop_front();
       l.unlock();
-      Status s = sqs_->Delete(options_.queue_url, f->receipt);
+      Status s = sqs_.Delete(options_.queue_url, f->receipt);
       if (s.ok()) {
         stats_.deleted.fetch_add(1);
       } else {
@@ -177,8 +191,7 @@ void SqsS3Source::Housekeeping() {
     if (due.empty()) continue;
     l.unlock();
     for (auto& f : due) {
-      Status s =
-          sqs_->ChangeVisibility(options_.queue_url, f->receipt, options_.visibility_timeout);
+      Status s = sqs_.ChangeVisibility(options_.queue_url, f->receipt, options_.visibility_timeout);
       if (s.ok()) {
         stats_.heartbeats.fetch_add(1);
       } else {
@@ -191,22 +204,81 @@ void SqsS3Source::Housekeeping() {
   }
 }
 
-std::string SqsS3Source::MetricsText(std::string_view name) const {
-  std::string out;
-  const std::string labels = "{source=\"" + std::string(name) + "\"";
-  auto line = [&](const char* metric, const char* extra, uint64_t v) {
-    out += std::string(metric) + labels + extra + "} " + std::to_string(v) + "\n";
-  };
-  line("fastpath_sqs_receives_total", "", stats_.receives.load());
-  line("fastpath_sqs_messages_total", ",result=\"received\"", stats_.messages.load());
-  line("fastpath_sqs_messages_total", ",result=\"deleted\"", stats_.deleted.load());
-  line("fastpath_sqs_messages_total", ",result=\"poison\"", stats_.poison.load());
-  line("fastpath_sqs_messages_total", ",result=\"test_event\"", stats_.test_events.load());
-  line("fastpath_sqs_objects_total", ",result=\"announced\"", stats_.objects.load());
-  line("fastpath_sqs_objects_total", ",result=\"failed\"", stats_.object_failures.load());
-  line("fastpath_sqs_visibility_heartbeats_total", "", stats_.heartbeats.load());
-  line("fastpath_aws_api_errors_total", "", stats_.api_errors.load());
+namespace {
+
+constexpr MetricFamily kReceives = {"fastpath_sqs_receives_total", "counter",
+                                    "SQS ReceiveMessage calls."};
+constexpr MetricFamily kMessages = {"fastpath_sqs_messages_total", "counter",
+                                    "SQS messages, by what became of them."};
+constexpr MetricFamily kObjects = {"fastpath_sqs_objects_total", "counter",
+                                   "S3 objects announced on SQS, and those that failed."};
+constexpr MetricFamily kHeartbeats = {"fastpath_sqs_visibility_heartbeats_total", "counter",
+                                      "Visibility timeout extensions of messages in flight."};
+
+}  // namespace
+
+void SqsS3Source::WriteMetrics(MetricsWriter* w) const {
+  const std::string& n = options_.name;
+  w->Add(kReceives, {{"source", n}}, stats_.receives.load());
+  w->Add(kMessages, {{"source", n}, {"result", "received"}}, stats_.messages.load());
+  w->Add(kMessages, {{"source", n}, {"result", "deleted"}}, stats_.deleted.load());
+  w->Add(kMessages, {{"source", n}, {"result", "poison"}}, stats_.poison.load());
+  w->Add(kMessages, {{"source", n}, {"result", "test_event"}}, stats_.test_events.load());
+  w->Add(kObjects, {{"source", n}, {"result", "announced"}}, stats_.objects.load());
+  w->Add(kObjects, {{"source", n}, {"result", "failed"}}, stats_.object_failures.load());
+  w->Add(kHeartbeats, {{"source", n}}, stats_.heartbeats.load());
+  w->Add(kAwsApiErrors, {{"source", n}}, stats_.api_errors.load());
+}
+
+std::vector<std::pair<std::string, std::string>> SqsS3Source::Describe() const {
+  return {{"queue_url", options_.queue_url}};
+}
+
+// The `s3_sqs` source type.
+namespace {
+
+std::unique_ptr<SourceSettings> ReadSqsS3(const ConfigSection& s, const SourceConfigContext& ctx) {
+  auto out = std::make_unique<SqsS3SourceSettings>();
+  SqsS3SourceOptions& o = out->options;
+  o.name = ctx.name;
+  if (!s.Str("queue_url", &o.queue_url)) s.Problem(s.where() + " needs queue_url");
+  s.Seconds("wait_time", &o.wait_seconds, 0, 20);
+  s.Seconds("visibility_timeout", &o.visibility_timeout, 2, 43200);
+  s.Int("max_messages", &o.max_messages, 1, 10);
+  s.Int("max_receive_count", &o.max_receive_count, 1, 1000);
+  s.Int("max_in_flight", &o.max_in_flight, 1, 100000);
+  o.dead_letter_file = ctx.StatePath(ctx.name + ".dead-letters.ndjson");
+  s.Path("dead_letter_file", &o.dead_letter_file);
   return out;
 }
+
+Result<std::unique_ptr<Source>> BuildSqsS3(const SourceSettings& settings,
+                                           const SourceBuildContext& ctx) {
+  const auto& o = static_cast<const SqsS3SourceSettings&>(settings).options;
+  return std::unique_ptr<Source>(new SqsS3Source(ctx.aws(), o, ctx.inputs, ctx.warn));
+}
+
+}  // namespace
+
+extern const SourceDescriptor kSqsS3SourceType = {
+    "s3_sqs",
+    "S3 objects announced by S3 event notifications on an SQS queue (directly or through SNS)",
+    {
+        {"queue_url", "the queue's URL (required)"},
+        {"wait_time", "long-poll wait, 0s to 20s (default 20s)"},
+        {"visibility_timeout",
+         "taken messages stay hidden this long, extended every half of it "
+         "while their objects are processed (default 5m)"},
+        {"max_messages", "messages per ReceiveMessage, 1 to 10 (default 10)"},
+        {"max_receive_count", "receives after which a message is poison (default 5)"},
+        {"max_in_flight", "messages processed at once (default 64)"},
+        {"dead_letter_file",
+         "NDJSON file for poison messages (default <state_dir>/<name>.dead-letters.ndjson)",
+         ConfigValue::kPath},
+    },
+    /*needs_aws=*/true,
+    ReadSqsS3,
+    BuildSqsS3,
+};
 
 }  // namespace fastpath

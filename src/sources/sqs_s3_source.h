@@ -27,10 +27,12 @@
 #include "aws/sqs.h"
 #include "core/counters.h"
 #include "core/input.h"
+#include "sources/source.h"
 
 namespace fastpath {
 
 struct SqsS3SourceOptions {
+  std::string name;  // for logs and metrics
   std::string queue_url;
   int wait_seconds = 20;         // long polling, 0..20
   int visibility_timeout = 300;  // seconds; renewed every half of it while in flight
@@ -53,20 +55,29 @@ struct SqsS3SourceStats {
   std::atomic<uint64_t> api_errors{0};
 };
 
-class SqsS3Source {
- public:
-  SqsS3Source(const aws::SqsClient* sqs, const aws::S3Client* s3, SqsS3SourceOptions options,
-              InputQueue* pipeline, std::function<void(const std::string&)> log);
-  ~SqsS3Source();
+// The `s3_sqs` source type's settings (SourceDescriptor::read).
+struct SqsS3SourceSettings final : SourceSettings {
+  SqsS3SourceOptions options;
+};
 
-  // Polls until `stop` is set, then waits until every message in flight is acknowledged (or
-  // left to reappear, when its objects failed) and returns.
-  void Run(const std::atomic<bool>& stop);
+class SqsS3Source final : public Source {
+ public:
+  // `aws` must outlive the source.
+  SqsS3Source(const aws::AwsClient* aws, SqsS3SourceOptions options, InputQueue* pipeline,
+              std::function<void(const std::string&)> log);
+  ~SqsS3Source() override;
+
+  // Polls on a thread of its own until Stop, which then waits until every message in flight is
+  // acknowledged (or left to reappear, when its objects failed).
+  Status Start() override;
+  void RequestStop() override { stop_ = true; }
+  void Stop() override;
+  void WriteMetrics(MetricsWriter* w) const override;
+  std::vector<std::pair<std::string, std::string>> Describe() const override;
   const SqsS3SourceStats& stats() const { return stats_; }
-  // Prometheus lines for /metrics.
-  std::string MetricsText(std::string_view name) const;
 
  private:
+  void Run(const std::atomic<bool>& stop);
   struct InFlight {
     std::string receipt;
     std::string message_id;
@@ -79,8 +90,8 @@ class SqsS3Source {
   void DeadLetter(const aws::SqsMessage& m, const std::string& why);
   void Housekeeping();  // heartbeats and deletes, on their own thread
 
-  const aws::SqsClient* sqs_;
-  const aws::S3Client* s3_;
+  const aws::SqsClient sqs_;
+  const aws::S3Client s3_;
   const SqsS3SourceOptions options_;
   InputQueue* pipeline_;
   std::function<void(const std::string&)> log_;
@@ -92,6 +103,8 @@ class SqsS3Source {
   std::deque<std::shared_ptr<InFlight>> to_delete_;             // guarded by mu_
   bool stopping_ = false;                                       // guarded by mu_
   std::thread housekeeper_;
+  std::atomic<bool> stop_{false};
+  std::thread poller_;
 };
 
 }  // namespace fastpath
