@@ -1,5 +1,7 @@
 #include "core/event.h"
 
+#include "core/log_types.h"
+
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -25,57 +27,7 @@ std::string_view DeliveryPathName(DeliveryPath p) {
 }
 
 std::string_view LogTypeName(LogType t) {
-  switch (t) {
-    case LogType::kUnknown:
-      return "unknown";
-    case LogType::kCloudTrail:
-      return "aws.cloudtrail";
-    case LogType::kCloudTrailDigest:
-      return "aws.cloudtrail.digest";
-    case LogType::kCloudTrailInsight:
-      return "aws.cloudtrail.insight";
-    case LogType::kEventBridge:
-      return "aws.eventbridge";
-    case LogType::kVpcFlow:
-      return "aws.vpcflow";
-    case LogType::kConfig:
-      return "aws.config";
-    case LogType::kGuardDuty:
-      return "aws.guardduty";
-    case LogType::kSecurityHub:
-      return "aws.securityhub";
-    case LogType::kInspector:
-      return "aws.inspector";
-    case LogType::kMacie:
-      return "aws.macie";
-    case LogType::kTrustedAdvisor:
-      return "aws.trustedadvisor";
-    case LogType::kS3Access:
-      return "aws.s3access";
-    case LogType::kElb:
-      return "aws.elb";
-    case LogType::kAlb:
-      return "aws.alb";
-    case LogType::kNlb:
-      return "aws.nlb";
-    case LogType::kCloudFront:
-      return "aws.cloudfront";
-    case LogType::kApiGateway:
-      return "aws.apigateway";
-    case LogType::kLambda:
-      return "aws.lambda";
-    case LogType::kRds:
-      return "aws.rds";
-    case LogType::kRoute53:
-      return "aws.route53";
-    case LogType::kRoute53Resolver:
-      return "aws.route53resolver";
-    case LogType::kWaf:
-      return "aws.waf";
-    case LogType::kNetworkFirewall:
-      return "aws.networkfirewall";
-  }
-  return "unknown";
+  return LogTypeFacts(t).name;
 }
 
 namespace {

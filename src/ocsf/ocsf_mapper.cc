@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "core/json_get.h"
+#include "core/log_types.h"
 #include "core/time_util.h"
 
 namespace fastpath {
@@ -1190,29 +1191,6 @@ int BaseEvent(Writer& w, const Event& e, const Rec& r, std::string_view product)
   return h.cls.uid;
 }
 
-std::string_view ProductOf(LogType t) {
-  switch (t) {
-    case LogType::kLambda:
-      return "Lambda";
-    case LogType::kRds:
-      return "RDS";
-    case LogType::kApiGateway:
-      return "API Gateway";
-    case LogType::kConfig:
-      return "Config";
-    case LogType::kInspector:
-      return "Inspector";
-    case LogType::kSecurityHub:
-      return "Security Hub";
-    case LogType::kCloudTrailDigest:
-      return "CloudTrail";
-    case LogType::kEventBridge:
-      return "EventBridge";
-    default:
-      return "unknown";
-  }
-}
-
 }  // namespace
 
 int AppendOcsfJsonLine(const Event& e, std::string* out) {
@@ -1226,65 +1204,63 @@ int AppendOcsfJsonLine(const Event& e, std::string* out) {
   Writer w(out);
   w.Open();
   int cls = 0;
-  switch (e.log_type) {
-    case LogType::kCloudTrail:
-    case LogType::kCloudTrailInsight:
+  const LogTypeInfo& facts = LogTypeFacts(e.log_type);
+  switch (facts.ocsf) {
+    case OcsfMapping::kCloudTrail:
       cls = CloudTrail(w, e, r);
       break;
-    case LogType::kVpcFlow:
+    case OcsfMapping::kVpcFlow:
       cls = VpcFlow(w, e, r);
       break;
-    case LogType::kNlb:
+    case OcsfMapping::kNlb:
       cls = Nlb(w, e, r);
       break;
-    case LogType::kNetworkFirewall:
+    case OcsfMapping::kNetworkFirewall:
       cls = NetworkFirewall(w, e, r);
       break;
-    case LogType::kAlb:
-    case LogType::kElb:
+    case OcsfMapping::kLoadBalancer:
       cls = LoadBalancer(w, e, r);
       break;
-    case LogType::kCloudFront:
+    case OcsfMapping::kCloudFront:
       cls = CloudFront(w, e, r);
       break;
-    case LogType::kWaf:
+    case OcsfMapping::kWaf:
       cls = Waf(w, e, r);
       break;
-    case LogType::kRoute53:
-    case LogType::kRoute53Resolver:
+    case OcsfMapping::kDns:
       cls = Dns(w, e, r);
       break;
-    case LogType::kS3Access:
+    case OcsfMapping::kS3Access:
       cls = S3Access(w, e, r);
       break;
-    case LogType::kGuardDuty:
+    case OcsfMapping::kGuardDuty:
       cls = GuardDuty(w, e, r);
       break;
-    case LogType::kMacie:
+    case OcsfMapping::kMacie:
       cls = Macie(w, e, r);
       break;
-    case LogType::kTrustedAdvisor:
+    case OcsfMapping::kTrustedAdvisor:
       cls = TrustedAdvisor(w, e, r);
       break;
-    case LogType::kSecurityHub:
-      cls = r.Has("/Id") ? SecurityHub(w, e, r) : BaseEvent(w, e, r, ProductOf(e.log_type));
+    case OcsfMapping::kSecurityHub:
+      cls = r.Has("/Id") ? SecurityHub(w, e, r) : BaseEvent(w, e, r, facts.product);
       break;
-    case LogType::kInspector:
-      cls = r.Has("/findingArn") ? Inspector(w, e, r) : BaseEvent(w, e, r, ProductOf(e.log_type));
+    case OcsfMapping::kInspector:
+      cls = r.Has("/findingArn") ? Inspector(w, e, r) : BaseEvent(w, e, r, facts.product);
       break;
-    case LogType::kConfig:
+    case OcsfMapping::kConfig:
       cls = r.S("/messageType") == "ComplianceChangeNotification"
                 ? ConfigCompliance(w, e, r)
-                : BaseEvent(w, e, r, ProductOf(e.log_type));
+                : BaseEvent(w, e, r, facts.product);
       break;
-    case LogType::kApiGateway:
+    case OcsfMapping::kApiGateway:
       cls = (r.Has("/httpMethod") || r.Has("/routeKey") || r.Has("/resourcePath") ||
              r.Has("/request"))
                 ? ApiGatewayAccess(w, e, r)
-                : BaseEvent(w, e, r, ProductOf(e.log_type));
+                : BaseEvent(w, e, r, facts.product);
       break;
-    default:
-      cls = BaseEvent(w, e, r, ProductOf(e.log_type));
+    case OcsfMapping::kBase:
+      cls = BaseEvent(w, e, r, facts.product);
       break;
   }
   // raw_data holds the native record as a JSON string, so nothing the mapping left out is lost.

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/json_get.h"
+#include "core/log_types.h"
 
 namespace fastpath {
 
@@ -413,19 +414,14 @@ ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Ev
     return ServiceClaim::kParsed;
   };
 
-  if (source == "aws.securityhub") {
+  if (source == LogTypeFacts(LogType::kSecurityHub).eventbridge_source) {
     array findings;
     if (JsonGet(detail["findings"].get_array(), findings)) {
       return ParseList(findings, ctx, envelope_time, out, failures, 0, "detail.findings");
     }
     return emit_envelope(LogType::kSecurityHub);  // Insight Results
   }
-  LogType type = LogType::kUnknown;
-  if (source == "aws.guardduty") type = LogType::kGuardDuty;
-  if (source == "aws.config") type = LogType::kConfig;
-  if (source == "aws.inspector2") type = LogType::kInspector;
-  if (source == "aws.macie") type = LogType::kMacie;
-  if (source == "aws.trustedadvisor") type = LogType::kTrustedAdvisor;
+  const LogType type = LogTypeForEventBridgeSource(source);
   if (type == LogType::kUnknown) return ServiceClaim::kNotMine;
   // Findings and configuration items are the same objects as on other paths.
   const size_t before = out->size();

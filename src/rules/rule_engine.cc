@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/json_get.h"
+#include "core/log_types.h"
 #include "decode/envelope_encoder.h"
 
 namespace fastpath {
@@ -24,40 +25,21 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
   }
   if (!envelope_ready_) {
     std::string_view type, source;
-    switch (event_.log_type) {
-      case LogType::kGuardDuty:
-        source_ = "aws.guardduty";
-        detail_type_ = "GuardDuty Finding";
-        break;
-      case LogType::kSecurityHub:
-        source_ = "aws.securityhub";
-        detail_type_ = "Security Hub Findings - Imported";
-        break;
-      case LogType::kInspector:
-        source_ = "aws.inspector2";
-        detail_type_ = "Inspector2 Finding";
-        break;
-      case LogType::kMacie:
-        source_ = "aws.macie";
-        detail_type_ = "Macie Finding";
-        break;
-      case LogType::kTrustedAdvisor:
-        source_ = "aws.trustedadvisor";
-        detail_type_ = "Trusted Advisor Check Item Refresh Notification";
-        break;
-      case LogType::kConfig:
-        source_ = "aws.config";
+    const LogTypeInfo& facts = LogTypeFacts(event_.log_type);
+    if (!facts.eventbridge_source.empty()) {
+      source_ = facts.eventbridge_source;
+      detail_type_ = facts.eventbridge_detail_type;
+      if (event_.log_type == LogType::kConfig) {  // Config's detail-type follows the record
         JsonGet(record_["messageType"].get_string(), type);
         detail_type_ = type == "ComplianceChangeNotification" ? "Config Rules Compliance Change"
                                                               : "Config Configuration Item Change";
-        break;
-      default:
-        JsonGet(record_["eventType"].get_string(), type);
-        JsonGet(record_["eventSource"].get_string(), source);
-        detail_type_ = std::string(EventBridgeDetailType(type));
-        if (detail_type_.empty()) detail_type_ = "AWS API Call via CloudTrail";
-        source_ = "aws." + std::string(source.substr(0, source.find('.')));
-        break;
+      }
+    } else {
+      JsonGet(record_["eventType"].get_string(), type);
+      JsonGet(record_["eventSource"].get_string(), source);
+      detail_type_ = std::string(EventBridgeDetailType(type));
+      if (detail_type_.empty()) detail_type_ = "AWS API Call via CloudTrail";
+      source_ = "aws." + std::string(source.substr(0, source.find('.')));
     }
     time_ = FormatRfc3339(event_.time);
     envelope_ready_ = true;
@@ -81,27 +63,16 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
 }
 
 bool CloudTrailEventBridgeView::Covers(LogType t) {
-  switch (t) {
-    case LogType::kCloudTrail:
-    case LogType::kCloudTrailInsight:
-    case LogType::kGuardDuty:
-    case LogType::kSecurityHub:
-    case LogType::kInspector:
-    case LogType::kMacie:
-    case LogType::kTrustedAdvisor:
-    case LogType::kConfig:
-      return true;
-    default:
-      return false;
-  }
+  return LogTypeFacts(t).eventbridge_shaped;
 }
 
 bool CloudTrailEventBridgeView::RecordPath(LogType t, std::string_view* path) {
   if (!Covers(t) || path->substr(0, 7) != "detail.") return true;
   path->remove_prefix(7);
-  if (t == LogType::kSecurityHub) {
-    if (path->substr(0, 9) != "findings.") return false;
-    path->remove_prefix(9);
+  const std::string_view under = LogTypeFacts(t).eventbridge_record_path;
+  if (!under.empty()) {
+    if (path->substr(0, under.size()) != under) return false;
+    path->remove_prefix(under.size());
   }
   return true;
 }

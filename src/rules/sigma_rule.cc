@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/json_get.h"
+#include "core/log_types.h"
 #include "decode/byte_reader.h"
 #include "rules/match_text.h"
 #include "rules/rule.h"
@@ -733,12 +734,16 @@ std::string Scalar(const YAML::Node& n, const char* key) {
 std::vector<LogType> LogTypesForSigmaLogsource(std::string_view product, std::string_view service,
                                                std::string_view category) {
   (void)category;
-  if (product == "aws") {
-    if (service == "cloudtrail") return {LogType::kCloudTrail, LogType::kCloudTrailInsight};
-    if (service.empty())
-      return {LogType::kCloudTrail, LogType::kCloudTrailInsight, LogType::kEventBridge};
+  std::vector<LogType> out;
+  if (product != "aws") return out;
+  for (int i = 0; i < kNumLogTypes; ++i) {
+    const LogTypeInfo& row = LogTypeTable()[i];
+    const bool selected = service.empty()
+                              ? row.sigma_product_wide
+                              : !row.sigma_service.empty() && row.sigma_service == service;
+    if (selected) out.push_back(row.type);
   }
-  return {};
+  return out;
 }
 
 Result<std::shared_ptr<const SigmaRule>> SigmaRule::FromYaml(const YAML::Node& doc,
