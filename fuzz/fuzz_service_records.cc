@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (root.get_object().get(obj) != simdjson::SUCCESS) return 0;
   fastpath::RecordContext ctx;
   std::vector<fastpath::Event> events;
-  std::vector<fastpath::ParseFailure> failures;
+  std::vector<fastpath::ParseOutcome> failures;
   (void)fastpath::ParseServiceRecord(obj, ctx, &events, &failures);
   for (const fastpath::Event& e : events) {
     std::string out;

@@ -27,9 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (end == std::string::npos) end = text.size();
       ctx.offset = start;
       fastpath::Event e;
-      std::string error, ocsf;
-      if (parser.Parse(std::string_view(text).substr(start, end - start), ctx, &e, &error) ==
-          fastpath::TextLogParser::Outcome::kEvent) {
+      std::string ocsf;
+      if (parser.Parse(std::string_view(text).substr(start, end - start), ctx, &e).is_event()) {
         fastpath::AppendOcsfJsonLine(e, &ocsf);
       }
       start = end + 1;

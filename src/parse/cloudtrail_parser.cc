@@ -110,8 +110,8 @@ bool MinifyInto(std::string_view raw, std::string* out) {
   return true;
 }
 
-bool ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext& ctx, Event* out,
-                           ParseFailure* failure) {
+ParseOutcome ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext& ctx,
+                                   Event* out) {
   // One pass over the top-level keys picks up everything the canonical event needs.
   std::string_view event_time, event_id, account, region, event_type, identity_account;
   bool has_time = false;
@@ -136,14 +136,14 @@ bool ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext
     }
   }
   if (!has_time) {
-    *failure = {DropReason::kMissingField, "CloudTrail record without eventTime"};
-    return false;
+    return ParseOutcome::Malformed(DropReason::kMissingField,
+                                   "CloudTrail record without eventTime");
   }
   auto t = ParseRfc3339(event_time);
   if (!t) {
-    *failure = {DropReason::kBadTimestamp, "CloudTrail eventTime is not an RFC 3339 time: '" +
-                                               std::string(event_time.substr(0, 64)) + "'"};
-    return false;
+    return ParseOutcome::Malformed(DropReason::kBadTimestamp,
+                                   "CloudTrail eventTime is not an RFC 3339 time: '" +
+                                       std::string(event_time.substr(0, 64)) + "'");
   }
   out->log_type =
       event_type == "AwsCloudTrailInsight" ? LogType::kCloudTrailInsight : LogType::kCloudTrail;
@@ -168,16 +168,15 @@ bool ParseCloudTrailRecord(object rec, std::string_view raw, const RecordContext
   } else {
     out->id = ContentId(simdjson::to_string(rec));  // canonical form: the same from every path
   }
-  return true;
+  return ParseOutcome::Event();
 }
 
-bool ParseCloudTrailDigest(object digest, const RecordContext& ctx, Event* out,
-                           ParseFailure* failure) {
+ParseOutcome ParseCloudTrailDigest(object digest, const RecordContext& ctx, Event* out) {
   const std::string_view end = Str(digest, "digestEndTime");
   auto t = ParseRfc3339(end);
   if (!t) {
-    *failure = {DropReason::kBadTimestamp, "CloudTrail digestEndTime is not an RFC 3339 time"};
-    return false;
+    return ParseOutcome::Malformed(DropReason::kBadTimestamp,
+                                   "CloudTrail digestEndTime is not an RFC 3339 time");
   }
   out->log_type = LogType::kCloudTrailDigest;
   out->path = ctx.path;
@@ -194,7 +193,7 @@ bool ParseCloudTrailDigest(object digest, const RecordContext& ctx, Event* out,
   // A digest file is named by where it is stored; that is unique and path-independent.
   out->id =
       std::string(Str(digest, "digestS3Bucket")) + "/" + std::string(Str(digest, "digestS3Object"));
-  return true;
+  return ParseOutcome::Event();
 }
 
 }  // namespace fastpath

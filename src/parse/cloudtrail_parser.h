@@ -10,6 +10,7 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
+#include "parse/parse_outcome.h"
 
 namespace fastpath {
 
@@ -18,16 +19,11 @@ namespace fastpath {
 bool IsCloudTrailRecord(simdjson::dom::object obj);
 bool IsCloudTrailDigest(simdjson::dom::object obj);
 
-struct ParseFailure {
-  DropReason reason;
-  std::string what;
-};
-
 // REQUIRES: IsCloudTrailRecord(record). `raw` is the record's JSON text when the caller has it
 // (then it is minified as is, much faster than serializing the parsed tree), else empty.
-// On failure returns false and fills *failure.
-bool ParseCloudTrailRecord(simdjson::dom::object record, std::string_view raw,
-                           const RecordContext& ctx, Event* out, ParseFailure* failure);
+// An event (in *out) or a malformed record (no or a bad eventTime).
+ParseOutcome ParseCloudTrailRecord(simdjson::dom::object record, std::string_view raw,
+                                   const RecordContext& ctx, Event* out);
 
 // Copies validated JSON text into *out as one line: as is when it has no line breaks, else
 // minified. False if simdjson refuses it.
@@ -39,8 +35,8 @@ void CompactJson(Json record, std::string_view raw, std::string* out) {
   if (!raw.empty() && MinifyInto(raw, out)) return;
   *out = simdjson::to_string(record);
 }
-bool ParseCloudTrailDigest(simdjson::dom::object digest, const RecordContext& ctx, Event* out,
-                           ParseFailure* failure);
+ParseOutcome ParseCloudTrailDigest(simdjson::dom::object digest, const RecordContext& ctx,
+                                   Event* out);
 
 // A stable id for a record that has none: the hex SHA-256 (first 128 bits) of its canonical JSON
 // (simdjson's serialization of the parsed record, which does not depend on the sender's spacing

@@ -8,18 +8,19 @@ namespace {
 struct Parsed {
   bool ok;
   Event ev;
-  ParseFailure failure;
+  ParseOutcome failure;
 };
 
 Parsed ParseJson(const std::string& json, RecordContext ctx = {}) {
   simdjson::dom::parser p;
   simdjson::dom::object obj = p.parse(json).get_object().value();
-  Parsed out{false, {}, {DropReason::kInvalidJson, ""}};
+  Parsed out{false, {}, ParseOutcome::NotMine()};
   if (IsCloudTrailRecord(obj)) {
-    out.ok = ParseCloudTrailRecord(obj, {}, ctx, &out.ev, &out.failure);
+    out.failure = ParseCloudTrailRecord(obj, {}, ctx, &out.ev);
   } else if (IsCloudTrailDigest(obj)) {
-    out.ok = ParseCloudTrailDigest(obj, ctx, &out.ev, &out.failure);
+    out.failure = ParseCloudTrailDigest(obj, ctx, &out.ev);
   }
+  out.ok = out.failure.is_event();
   return out;
 }
 

@@ -28,19 +28,20 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
     return;
   }
   Event ev;
-  switch (text_.Parse(line, ctx, &ev, &text_error_)) {
-    case TextLogParser::Outcome::kHeader:
+  const ParseOutcome outcome = text_.Parse(line, ctx, &ev);
+  switch (outcome.kind) {
+    case ParseOutcome::Kind::kHeader:
       counters_->Drop(DropReason::kHeaderLine);
       return;
-    case TextLogParser::Outcome::kMalformed:
-      Fail(DropReason::kMalformedLine, ctx, text_error_);
+    case ParseOutcome::Kind::kMalformed:
+      Fail(outcome.reason, ctx, outcome.what);
       return;
-    case TextLogParser::Outcome::kEvent:
+    case ParseOutcome::Kind::kEvent:
       PipelineCounters::Add(parse.records_out, 1);
       PipelineCounters::Add(parse.bytes_out, ev.json.size());
       emit_(std::move(ev), nullptr);
       return;
-    case TextLogParser::Outcome::kUnclaimed:
+    case ParseOutcome::Kind::kNotMine:
       break;
   }
   // No text format claims the line: keep it as an `unknown` event rather than lose it.
@@ -78,16 +79,15 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     return;
   }
   Event ev;
-  ParseFailure failure{DropReason::kInvalidJson, ""};
-  bool ok = true;
+  ParseOutcome outcome = ParseOutcome::Event();
   if (cloudtrail || IsCloudTrailRecord(obj)) {
-    ok = ParseCloudTrailRecord(obj, raw, ctx, &ev, &failure);
+    outcome = ParseCloudTrailRecord(obj, raw, ctx, &ev);
   } else if (IsCloudTrailDigest(obj)) {
-    ok = ParseCloudTrailDigest(obj, ctx, &ev, &failure);
-  } else if (const ServiceClaim claim =
-                 ParseServiceRecord(obj, ctx, &service_events_, &service_failures_);
-             claim != ServiceClaim::kNotMine) {
-    for (const ParseFailure& f : service_failures_) Fail(f.reason, ctx, f.what);
+    outcome = ParseCloudTrailDigest(obj, ctx, &ev);
+  } else if (ParseServiceRecord(obj, ctx, &service_events_, &service_failures_).kind !=
+             ParseOutcome::Kind::kNotMine) {
+    // Each unusable element was its own malformed outcome; the usable ones are events.
+    for (const ParseOutcome& f : service_failures_) Fail(f.reason, ctx, f.what);
     service_failures_.clear();
     // One record may hold many events (a Security Hub findings list, a Config snapshot).
     for (Event& e : service_events_) {
@@ -128,8 +128,8 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     CompactJson(record, raw, &ev.json);
     ev.id = ContentId(simdjson::to_string(record));  // canonical form: the same from every path
   }
-  if (!ok) {
-    Fail(failure.reason, ctx, failure.what);
+  if (outcome.kind == ParseOutcome::Kind::kMalformed) {
+    Fail(outcome.reason, ctx, outcome.what);
     return;
   }
   PipelineCounters::Add(parse.records_out, 1);

@@ -12,6 +12,7 @@
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
 #include "parse/cloudtrail_parser.h"
+#include "parse/parse_outcome.h"
 #include "parse/text_log_parser.h"
 
 namespace fastpath {
@@ -41,8 +42,7 @@ class RecordParser final : public RecordSink {
   // serves one input at a time, so this is that input's state.
   TextLogParser text_;
   std::vector<Event> service_events_;
-  std::vector<ParseFailure> service_failures_;
-  std::string text_error_;
+  std::vector<ParseOutcome> service_failures_;
 };
 
 }  // namespace fastpath

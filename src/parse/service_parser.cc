@@ -13,6 +13,9 @@ using simdjson::dom::object;
 
 namespace {
 
+// The parsers below answer with the kind of a ParseOutcome; element failures go to `failures`.
+using Claim = ParseOutcome::Kind;
+
 std::string_view Str(object o, std::string_view key) {
   std::string_view v;
   return JsonGet(o[key].get_string(), v) ? v : std::string_view();
@@ -301,36 +304,36 @@ Canon LambdaCanon(object o) {
 // ---- Dispatch -------------------------------------------------------------------------------
 
 // A bare record (no EventBridge envelope). Appends events, or says it is not one of ours.
-ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
-                       std::vector<Event>* out, std::vector<ParseFailure>* failures, int depth);
+Claim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time, std::vector<Event>* out,
+                std::vector<ParseOutcome>* failures, int depth);
 
-ServiceClaim ParseList(array list, const RecordContext& ctx, TimeNs envelope_time,
-                       std::vector<Event>* out, std::vector<ParseFailure>* failures, int depth,
-                       std::string_view what) {
+Claim ParseList(array list, const RecordContext& ctx, TimeNs envelope_time, std::vector<Event>* out,
+                std::vector<ParseOutcome>* failures, int depth, std::string_view what) {
   // A bad element costs only itself: the list's other elements are still events.
   size_t i = 0;
   const size_t before = out->size();
   for (element e : list) {
     object o;
     if (!JsonGet(e.get_object(), o)) {
-      failures->push_back({DropReason::kNotAnObject,
-                           std::string(what) + "[" + std::to_string(i) + "] is not an object"});
-    } else if (ParseBare(o, ctx, envelope_time, out, failures, depth + 1) ==
-               ServiceClaim::kNotMine) {
-      failures->push_back({DropReason::kMissingField, std::string(what) + "[" + std::to_string(i) +
-                                                          "] is not a record fastpath knows"});
+      failures->push_back(ParseOutcome::Malformed(
+          DropReason::kNotAnObject,
+          std::string(what) + "[" + std::to_string(i) + "] is not an object"));
+    } else if (ParseBare(o, ctx, envelope_time, out, failures, depth + 1) == Claim::kNotMine) {
+      failures->push_back(ParseOutcome::Malformed(
+          DropReason::kMissingField,
+          std::string(what) + "[" + std::to_string(i) + "] is not a record fastpath knows"));
     }
     ++i;
   }
-  return out->size() > before || i == 0 ? ServiceClaim::kParsed : ServiceClaim::kFailed;
+  return out->size() > before || i == 0 ? Claim::kEvent : Claim::kMalformed;
 }
 
-ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
-                       std::vector<Event>* out, std::vector<ParseFailure>* failures, int depth) {
-  if (depth > 3) return ServiceClaim::kNotMine;
+Claim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time, std::vector<Event>* out,
+                std::vector<ParseOutcome>* failures, int depth) {
+  if (depth > 3) return Claim::kNotMine;
   auto emit = [&](const Canon& c) {
     Emit(o, c, ctx, envelope_time, out);
-    return ServiceClaim::kParsed;
+    return Claim::kEvent;
   };
   if (IsAsff(o)) return emit(AsffCanon(o));
   if (IsGuardDuty(o)) return emit(GuardDutyCanon(o));
@@ -391,14 +394,14 @@ ServiceClaim ParseBare(object o, const RecordContext& ctx, TimeNs envelope_time,
   if (JsonGet(o["data"].get_object(), data) && Has(o, "status_code")) {
     return ParseBare(data, ctx, envelope_time, out, failures, depth + 1);
   }
-  return ServiceClaim::kNotMine;
+  return Claim::kNotMine;
 }
 
-ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Event>* out,
-                              std::vector<ParseFailure>* failures) {
+Claim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Event>* out,
+                       std::vector<ParseOutcome>* failures) {
   const std::string_view source = Str(o, "source");
   object detail;
-  if (!JsonGet(o["detail"].get_object(), detail)) return ServiceClaim::kNotMine;
+  if (!JsonGet(o["detail"].get_object(), detail)) return Claim::kNotMine;
   TimeNs envelope_time = 0;
   if (auto t = ParseRfc3339(Str(o, "time"))) envelope_time = *t;
   // An event of the service that is not a finding or configuration record (a scan, a check
@@ -411,7 +414,7 @@ ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Ev
     c.account = Str(o, "account");
     c.region = Str(o, "region");
     Emit(o, c, ctx, envelope_time, out);
-    return ServiceClaim::kParsed;
+    return Claim::kEvent;
   };
 
   if (source == LogTypeFacts(LogType::kSecurityHub).eventbridge_source) {
@@ -422,12 +425,12 @@ ServiceClaim ParseEventBridge(object o, const RecordContext& ctx, std::vector<Ev
     return emit_envelope(LogType::kSecurityHub);  // Insight Results
   }
   const LogType type = LogTypeForEventBridgeSource(source);
-  if (type == LogType::kUnknown) return ServiceClaim::kNotMine;
+  if (type == LogType::kUnknown) return Claim::kNotMine;
   // Findings and configuration items are the same objects as on other paths.
   const size_t before = out->size();
-  const ServiceClaim c = ParseBare(detail, ctx, envelope_time, out, failures, 1);
-  if (c == ServiceClaim::kFailed) return c;
-  if (c == ServiceClaim::kParsed && out->size() > before && (*out)[before].log_type == type) {
+  const Claim c = ParseBare(detail, ctx, envelope_time, out, failures, 1);
+  if (c == Claim::kMalformed) return c;
+  if (c == Claim::kEvent && out->size() > before && (*out)[before].log_type == type) {
     return c;
   }
   out->resize(before);
@@ -471,12 +474,17 @@ std::optional<TimeNs> ParseInspectorTime(std::string_view s) {
   return TimeFromCivil(year, mon, day, hour, min, sec);
 }
 
-ServiceClaim ParseServiceRecord(object record, const RecordContext& ctx, std::vector<Event>* out,
-                                std::vector<ParseFailure>* failures) {
-  if (Has(record, "detail-type") && Has(record, "source")) {
-    return ParseEventBridge(record, ctx, out, failures);
+ParseOutcome ParseServiceRecord(object record, const RecordContext& ctx, std::vector<Event>* out,
+                                std::vector<ParseOutcome>* failures) {
+  ParseOutcome outcome;
+  outcome.kind = Has(record, "detail-type") && Has(record, "source")
+                     ? ParseEventBridge(record, ctx, out, failures)
+                     : ParseBare(record, ctx, 0, out, failures, 0);
+  if (outcome.kind == Claim::kMalformed && !failures->empty()) {
+    outcome.reason = failures->front().reason;
+    outcome.what = failures->front().what;
   }
-  return ParseBare(record, ctx, 0, out, failures, 0);
+  return outcome;
 }
 
 }  // namespace fastpath

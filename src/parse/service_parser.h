@@ -25,19 +25,17 @@
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
 #include "parse/cloudtrail_parser.h"
+#include "parse/parse_outcome.h"
 
 namespace fastpath {
 
-enum class ServiceClaim {
-  kNotMine,  // not a record of these services: the caller tries other parsers
-  kParsed,   // events appended to *out (possibly none, e.g. an empty findings list)
-  kFailed,   // recognised but nothing in it usable
-};
-
 // Appends the record's events to *out and, for elements of a list that are not usable (a finding
-// that is no finding), one failure each to *failures: a bad element costs only itself.
-ServiceClaim ParseServiceRecord(simdjson::dom::object record, const RecordContext& ctx,
-                                std::vector<Event>* out, std::vector<ParseFailure>* failures);
+// that is no finding), one malformed outcome each to *failures: a bad element costs only itself.
+// Returns kNotMine (not a record of these services: the caller tries other parsers), kEvent
+// (events appended, possibly none, e.g. an empty findings list) or kMalformed (recognised but
+// nothing in it usable; *failures says why, and the outcome repeats the first reason).
+ParseOutcome ParseServiceRecord(simdjson::dom::object record, const RecordContext& ctx,
+                                std::vector<Event>* out, std::vector<ParseOutcome>* failures);
 
 // "Dec 3, 2021, 6:02:30 PM" (dates in Inspector's EventBridge findings), as UTC.
 std::optional<TimeNs> ParseInspectorTime(std::string_view text);

@@ -6,16 +6,16 @@ namespace fastpath {
 namespace {
 
 struct Out {
-  ServiceClaim claim;
+  ParseOutcome::Kind claim;
   std::vector<Event> events;
-  std::vector<ParseFailure> failures;
+  std::vector<ParseOutcome> failures;
 };
 
 Out Parse(const std::string& json, RecordContext ctx = {}) {
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(json);
   Out o;
-  o.claim = ParseServiceRecord(root.get_object(), ctx, &o.events, &o.failures);
+  o.claim = ParseServiceRecord(root.get_object(), ctx, &o.events, &o.failures).kind;
   return o;
 }
 
@@ -33,8 +33,8 @@ TEST(Services, GuardDutyFromEventBridgeEqualsTheS3ExportLine) {
       R"("region":"us-east-1","resources":[],"detail":)" + kGuardDutyFinding + "}";
   Out a = Parse(eb);
   Out b = Parse(kGuardDutyFinding);
-  ASSERT_EQ(a.claim, ServiceClaim::kParsed);
-  ASSERT_EQ(b.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(a.claim, ParseOutcome::Kind::kEvent);
+  ASSERT_EQ(b.claim, ParseOutcome::Kind::kEvent);
   ASSERT_EQ(a.events.size(), 1u);
   EXPECT_EQ(a.events[0].log_type, LogType::kGuardDuty);
   EXPECT_EQ(a.events[0].id, "f1@2024-05-01T12:00:00.000Z");
@@ -60,7 +60,7 @@ TEST(Services, SecurityHubImportedListIsOneEventPerFinding) {
       R"("region":"us-east-1","resources":[],"detail":{"findings":[)" +
       finding("a", "eu-west-1") + "," + finding("b", "us-east-1") + "]}}";
   Out o = Parse(eb);
-  ASSERT_EQ(o.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(o.claim, ParseOutcome::Kind::kEvent);
   ASSERT_EQ(o.events.size(), 2u);
   EXPECT_EQ(o.events[0].log_type, LogType::kSecurityHub);
   EXPECT_EQ(o.events[0].id, "a@2024-05-01T11:00:00Z");
@@ -77,7 +77,7 @@ TEST(Services, ABadFindingInAListCostsOnlyItself) {
       R"(product/aws/securityhub","AwsAccountId":"1","UpdatedAt":"2024-05-01T11:00:00Z"},)"
       R"({"no":"finding"}]}})";
   Out o = Parse(eb);
-  EXPECT_EQ(o.claim, ServiceClaim::kParsed);
+  EXPECT_EQ(o.claim, ParseOutcome::Kind::kEvent);
   ASSERT_EQ(o.events.size(), 1u);
   EXPECT_EQ(o.events[0].id, "a@2024-05-01T11:00:00Z");
   ASSERT_EQ(o.failures.size(), 2u);
@@ -97,7 +97,7 @@ TEST(Services, ConfigItemChangeIdIsTheStateId) {
       R"("awsRegion":"eu-west-1","resourceType":"AWS::EC2::SecurityGroup",)"
       R"("resourceId":"sg-1"}}})";
   Out o = Parse(eb);
-  ASSERT_EQ(o.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(o.claim, ParseOutcome::Kind::kEvent);
   ASSERT_EQ(o.events.size(), 1u);
   EXPECT_EQ(o.events[0].log_type, LogType::kConfig);
   EXPECT_EQ(o.events[0].id, "AWS::EC2::SecurityGroup/sg-1/1714557598000");
@@ -111,7 +111,7 @@ TEST(Services, ConfigSnapshotFileIsOneEventPerItem) {
       R"("resourceId":"b1","configurationStateId":"1","awsAccountId":"1","awsRegion":"r"},)"
       R"({"configurationItemCaptureTime":"2024-05-01T10:00:00Z","resourceType":"AWS::S3::Bucket",)"
       R"("resourceId":"b2","configurationStateId":"2","awsAccountId":"1","awsRegion":"r"}]})");
-  ASSERT_EQ(o.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(o.claim, ParseOutcome::Kind::kEvent);
   ASSERT_EQ(o.events.size(), 2u);
   EXPECT_EQ(o.events[1].id, "AWS::S3::Bucket/b2/2");
 }
@@ -129,7 +129,7 @@ TEST(Services, WafTimeAndAccountFromTheWebAcl) {
       R"({"timestamp":1576280412771,"formatVersion":1,"webaclId":"arn:aws:wafv2:ap-southeast-2:)"
       R"(111122223333:regional/webacl/STMTest/1","terminatingRuleId":"Default_Action",)"
       R"("action":"ALLOW","httpSourceName":"ALB","httpRequest":{"clientIp":"1.1.1.1"}})");
-  ASSERT_EQ(o.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(o.claim, ParseOutcome::Kind::kEvent);
   EXPECT_EQ(o.events[0].log_type, LogType::kWaf);
   EXPECT_EQ(o.events[0].account, "111122223333");
   EXPECT_EQ(o.events[0].region, "ap-southeast-2");
@@ -141,24 +141,24 @@ TEST(Services, ResolverAndNetworkFirewall) {
       R"({"version":"1.100000","account_id":"111122223333","region":"us-east-1",)"
       R"("vpc_id":"vpc-1","query_timestamp":"2021-02-04T17:51:55Z","query_name":"a.example.",)"
       R"("query_type":"A","rcode":"NOERROR","srcaddr":"10.0.0.1"})");
-  ASSERT_EQ(r.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(r.claim, ParseOutcome::Kind::kEvent);
   EXPECT_EQ(r.events[0].log_type, LogType::kRoute53Resolver);
   EXPECT_EQ(r.events[0].account, "111122223333");
   Out n = Parse(
       R"({"firewall_name":"fw","availability_zone":"us-east-1a","event_timestamp":"1700000000",)"
       R"("event":{"timestamp":"2023-11-14T22:13:20.123456+0000","event_type":"alert",)"
       R"("src_ip":"10.0.0.1","alert":{"action":"blocked","signature_id":1}}})");
-  ASSERT_EQ(n.claim, ServiceClaim::kParsed);
+  ASSERT_EQ(n.claim, ParseOutcome::Kind::kEvent);
   EXPECT_EQ(n.events[0].log_type, LogType::kNetworkFirewall);
   EXPECT_EQ(FormatRfc3339(n.events[0].time), "2023-11-14T22:13:20.123Z");
 }
 
 TEST(Services, OtherJsonIsNotMine) {
-  EXPECT_EQ(Parse(R"({"a":1})").claim, ServiceClaim::kNotMine);
+  EXPECT_EQ(Parse(R"({"a":1})").claim, ParseOutcome::Kind::kNotMine);
   EXPECT_EQ(Parse(R"({"version":"0","id":"x","detail-type":"EC2 Instance State-change )"
                   R"(Notification","source":"aws.ec2","detail":{}})")
                 .claim,
-            ServiceClaim::kNotMine);
+            ParseOutcome::Kind::kNotMine);
 }
 
 }  // namespace

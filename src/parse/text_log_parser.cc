@@ -931,8 +931,23 @@ void TextLogParser::Reset() {
   last_time_ = 0;
 }
 
-TextLogParser::Outcome TextLogParser::Parse(std::string_view line, const RecordContext& ctx,
-                                            Event* out, std::string* error) {
+ParseOutcome TextLogParser::Parse(std::string_view line, const RecordContext& ctx, Event* out) {
+  std::string error;
+  switch (ParseLine(line, ctx, out, &error)) {
+    case Outcome::kEvent:
+      return ParseOutcome::Event();
+    case Outcome::kHeader:
+      return ParseOutcome::Header();
+    case Outcome::kUnclaimed:
+      return ParseOutcome::NotMine();
+    case Outcome::kMalformed:
+      break;
+  }
+  return ParseOutcome::Malformed(DropReason::kMalformedLine, std::move(error));
+}
+
+TextLogParser::Outcome TextLogParser::ParseLine(std::string_view line, const RecordContext& ctx,
+                                                Event* out, std::string* error) {
   if (ctx.offset == 0) Reset();
   line = TrimEnd(line);
   auto done = [&](bool ok) {
@@ -960,25 +975,25 @@ TextLogParser::Outcome TextLogParser::Parse(std::string_view line, const RecordC
     }
   }
   if (vpc_header_) {
-    Status st = ParseVpcFlowLine(line, vpc_format_, ctx, out);
-    if (!st.ok()) *error = st.message();
-    return done(st.ok());
+    ParseOutcome o = ParseVpcFlowLine(line, vpc_format_, ctx, out);
+    if (!o.is_event()) *error = std::move(o.what);
+    return done(o.is_event());
   }
   if (w3c_header_) return done(ParseCloudFront(line, w3c_, ctx, out, error));
   // Flow logs in CloudWatch Logs have no header: the configuration names their format.
   if (vpc_formats_ != nullptr && !ctx.log_group.empty()) {
     for (const ConfiguredVpcFlowFormat& f : *vpc_formats_) {
       if (!LogGroupMatches(f.log_groups, ctx.log_group)) continue;
-      Status st = ParseVpcFlowLine(line, f.format, ctx, out);
-      if (!st.ok()) *error = st.message() + " (log group " + std::string(ctx.log_group) + ")";
-      return done(st.ok());
+      ParseOutcome o = ParseVpcFlowLine(line, f.format, ctx, out);
+      if (!o.is_event()) *error = o.what + " (log group " + std::string(ctx.log_group) + ")";
+      return done(o.is_event());
     }
   }
 
   if (LooksLikeDefaultVpcFlow(line)) {
-    Status st = ParseVpcFlowLine(line, DefaultVpcFlowFormat(), ctx, out);
-    if (!st.ok()) *error = st.message();
-    return done(st.ok());
+    ParseOutcome o = ParseVpcFlowLine(line, DefaultVpcFlowFormat(), ctx, out);
+    if (!o.is_event()) *error = std::move(o.what);
+    return done(o.is_event());
   }
   if (const SpacedFormat* f = SpacedFormatOf(line)) {
     return done(ParseSpaced(line, *f, ctx, out, error));

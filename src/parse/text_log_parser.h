@@ -27,6 +27,7 @@
 
 #include "core/event.h"
 #include "decode/envelope_decoder.h"
+#include "parse/parse_outcome.h"
 #include "parse/vpcflow_parser.h"
 
 namespace fastpath {
@@ -48,13 +49,6 @@ struct W3cFormat {
 
 class TextLogParser {
  public:
-  enum class Outcome {
-    kEvent,      // *out holds the event
-    kHeader,     // a header line: it names fields, it is not an event
-    kUnclaimed,  // no format claims the line
-    kMalformed,  // a claimed line that does not fit its format; *error says why
-  };
-
   TextLogParser() = default;
   // `vpc_formats`: flow log formats for header-less CloudWatch Logs messages, by log group
   // (the first that matches wins); may be null.
@@ -64,9 +58,14 @@ class TextLogParser {
   // Forgets what earlier inputs' headers said. Called when an input starts (offset 0).
   void Reset();
 
-  Outcome Parse(std::string_view line, const RecordContext& ctx, Event* out, std::string* error);
+  // An event in *out, a header line, a line no format claims (kNotMine), or a claimed line that
+  // does not fit its format (kMalformed, reason kMalformedLine, `what` says which field).
+  ParseOutcome Parse(std::string_view line, const RecordContext& ctx, Event* out);
 
  private:
+  enum class Outcome { kEvent, kHeader, kUnclaimed, kMalformed };
+  Outcome ParseLine(std::string_view line, const RecordContext& ctx, Event* out,
+                    std::string* error);
   std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats_;
   VpcFlowFormat vpc_format_;
   bool vpc_header_ = false;

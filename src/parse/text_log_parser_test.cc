@@ -7,7 +7,7 @@ namespace fastpath {
 namespace {
 
 struct Parsed {
-  TextLogParser::Outcome outcome;
+  ParseOutcome::Kind outcome;
   Event event;
   std::string error;
 };
@@ -20,7 +20,9 @@ std::vector<Parsed> ParseLines(const std::vector<std::string>& lines, RecordCont
   for (const std::string& l : lines) {
     ctx.offset = offset;
     Parsed r;
-    r.outcome = p.Parse(l, ctx, &r.event, &r.error);
+    ParseOutcome o = p.Parse(l, ctx, &r.event);
+    r.outcome = o.kind;
+    r.error = o.what;
     out.push_back(std::move(r));
     offset += l.size() + 1;
   }
@@ -51,7 +53,7 @@ TEST(TextLogs, ApplicationLoadBalancerEveryField) {
       "2018-07-02T22:22:48.364000Z \"authenticate,forward\" \"-\" \"-\" \"10.0.0.1:80\" \"200\" "
       "\"Ambiguous\" \"HeaderContainsSpace\" TID_1234abcd";
   Parsed p = ParseOne(line);
-  ASSERT_EQ(p.outcome, TextLogParser::Outcome::kEvent) << p.error;
+  ASSERT_EQ(p.outcome, ParseOutcome::Kind::kEvent) << p.error;
   EXPECT_EQ(p.event.log_type, LogType::kAlb);
   EXPECT_EQ(FormatRfc3339(p.event.time), "2018-07-02T22:23:00.186Z");
   EXPECT_EQ(p.event.account, "123456789012");  // from the target group ARN
@@ -72,13 +74,13 @@ TEST(TextLogs, LaterFieldsAreKeptAndEarlierRecordsAreShorter) {
       "http 2018-07-02T22:23:00.186641Z app/lb/1 1.2.3.4:2817 - -1 -1 -1 460 - 34 366 "
       "\"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.46.0\" - - -";
   Parsed old = ParseOne(base + " \"Root=1-5\"");
-  ASSERT_EQ(old.outcome, TextLogParser::Outcome::kEvent) << old.error;
+  ASSERT_EQ(old.outcome, ParseOutcome::Kind::kEvent) << old.error;
   EXPECT_EQ(At(old.event, "/trace_id"), "\"Root=1-5\"");
   EXPECT_EQ(At(old.event, "/target_status_code"), "null");
   std::string full = base + " \"Root=1-5\" \"-\" \"-\" 0 2018-07-02T22:22:48.364000Z \"forward\"" +
                      " \"-\" \"-\" \"-\" \"-\" \"-\" \"-\" TID_1 \"h\" \"/u\" \"OK\" \"future\"";
   Parsed newer = ParseOne(full);
-  ASSERT_EQ(newer.outcome, TextLogParser::Outcome::kEvent) << newer.error;
+  ASSERT_EQ(newer.outcome, ParseOutcome::Kind::kEvent) << newer.error;
   EXPECT_EQ(At(newer.event, "/request_transform_status"), "\"OK\"");
   EXPECT_EQ(At(newer.event, "/extra_fields/0"), "\"future\"");
 }
@@ -86,15 +88,15 @@ TEST(TextLogs, LaterFieldsAreKeptAndEarlierRecordsAreShorter) {
 TEST(TextLogs, BadRecordsSayWhichFieldAndWhy) {
   Parsed open_quote = ParseOne(
       "http 2018-07-02T22:23:00.186641Z app/lb/1 1.2.3.4:2817 - -1 -1 -1 460 - 34 366 \"GET /");
-  EXPECT_EQ(open_quote.outcome, TextLogParser::Outcome::kMalformed);
+  EXPECT_EQ(open_quote.outcome, ParseOutcome::Kind::kMalformed);
   EXPECT_NE(open_quote.error.find("not closed"), std::string::npos) << open_quote.error;
   Parsed not_number = ParseOne(
       "http 2018-07-02T22:23:00.186641Z app/lb/1 1.2.3.4:2817 - -1 -1 -1 abc - 34 366 \"GET / "
       "HTTP/1.1\" \"curl\" - - - \"Root=1\"");
-  EXPECT_EQ(not_number.outcome, TextLogParser::Outcome::kMalformed);
+  EXPECT_EQ(not_number.outcome, ParseOutcome::Kind::kMalformed);
   EXPECT_NE(not_number.error.find("elb_status_code"), std::string::npos) << not_number.error;
   Parsed short_line = ParseOne("http 2018-07-02T22:23:00.186641Z app/lb/1");
-  EXPECT_EQ(short_line.outcome, TextLogParser::Outcome::kMalformed);
+  EXPECT_EQ(short_line.outcome, ParseOutcome::Kind::kMalformed);
   EXPECT_NE(short_line.error.find("at least 17"), std::string::npos) << short_line.error;
 }
 
@@ -102,7 +104,7 @@ TEST(TextLogs, ClassicLoadBalancerTcpListener) {
   Parsed p = ParseOne(
       "2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.001069 "
       "0.000028 0.000041 - - 82 305 \"- - - \" \"-\" - -");
-  ASSERT_EQ(p.outcome, TextLogParser::Outcome::kEvent) << p.error;
+  ASSERT_EQ(p.outcome, ParseOutcome::Kind::kEvent) << p.error;
   EXPECT_EQ(p.event.log_type, LogType::kElb);
   EXPECT_EQ(At(p.event, "/elb_status_code"), "null");
   EXPECT_EQ(At(p.event, "/request"), "\"- - - \"");
@@ -116,7 +118,7 @@ TEST(TextLogs, NetworkLoadBalancerTls) {
       "arn:aws:acm:us-east-2:671290407336:certificate/2a108f19-aded-46b0-8493-c63eb1ef4a99 - "
       "ECDHE-RSA-AES128-SHA tlsv12 - my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2."
       "amazonaws.com h2 h2 \"h2\",\"http/1.1\" 2020-04-01T08:51:20");
-  ASSERT_EQ(p.outcome, TextLogParser::Outcome::kEvent) << p.error;
+  ASSERT_EQ(p.outcome, ParseOutcome::Kind::kEvent) << p.error;
   EXPECT_EQ(p.event.log_type, LogType::kNlb);
   EXPECT_EQ(FormatRfc3339(p.event.time), "2020-04-01T08:51:42Z");  // no zone: UTC
   EXPECT_EQ(At(p.event, "/connection_time"), "5");
@@ -130,7 +132,7 @@ TEST(TextLogs, AlbConnectionLog) {
       "2024-10-04T17:05:15.514108Z 192.168.131.39 36280 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 "
       "4.036 \"CN=amazondomains.com,O=endEntity\" NotBefore=2023-09-21T22:43:21Z;NotAfter=2026-06-"
       "17T22:43:21Z FEF257372D5C14D4 Failed:ClientCertUntrusted TID_1");
-  ASSERT_EQ(p.outcome, TextLogParser::Outcome::kEvent) << p.error;
+  ASSERT_EQ(p.outcome, ParseOutcome::Kind::kEvent) << p.error;
   EXPECT_EQ(p.event.log_type, LogType::kAlb);
   EXPECT_EQ(At(p.event, "/tls_verify_status"), "\"Failed:ClientCertUntrusted\"");
   EXPECT_EQ(At(p.event, "/client_port"), "36280");
@@ -147,7 +149,7 @@ TEST(TextLogs, S3ServerAccessLogWithBracketedTime) {
       "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader DOC-EXAMPLE-BUCKET1.s3.us-west-1.amazonaws.com "
       "TLSV1.2 - -",
       ctx);
-  ASSERT_EQ(p.outcome, TextLogParser::Outcome::kEvent) << p.error;
+  ASSERT_EQ(p.outcome, ParseOutcome::Kind::kEvent) << p.error;
   EXPECT_EQ(p.event.log_type, LogType::kS3Access);
   EXPECT_EQ(FormatRfc3339(p.event.time), "2019-02-05T23:00:38Z");
   EXPECT_EQ(p.event.account, "111122223333");
@@ -163,14 +165,14 @@ TEST(TextLogs, CloudFrontHeaderSetsTheFields) {
                        "sc-status time-taken",
                        "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\t200\t0.001",
                        "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\t200"});
-  EXPECT_EQ(r[0].outcome, TextLogParser::Outcome::kHeader);
-  EXPECT_EQ(r[1].outcome, TextLogParser::Outcome::kHeader);
-  ASSERT_EQ(r[2].outcome, TextLogParser::Outcome::kEvent) << r[2].error;
+  EXPECT_EQ(r[0].outcome, ParseOutcome::Kind::kHeader);
+  EXPECT_EQ(r[1].outcome, ParseOutcome::Kind::kHeader);
+  ASSERT_EQ(r[2].outcome, ParseOutcome::Kind::kEvent) << r[2].error;
   EXPECT_EQ(r[2].event.log_type, LogType::kCloudFront);
   EXPECT_EQ(FormatRfc3339(r[2].event.time), "2019-12-04T21:02:31Z");
   EXPECT_EQ(At(r[2].event, "/sc-bytes"), "392");
   EXPECT_EQ(At(r[2].event, "/time-taken"), "0.001");
-  EXPECT_EQ(r[3].outcome, TextLogParser::Outcome::kMalformed);
+  EXPECT_EQ(r[3].outcome, ParseOutcome::Kind::kMalformed);
   EXPECT_NE(r[3].error.find("7 tab-separated fields"), std::string::npos) << r[3].error;
 }
 
@@ -178,7 +180,7 @@ TEST(TextLogs, Route53PublicQueryLog) {
   Parsed p = ParseOne(
       "1.0 2017-12-13T08:15:50.235Z Z123412341234 example.com AAAA NOERROR TCP IAD12 "
       "192.168.3.1 192.168.222.0/24");
-  ASSERT_EQ(p.outcome, TextLogParser::Outcome::kEvent) << p.error;
+  ASSERT_EQ(p.outcome, ParseOutcome::Kind::kEvent) << p.error;
   EXPECT_EQ(p.event.log_type, LogType::kRoute53);
   EXPECT_EQ(At(p.event, "/query_name"), "\"example.com\"");
   EXPECT_EQ(At(p.event, "/edns_client_subnet"), "\"192.168.222.0/24\"");
@@ -193,7 +195,7 @@ TEST(TextLogs, LambdaPlatformAndRuntimeLines) {
       "REPORT RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf\tDuration: 2.34 ms\tBilled "
       "Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 65 MB\tInit Duration: 120.5 ms\t",
       ctx);
-  ASSERT_EQ(report.outcome, TextLogParser::Outcome::kEvent);
+  ASSERT_EQ(report.outcome, ParseOutcome::Kind::kEvent);
   EXPECT_EQ(report.event.log_type, LogType::kLambda);
   EXPECT_EQ(At(report.event, "/type"), "\"REPORT\"");
   EXPECT_EQ(At(report.event, "/requestId"), "\"4ce9340a-b765-490f-ad8a-02ab3415e2bf\"");
@@ -217,7 +219,7 @@ TEST(TextLogs, ContinuationLinesFollowLambdaAndRds) {
       ParseLines({"2022-10-05 22:05:52 UTC:52.95.4.1(11335):postgres@labdb:[3639]:LOG: "
                   "statement: SELECT feedback",
                   "FROM support;"});
-  ASSERT_EQ(r[0].outcome, TextLogParser::Outcome::kEvent) << r[0].error;
+  ASSERT_EQ(r[0].outcome, ParseOutcome::Kind::kEvent) << r[0].error;
   EXPECT_EQ(r[0].event.log_type, LogType::kRds);
   EXPECT_EQ(At(r[0].event, "/remote_host"), "\"52.95.4.1\"");
   EXPECT_EQ(At(r[0].event, "/remote_port"), "11335");
@@ -228,13 +230,13 @@ TEST(TextLogs, ContinuationLinesFollowLambdaAndRds) {
   EXPECT_EQ(r[1].event.log_type, LogType::kRds);
   EXPECT_EQ(r[1].event.time, r[0].event.time);
   // An unrelated line with no Lambda/RDS line before it is no one's.
-  EXPECT_EQ(ParseOne("FROM support;").outcome, TextLogParser::Outcome::kUnclaimed);
+  EXPECT_EQ(ParseOne("FROM support;").outcome, ParseOutcome::Kind::kNotMine);
 }
 
 TEST(TextLogs, MysqlAuditLine) {
   Parsed p = ParseOne(
       "20230105 12:00:01,ip-10-0-0-1,admin,10.0.0.9,26,1273,QUERY,mydb,'SELECT 1, \\'a\\'',0");
-  ASSERT_EQ(p.outcome, TextLogParser::Outcome::kEvent) << p.error;
+  ASSERT_EQ(p.outcome, ParseOutcome::Kind::kEvent) << p.error;
   EXPECT_EQ(p.event.log_type, LogType::kRds);
   EXPECT_EQ(At(p.event, "/operation"), "\"QUERY\"");
   EXPECT_EQ(At(p.event, "/object"), R"("SELECT 1, \\'a\\'")");
@@ -247,7 +249,7 @@ TEST(TextLogs, ApiGatewayExecutionAndClfAccessLines) {
   ctx.log_group = "API-Gateway-Execution-Logs_abc123/prod";
   Parsed exec =
       ParseOne("(3a8b7c6d-1234-4c5d-9e8f-0123456789ab) Method completed with status: 200", ctx);
-  ASSERT_EQ(exec.outcome, TextLogParser::Outcome::kEvent);
+  ASSERT_EQ(exec.outcome, ParseOutcome::Kind::kEvent);
   EXPECT_EQ(exec.event.log_type, LogType::kApiGateway);
   EXPECT_EQ(At(exec.event, "/apiId"), "\"abc123\"");
   EXPECT_EQ(At(exec.event, "/stage"), "\"prod\"");
@@ -255,7 +257,7 @@ TEST(TextLogs, ApiGatewayExecutionAndClfAccessLines) {
   Parsed clf = ParseOne(
       "198.51.100.7 - - [21/Nov/2017:18:15:28 +0000] \"GET /pets HTTP/1.1\" 200 512 "
       "c6a4c4a4-ce4a-11e7-a0d1-e3e4b2f8d1bd");
-  ASSERT_EQ(clf.outcome, TextLogParser::Outcome::kEvent) << clf.error;
+  ASSERT_EQ(clf.outcome, ParseOutcome::Kind::kEvent) << clf.error;
   EXPECT_EQ(clf.event.log_type, LogType::kApiGateway);
   EXPECT_EQ(At(clf.event, "/status"), "200");
   EXPECT_EQ(FormatRfc3339(clf.event.time), "2017-11-21T18:15:28Z");
@@ -287,8 +289,8 @@ TEST(TextLogs, RepeatedFreeFormLinesAreDistinctWhereverTheFileIsKept) {
 }
 
 TEST(TextLogs, UnknownLinesAreUnclaimed) {
-  EXPECT_EQ(ParseOne("hello world").outcome, TextLogParser::Outcome::kUnclaimed);
-  EXPECT_EQ(ParseOne("").outcome, TextLogParser::Outcome::kUnclaimed);
+  EXPECT_EQ(ParseOne("hello world").outcome, ParseOutcome::Kind::kNotMine);
+  EXPECT_EQ(ParseOne("").outcome, ParseOutcome::Kind::kNotMine);
 }
 
 }  // namespace

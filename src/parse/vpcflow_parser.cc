@@ -184,16 +184,17 @@ bool LooksLikeDefaultVpcFlow(std::string_view line) {
   return line.ends_with(" OK") || line.ends_with(" NODATA") || line.ends_with(" SKIPDATA");
 }
 
-Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
-                        const RecordContext& ctx, Event* out) {
+ParseOutcome ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
+                              const RecordContext& ctx, Event* out) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
   thread_local std::vector<std::string_view> values;
   Split(line, &values);
   if (values.size() != format.fields.size()) {
-    return Status::Corrupt(
+    return ParseOutcome::Malformed(
+        DropReason::kMalformedLine,
         "VPC flow log record has " + std::to_string(values.size()) + " fields, its format " +
-        (format.from_header ? "(from the header or configuration) " : "(default, version 2) ") +
-        "has " + std::to_string(format.fields.size()));
+            (format.from_header ? "(from the header or configuration) " : "(default, version 2) ") +
+            "has " + std::to_string(format.fields.size()));
   }
   out->log_type = LogType::kVpcFlow;
   out->path = ctx.path;
@@ -217,8 +218,10 @@ Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
     }
     if (format.numeric[i]) {
       if (!AllDigits(v)) {
-        return Status::Corrupt("VPC flow log field " + format.fields[i] + " is not a number: '" +
-                               std::string(v.substr(0, 40)) + "'");
+        return ParseOutcome::Malformed(DropReason::kMalformedLine,
+                                       "VPC flow log field " + format.fields[i] +
+                                           " is not a number: '" + std::string(v.substr(0, 40)) +
+                                           "'");
       }
       j.append(v);
       if (format.roles[i] == VpcFlowFormat::kStart || format.roles[i] == VpcFlowFormat::kEnd) {
@@ -246,7 +249,7 @@ Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
     out->time = ctx.log_timestamp_ms >= 0 ? ctx.log_timestamp_ms * kNsPerMs : ctx.received;
   }
   out->id = TextRecordId({"aws.vpcflow", line});
-  return Status::Ok();
+  return ParseOutcome::Event();
 }
 
 }  // namespace fastpath

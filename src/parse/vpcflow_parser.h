@@ -16,6 +16,7 @@
 #include "core/event.h"
 #include "core/status.h"
 #include "decode/envelope_decoder.h"
+#include "parse/parse_outcome.h"
 
 namespace fastpath {
 
@@ -48,8 +49,9 @@ struct ConfiguredVpcFlowFormat {
 Result<ConfiguredVpcFlowFormat> ParseConfiguredVpcFlowFormat(std::string_view spec);
 bool LogGroupMatches(std::string_view pattern, std::string_view log_group);
 
-// Parses one record; the error names the field count or the field that is wrong.
-Status ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
-                        const RecordContext& ctx, Event* out);
+// Parses one record: an event, or malformed with `what` naming the field count or the field that
+// is wrong.
+ParseOutcome ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
+                              const RecordContext& ctx, Event* out);
 
 }  // namespace fastpath

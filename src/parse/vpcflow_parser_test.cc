@@ -13,7 +13,7 @@ TEST(VpcFlow, DefaultFormatWithoutHeader) {
   RecordContext ctx;
   ctx.region_hint = "eu-west-1";
   Event e;
-  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), ctx, &e).ok());
+  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), ctx, &e).is_event());
   EXPECT_EQ(e.log_type, LogType::kVpcFlow);
   EXPECT_EQ(e.account, "123456789010");
   EXPECT_EQ(e.region, "eu-west-1");
@@ -31,7 +31,7 @@ TEST(VpcFlow, NoDataRecordsKeepNulls) {
       "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA";
   ASSERT_TRUE(LooksLikeDefaultVpcFlow(line));
   Event e;
-  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), RecordContext(), &e).ok());
+  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), RecordContext(), &e).is_event());
   EXPECT_NE(e.json.find(R"("srcaddr":null)"), std::string::npos);
   EXPECT_NE(e.json.find(R"("log-status":"NODATA")"), std::string::npos);
 }
@@ -47,7 +47,7 @@ TEST(VpcFlow, HeaderSetsTheFormatAndTheRegionComesFromTheRecord) {
   ASSERT_TRUE(ParseVpcFlowLine("5 10.0.0.71 52.95.128.179 34210 80 6 1616729292 1616729349 IPv4 7 "
                                "471 123456789012 ap-southeast-2 egress 8 OK",
                                f, RecordContext(), &e)
-                  .ok());
+                  .is_event());
   EXPECT_EQ(e.region, "ap-southeast-2");
   EXPECT_NE(e.json.find(R"("traffic-path":8)"), std::string::npos);
   EXPECT_FALSE(ParseVpcFlowHeader("hello world", &f));
@@ -56,12 +56,12 @@ TEST(VpcFlow, HeaderSetsTheFormatAndTheRegionComesFromTheRecord) {
 
 TEST(VpcFlow, MalformedRecordsSayWhy) {
   Event e;
-  Status st = ParseVpcFlowLine("2 123 eni-1 1.2.3.4", DefaultVpcFlowFormat(), RecordContext(), &e);
-  EXPECT_EQ(st.message(),
-            "VPC flow log record has 4 fields, its format (default, version 2) has 14");
+  ParseOutcome st =
+      ParseVpcFlowLine("2 123 eni-1 1.2.3.4", DefaultVpcFlowFormat(), RecordContext(), &e);
+  EXPECT_EQ(st.what, "VPC flow log record has 4 fields, its format (default, version 2) has 14");
   st = ParseVpcFlowLine("2 123456789010 eni-1 1.1.1.1 2.2.2.2 x 22 6 20 4249 1 2 ACCEPT OK",
                         DefaultVpcFlowFormat(), RecordContext(), &e);
-  EXPECT_EQ(st.message(), "VPC flow log field srcport is not a number: 'x'");
+  EXPECT_EQ(st.what, "VPC flow log field srcport is not a number: 'x'");
 }
 
 TEST(VpcFlow, SameRecordSameIdWhateverThePath) {
@@ -71,8 +71,8 @@ TEST(VpcFlow, SameRecordSameIdWhateverThePath) {
   s3.path = DeliveryPath::kS3;
   cwl.path = DeliveryPath::kCloudWatchLogs;
   Event a, b;
-  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), s3, &a).ok());
-  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), cwl, &b).ok());
+  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), s3, &a).is_event());
+  ASSERT_TRUE(ParseVpcFlowLine(line, DefaultVpcFlowFormat(), cwl, &b).is_event());
   EXPECT_EQ(a.id, b.id);
 }
 
