@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include "aws/sigv4.h"
+#include "core/hash.h"
 #include "rules/eventbridge_pattern.h"
 #include "rules/rule_engine.h"
 
@@ -105,7 +105,7 @@ std::string AlertId(const Alert& a) {
   key.append(a.event.id);
   key.push_back('\n');
   key.append(a.group);
-  return aws::Sha256Hex(key).substr(0, 32);
+  return Sha256Hex(key).substr(0, 32);
 }
 
 void AppendAlertJsonLine(const Alert& a, std::string* out) {

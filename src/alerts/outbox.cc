@@ -2,44 +2,14 @@
 
 #include <sqlite3.h>
 
+#include "storage/sqlite_db.h"
+
 #include "core/event.h"
 
 namespace fastpath {
 namespace {
 
-// A prepared statement with positional text/int binding and column reading.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
-  }
-  ~Stmt() { sqlite3_finalize(st_); }
-  bool ok() const { return st_ != nullptr; }
-  Stmt& Text(const std::string& v) {
-    sqlite3_bind_text(st_, ++n_, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Int(int64_t v) {
-    sqlite3_bind_int64(st_, ++n_, v);
-    return *this;
-  }
-  int Step() { return sqlite3_step(st_); }
-  std::string Col(int i) const {
-    const unsigned char* t = sqlite3_column_text(st_, i);
-    return t == nullptr ? ""
-                        : std::string(reinterpret_cast<const char*>(t),
-                                      static_cast<size_t>(sqlite3_column_bytes(st_, i)));
-  }
-  int64_t ColInt(int i) const { return sqlite3_column_int64(st_, i); }
-  Status Error(const char* what) const {
-    return Status::IoError(std::string("outbox ") + what + ": " + sqlite3_errmsg(db_));
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-  int n_ = 0;
-};
+using Stmt = SqliteStatement;
 
 constexpr const char* kAlertColumns =
     "a.alert_id, a.rule_id, a.title, a.severity, a.runbook, a.log_type, a.account, a.region, "
@@ -116,28 +86,13 @@ StoredAlert ToStored(const Alert& a, TimeNs now) {
   return s;
 }
 
-Outbox::~Outbox() {
-  if (db_ != nullptr) sqlite3_close(db_);
-}
+Outbox::Outbox(std::string path) : db_("outbox", std::move(path)) {}
 
-Status Outbox::Exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err != nullptr ? err : "unknown error";
-    sqlite3_free(err);
-    return Status::IoError("outbox " + path_ + ": " + msg);
-  }
-  return Status::Ok();
-}
+Outbox::~Outbox() = default;
 
 Status Outbox::Open() {
   std::lock_guard<std::mutex> l(mu_);
-  if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK) {
-    return Status::IoError("outbox " + path_ + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3_busy_timeout(db_, 5000);
-  return Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+  return db_.Open(
       "CREATE TABLE IF NOT EXISTS alerts (alert_id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, "
       "title TEXT, severity TEXT, runbook TEXT, log_type TEXT, account TEXT, region TEXT, "
       "principal TEXT, source_ip TEXT, event_name TEXT, event_id TEXT, event_time INTEGER, "
@@ -153,7 +108,7 @@ Status Outbox::Open() {
 
 Result<bool> Outbox::Add(const StoredAlert& a, const std::vector<std::string>& outputs) {
   std::lock_guard<std::mutex> l(mu_);
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Stmt ins(db_,
            "INSERT OR IGNORE INTO alerts (alert_id, rule_id, title, severity, runbook, log_type, "
            "account, region, principal, source_ip, event_name, event_id, event_time, created, "
@@ -164,10 +119,10 @@ Result<bool> Outbox::Add(const StoredAlert& a, const std::vector<std::string>& o
   ins.Text(a.json);
   if (ins.Step() != SQLITE_DONE) {
     Status s = ins.Error("insert");
-    Exec("ROLLBACK");
+    db_.Exec("ROLLBACK");
     return s;
   }
-  const bool fresh = sqlite3_changes(db_) == 1;
+  const bool fresh = db_.Changes() == 1;
   if (fresh) {
     for (const std::string& o : outputs) {
       Stmt d(db_,
@@ -176,7 +131,7 @@ Result<bool> Outbox::Add(const StoredAlert& a, const std::vector<std::string>& o
       d.Text(a.id).Text(o).Int(a.created);
       if (d.Step() != SQLITE_DONE) {
         Status s = d.Error("insert delivery");
-        Exec("ROLLBACK");
+        db_.Exec("ROLLBACK");
         return s;
       }
     }
@@ -185,7 +140,7 @@ Result<bool> Outbox::Add(const StoredAlert& a, const std::vector<std::string>& o
     up.Int(static_cast<int64_t>(a.matches)).Text(a.id);
     up.Step();
   }
-  if (Status s = Exec("COMMIT"); !s.ok()) return s;
+  if (Status s = db_.Exec("COMMIT"); !s.ok()) return s;
   return fresh;
 }
 
@@ -206,7 +161,7 @@ Result<std::vector<std::pair<Delivery, StoredAlert>>> Outbox::Due(const std::str
       " FROM deliveries d JOIN alerts a ON a.alert_id = d.alert_id WHERE d.output = ? AND "
       "d.state = 'pending' AND d.next_attempt <= ? ORDER BY d.next_attempt, a.created LIMIT ?";
   Stmt s(db_, sql.c_str());
-  if (!s.ok()) return Status::IoError(std::string("outbox due: ") + sqlite3_errmsg(db_));
+  if (!s.ok()) return db_.Error("due");
   s.Text(output).Int(now).Int(limit);
   std::vector<std::pair<Delivery, StoredAlert>> out;
   while (s.Step() == SQLITE_ROW) {
@@ -249,7 +204,7 @@ Result<std::vector<StoredAlert>> Outbox::List(const AlertFilter& f) {
                     "a.severity = ?) AND a.created >= ? AND (? = 0 OR a.created <= ?)) WHERE "
                     "(? = '' OR state = ?) ORDER BY created DESC LIMIT ?";
   Stmt s(db_, sql.c_str());
-  if (!s.ok()) return Status::IoError(std::string("outbox list: ") + sqlite3_errmsg(db_));
+  if (!s.ok()) return db_.Error("list");
   s.Text(f.rule_id).Text(f.rule_id).Text(f.severity).Text(f.severity).Int(f.since);
   s.Int(f.until).Int(f.until).Text(f.state).Text(f.state).Int(f.limit);
   std::vector<StoredAlert> out;
@@ -287,7 +242,7 @@ Result<int> Outbox::Retry(const std::string& alert_id, TimeNs now) {
          "IN ('dead', 'pending')");
   s.Int(now).Text(alert_id);
   if (s.Step() != SQLITE_DONE) return s.Error("retry");
-  return sqlite3_changes(db_);
+  return db_.Changes();
 }
 
 Result<bool> Outbox::Ack(const std::string& alert_id, TimeNs now) {
@@ -295,7 +250,7 @@ Result<bool> Outbox::Ack(const std::string& alert_id, TimeNs now) {
   Stmt s(db_, "UPDATE alerts SET acked = ? WHERE alert_id = ? AND acked = 0");
   s.Int(now).Text(alert_id);
   if (s.Step() != SQLITE_DONE) return s.Error("ack");
-  return sqlite3_changes(db_) == 1;
+  return db_.Changes() == 1;
 }
 
 }  // namespace fastpath

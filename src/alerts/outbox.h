@@ -15,8 +15,7 @@
 
 #include "alerts/alert_policy.h"
 #include "core/status.h"
-
-struct sqlite3;
+#include "storage/sqlite_db.h"
 
 namespace fastpath {
 
@@ -66,10 +65,10 @@ StoredAlert ToStored(const Alert& a, TimeNs now);
 
 class Outbox {
  public:
-  explicit Outbox(std::string path) : path_(std::move(path)) {}
+  explicit Outbox(std::string path);
   ~Outbox();
   Status Open();
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return db_.path(); }
 
   // Stores the alert and a pending delivery per output, durably. An alert id seen before adds
   // its matches to the stored one and creates no new deliveries. Returns true when new.
@@ -93,10 +92,8 @@ class Outbox {
   Result<bool> Ack(const std::string& alert_id, TimeNs now);
 
  private:
-  Status Exec(const char* sql);
-  const std::string path_;
   std::mutex mu_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;  // guarded by mu_
 };
 
 }  // namespace fastpath

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/hash.h"
 #include "core/time_util.h"
 
 namespace fastpath::aws {
@@ -62,9 +63,9 @@ SignedParts PresignQuery(const SignableRequest& req, const Credentials& creds,
 // RFC 3986 percent-encoding of everything but unreserved characters (and '/' when kept).
 std::string UriEncode(std::string_view s, bool keep_slash);
 std::string UriDecode(std::string_view s);
-std::string Sha256Hex(std::string_view data);
-std::string HmacSha256(std::string_view key, std::string_view data);  // raw bytes
-std::string HexEncode(std::string_view bytes);
+using fastpath::HexEncode;   // core/hash.h
+using fastpath::HmacSha256;  // raw bytes
+using fastpath::Sha256Hex;
 // 20150830T123600Z
 std::string AmzDate(TimeNs t);
 

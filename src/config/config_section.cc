@@ -3,10 +3,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <set>
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/yaml_keys.h"
 #include "config/yaml_text.h"
 
 namespace fastpath {
@@ -130,13 +130,10 @@ bool ConfigSection::CheckKeys(const std::vector<std::string>& allowed) const {
     Problem(where_ + " must be a mapping");
     return false;
   }
-  const std::set<std::string> ok(allowed.begin(), allowed.end());
-  for (const auto& kv : n) {
-    const std::string key = kv.first.Scalar();
-    if (ok.count(key) != 0) continue;
+  for (const UnknownKey& u : UnknownKeys(n, allowed)) {
     std::string list;
     for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    file_->AddProblem(Line(file_->path(), kv.first) + ": unknown key '" + key + "' in " + where_ +
+    file_->AddProblem(Line(file_->path(), u.node) + ": unknown key '" + u.key + "' in " + where_ +
                       " (expected one of: " + list + ")");
   }
   return true;

@@ -2,9 +2,9 @@
 
 #include <cstdio>
 
-#include <openssl/evp.h>
 #include <simdjson.h>
 
+#include "core/hash.h"
 #include "core/json_get.h"
 
 #include "core/event.h"
@@ -57,9 +57,8 @@ std::string_view EventBridgeDetailType(std::string_view t) {
 
 namespace {
 std::string UuidFrom(std::string_view seed) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(seed.data(), seed.size(), md, &len, EVP_sha256(), nullptr);
+  unsigned char md[kSha256Bytes];
+  Sha256({seed}, md);
   char buf[40];
   std::snprintf(buf, sizeof buf,
                 "%02x%02x%02x%02x-%02x%02x-4%01x%02x-%01x%02x%02x-%02x%02x%02x%02x%02x%02x", md[0],

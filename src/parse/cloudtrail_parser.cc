@@ -2,9 +2,7 @@
 
 #include <cstring>
 
-#include <openssl/evp.h>
-#include <xxhash.h>
-
+#include "core/hash.h"
 #include "core/json_get.h"
 
 namespace fastpath {
@@ -38,36 +36,8 @@ bool IsCloudTrailDigest(object obj) {
          obj["digestEndTime"].error() == simdjson::SUCCESS;
 }
 
-namespace {
-
-// SHA-256 with the algorithm fetched once and a context per thread: OpenSSL 3's one-shot
-// EVP_Digest looks the algorithm up (under a lock) on every call.
-void Sha256(std::initializer_list<std::string_view> parts, unsigned char* md) {
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  thread_local struct Ctx {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Ctx() { EVP_MD_CTX_free(ctx); }
-  } t;
-  unsigned int len = 0;
-  EVP_DigestInit_ex2(t.ctx, kSha256, nullptr);
-  for (std::string_view p : parts) EVP_DigestUpdate(t.ctx, p.data(), p.size());
-  EVP_DigestFinal_ex(t.ctx, md, &len);
-}
-
-std::string Hex128(const unsigned char* md) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out(32, '0');
-  for (unsigned int i = 0; i < 16; ++i) {
-    out[2 * i] = kHex[md[i] >> 4];
-    out[2 * i + 1] = kHex[md[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string ContentId(std::string_view canonical_json) {
-  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned char md[kSha256Bytes];
   Sha256({canonical_json}, md);
   return Hex128(md);
 }
@@ -78,20 +48,8 @@ std::string_view BaseName(std::string_view path) {
 }
 
 std::string TextRecordId(std::initializer_list<std::string_view> parts) {
-  // Parts end in a line feed, which no part (a line, a name, a number) holds. One call over the
-  // joined bytes is faster than the streaming interface for lines of a few hundred bytes.
-  thread_local std::string joined;
-  joined.clear();
-  for (std::string_view p : parts) {
-    joined.append(p);
-    joined.push_back('\n');
-  }
-  const XXH128_hash_t h = XXH3_128bits(joined.data(), joined.size());
   unsigned char md[16];
-  for (int i = 0; i < 8; ++i) {
-    md[i] = static_cast<unsigned char>(h.high64 >> (56 - 8 * i));
-    md[8 + i] = static_cast<unsigned char>(h.low64 >> (56 - 8 * i));
-  }
+  Xxh3_128(parts, md);
   return Hex128(md);
 }
 

@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/yaml_keys.h"
 #include "core/event.h"
 
 namespace fastpath {
@@ -134,17 +135,15 @@ std::shared_ptr<Rule> FromSigma(std::shared_ptr<const SigmaRule> s, const std::s
 
 // A fastpath rule file document.
 Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out) {
-  static const char* kKeys[] = {"id",      "title", "severity",  "description", "references",
-                                "runbook", "tags",  "enabled",   "staged",      "log_types",
-                                "pattern", "sigma", "threshold", "dedup",       "suppress",
-                                "outputs", "tests"};
+  static const std::vector<std::string> kKeys = {
+      "id",        "title",   "severity", "description", "references", "runbook",
+      "tags",      "enabled", "staged",   "log_types",   "pattern",    "sigma",
+      "threshold", "dedup",   "suppress", "outputs",     "tests"};
   auto rule = std::make_shared<Rule>();
   rule->where = Where(file, doc);
-  for (const auto& kv : doc) {
-    const std::string key = kv.first.as<std::string>();
-    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-      return Status::InvalidArgument(Where(file, kv.first) + ": unknown key '" + key + "'");
-    }
+  if (auto unknown = UnknownKeys(doc, kKeys); !unknown.empty()) {
+    return Status::InvalidArgument(Where(file, unknown[0].node) + ": unknown key '" +
+                                   unknown[0].key + "'");
   }
   auto get = [&](const char* k) { return doc[k]; };
   if (!get("id") || !get("id").IsScalar())

@@ -8,8 +8,8 @@
 #include <openssl/crypto.h>
 #include <simdjson.h>
 
-#include "aws/sigv4.h"
 #include "core/event.h"
+#include "core/hash.h"
 #include "core/json_get.h"
 #include "decode/byte_reader.h"
 
@@ -24,8 +24,8 @@ constexpr const char* kResultNames[] = {
 
 bool SecretEquals(std::string_view given, std::string_view expected) {
   // Compare digests: equal length, so CRYPTO_memcmp's time is independent of both inputs.
-  const std::string a = aws::HmacSha256("fastpath-secret-compare", given);
-  const std::string b = aws::HmacSha256("fastpath-secret-compare", expected);
+  const std::string a = HmacSha256("fastpath-secret-compare", given);
+  const std::string b = HmacSha256("fastpath-secret-compare", expected);
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 

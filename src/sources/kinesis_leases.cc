@@ -185,80 +185,55 @@ Result<bool> DynamoDbLeaseStore::Release(Lease* lease) {
 
 // ------------------------------------------------------------------------------------ SQLite
 
-SqliteLeaseStore::~SqliteLeaseStore() {
-  if (db_ != nullptr) sqlite3_close(db_);
-}
+SqliteLeaseStore::SqliteLeaseStore(std::string path) : db_("lease store", std::move(path)) {}
+
+SqliteLeaseStore::~SqliteLeaseStore() = default;
 
 Status SqliteLeaseStore::Init() {
   std::lock_guard<std::mutex> l(mu_);
-  if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK) {
-    return Status::IoError("lease store " + path_ + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3_busy_timeout(db_, 5000);
-  const char* ddl =
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+  if (db_.is_open()) return Status::Ok();
+  return db_.Open(
       "CREATE TABLE IF NOT EXISTS leases (leaseKey TEXT PRIMARY KEY, leaseOwner TEXT NOT NULL "
       "DEFAULT '', leaseCounter INTEGER NOT NULL, checkpoint TEXT NOT NULL, "
       "checkpointSubSequenceNumber INTEGER NOT NULL DEFAULT 0, ownerSwitchesSinceCheckpoint "
       "INTEGER NOT NULL DEFAULT 0, parentShardId TEXT NOT NULL DEFAULT '', childShardIds TEXT NOT "
       "NULL DEFAULT '', startingHashKey TEXT NOT NULL DEFAULT '', endingHashKey TEXT NOT NULL "
-      "DEFAULT '');";
-  char* err = nullptr;
-  if (sqlite3_exec(db_, ddl, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err != nullptr ? err : "unknown error";
-    sqlite3_free(err);
-    return Status::IoError("lease store " + path_ + ": " + msg);
-  }
-  return Status::Ok();
+      "DEFAULT '');");
 }
 
 Result<bool> SqliteLeaseStore::Exec(const std::string& sql, const std::vector<std::string>& args) {
   std::lock_guard<std::mutex> l(mu_);
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-    return Status::IoError("lease store: " + std::string(sqlite3_errmsg(db_)));
-  }
-  for (size_t i = 0; i < args.size(); ++i) {
-    sqlite3_bind_text(st, static_cast<int>(i + 1), args[i].c_str(), -1, SQLITE_TRANSIENT);
-  }
-  const int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  SqliteStatement st(db_, sql.c_str());
+  if (!st.ok()) return db_.Error();
+  for (const std::string& a : args) st.Text(a);
+  const int rc = st.Step();
   if (rc == SQLITE_CONSTRAINT) return false;
-  if (rc != SQLITE_DONE) return Status::IoError("lease store: " + std::string(sqlite3_errmsg(db_)));
-  return sqlite3_changes(db_) == 1;
+  if (rc != SQLITE_DONE) return db_.Error();
+  return db_.Changes() == 1;
 }
 
 Result<std::vector<Lease>> SqliteLeaseStore::List() {
   std::lock_guard<std::mutex> l(mu_);
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(
-          db_,
-          "SELECT leaseKey, leaseOwner, leaseCounter, checkpoint, "
-          "checkpointSubSequenceNumber, ownerSwitchesSinceCheckpoint, parentShardId, "
-          "childShardIds, startingHashKey, endingHashKey FROM leases ORDER BY leaseKey",
-          -1, &st, nullptr) != SQLITE_OK) {
-    return Status::IoError("lease store: " + std::string(sqlite3_errmsg(db_)));
-  }
+  SqliteStatement st(db_,
+                     "SELECT leaseKey, leaseOwner, leaseCounter, checkpoint, "
+                     "checkpointSubSequenceNumber, ownerSwitchesSinceCheckpoint, parentShardId, "
+                     "childShardIds, startingHashKey, endingHashKey FROM leases ORDER BY leaseKey");
+  if (!st.ok()) return db_.Error();
   std::vector<Lease> out;
-  auto text = [&](int c) {
-    const unsigned char* t = sqlite3_column_text(st, c);
-    return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t));
-  };
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (st.Step() == SQLITE_ROW) {
     Lease le;
-    le.key = text(0);
-    le.owner = text(1);
-    le.counter = sqlite3_column_int64(st, 2);
-    le.checkpoint = text(3);
-    le.checkpoint_sub = sqlite3_column_int64(st, 4);
-    le.owner_switches = sqlite3_column_int64(st, 5);
-    le.parents = SplitSet(text(6));
-    le.children = SplitSet(text(7));
-    le.starting_hash_key = text(8);
-    le.ending_hash_key = text(9);
+    le.key = st.Col(0);
+    le.owner = st.Col(1);
+    le.counter = st.ColInt(2);
+    le.checkpoint = st.Col(3);
+    le.checkpoint_sub = st.ColInt(4);
+    le.owner_switches = st.ColInt(5);
+    le.parents = SplitSet(st.Col(6));
+    le.children = SplitSet(st.Col(7));
+    le.starting_hash_key = st.Col(8);
+    le.ending_hash_key = st.Col(9);
     out.push_back(std::move(le));
   }
-  sqlite3_finalize(st);
   return out;
 }
 

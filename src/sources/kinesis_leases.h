@@ -18,8 +18,7 @@
 
 #include "aws/dynamodb.h"
 #include "core/status.h"
-
-struct sqlite3;
+#include "storage/sqlite_db.h"
 
 namespace fastpath {
 
@@ -75,7 +74,7 @@ class DynamoDbLeaseStore final : public LeaseStore {
 
 class SqliteLeaseStore final : public LeaseStore {
  public:
-  explicit SqliteLeaseStore(std::string path) : path_(std::move(path)) {}
+  explicit SqliteLeaseStore(std::string path);
   ~SqliteLeaseStore() override;
   Status Init() override;
   Result<std::vector<Lease>> List() override;
@@ -85,13 +84,12 @@ class SqliteLeaseStore final : public LeaseStore {
   Result<bool> Checkpoint(Lease* lease, const std::string& checkpoint, int64_t sub,
                           const std::vector<std::string>& children) override;
   Result<bool> Release(Lease* lease) override;
-  std::string Describe() const override { return "SQLite file " + path_; }
+  std::string Describe() const override { return "SQLite file " + db_.path(); }
 
  private:
   Result<bool> Exec(const std::string& sql, const std::vector<std::string>& args);
-  const std::string path_;
   std::mutex mu_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;  // guarded by mu_
 };
 
 // Lease <-> DynamoDB item, in the KCL's attribute names.

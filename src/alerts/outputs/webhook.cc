@@ -1,6 +1,6 @@
 #include "alerts/outputs/output_support.h"
 
-#include "aws/sigv4.h"
+#include "core/hash.h"
 
 namespace fastpath {
 namespace outputs {
@@ -47,7 +47,7 @@ extern const OutputDescriptor kWebhookOutputType = {
 
 std::string WebhookSignature(const std::string& secret, const std::string& timestamp,
                              const std::string& body) {
-  return aws::HexEncode(aws::HmacSha256(secret, timestamp + "." + body));
+  return HexEncode(HmacSha256(secret, timestamp + "." + body));
 }
 
 }  // namespace fastpath
