@@ -328,6 +328,164 @@ void EnvelopeDecoder::DecodeBase64Payload(std::string_view b64, const RecordCont
   DecodeBytes(bytes.value(), inner, sink);
 }
 
+// What one pass over a document's top-level keys found: the values an envelope is recognised by.
+struct EnvelopeDecoder::Shape {
+  element el;
+  std::string_view raw;
+  bool in_records = false;
+  object obj;
+  Slot event_version, event_source, detail_type, detail, message_type, log_events, awslogs,
+      records_lc, records_uc, request_id, invocation_id, timestamp_ms, type, message, sns, body,
+      kinesis, s3, s3_event, digest_object, lookup_events, eb_source, eb_account, eb_region,
+      sns_timestamp, attributes;
+  std::string_view source_name;  // eventSource / EventSource
+  bool lambda_record = false;    // eventSource "aws:...": an element of a Lambda event's Records
+  bool may_nest = false;         // an envelope found here may hold another (depth limit)
+};
+
+namespace {
+
+void ScanKeys(object obj, EnvelopeDecoder::Shape* shape) {
+  EnvelopeDecoder::Shape& k = *shape;
+  for (auto field : obj) {
+    const std::string_view key = field.key;
+    switch (key.size()) {
+      case 2:
+        if (key == "s3") k.s3 = field.value;
+        break;
+      case 3:
+        if (key == "Sns") k.sns = field.value;
+        break;
+      case 4:
+        if (key == "body")
+          k.body = field.value;
+        else if (key == "Type")
+          k.type = field.value;
+        break;
+      case 5:
+        if (key == "Event") k.s3_event = field.value;
+        break;
+      case 6:
+        if (key == "detail")
+          k.detail = field.value;
+        else if (key == "source")
+          k.eb_source = field.value;
+        else if (key == "region")
+          k.eb_region = field.value;
+        else if (key == "Events")
+          k.lookup_events = field.value;
+        break;
+      case 7:
+        if (key == "records")
+          k.records_lc = field.value;
+        else if (key == "Records")
+          k.records_uc = field.value;
+        else if (key == "awslogs")
+          k.awslogs = field.value;
+        else if (key == "kinesis")
+          k.kinesis = field.value;
+        else if (key == "Message")
+          k.message = field.value;
+        else if (key == "account")
+          k.eb_account = field.value;
+        break;
+      case 9:
+        if (key == "logEvents")
+          k.log_events = field.value;
+        else if (key == "requestId")
+          k.request_id = field.value;
+        else if (key == "timestamp")
+          k.timestamp_ms = field.value;
+        else if (key == "Timestamp")
+          k.sns_timestamp = field.value;
+        break;
+      case 10:
+        if (key == "attributes") k.attributes = field.value;
+        break;
+      case 11:
+        if (key == "detail-type")
+          k.detail_type = field.value;
+        else if (key == "messageType")
+          k.message_type = field.value;
+        else if (key == "eventSource" || key == "EventSource")
+          k.event_source = field.value;
+        break;
+      case 12:
+        if (key == "eventVersion" || key == "EventVersion")
+          k.event_version = field.value;
+        else if (key == "invocationId")
+          k.invocation_id = field.value;
+        break;
+      case 14:
+        if (key == "digestS3Object") k.digest_object = field.value;
+        break;
+      default:
+        break;
+    }
+  }
+  k.source_name = k.event_source.str();
+  k.lambda_record = k.source_name.substr(0, 4) == "aws:";
+}
+
+using Shape = EnvelopeDecoder::Shape;
+
+// ---- Recognisers, tried in the order of the table below ------------------------------------
+
+bool IsCloudTrailRecord(const Shape& k) {
+  return k.event_version.is_string() && !k.lambda_record;
+}
+bool IsEventBridgeEvent(const Shape& k) {
+  return k.detail_type.is_string() && k.eb_source.is_string() && k.detail.present();
+}
+bool IsCloudWatchLogsMessage(const Shape& k) {
+  return k.message_type.is_string() &&
+         (k.log_events.is_array() || k.message_type.str() == "CONTROL_MESSAGE");
+}
+bool IsLambdaAwslogsEvent(const Shape& k) {
+  return k.awslogs.is_object();
+}
+bool IsFirehoseRequest(const Shape& k) {
+  return k.records_lc.is_array() && (k.request_id.is_string() || k.invocation_id.is_string());
+}
+bool IsRecordsArray(const Shape& k) {
+  return k.records_uc.is_array();
+}
+bool IsLambdaRecord(const Shape& k) {
+  return k.lambda_record &&
+         (k.source_name == "aws:s3" || (k.source_name == "aws:sns" && k.sns.is_object()) ||
+          (k.source_name == "aws:sqs" && k.body.is_string()) ||
+          (k.source_name == "aws:kinesis" && k.kinesis.is_object()));
+}
+bool IsSnsNotification(const Shape& k) {
+  return k.type.str() == "Notification" &&
+         (k.message.is_string() || (k.message.is_object() && k.may_nest));
+}
+bool IsS3TestEvent(const Shape& k) {
+  return k.s3_event.str() == "s3:TestEvent";
+}
+bool IsLookupEventsOutput(const Shape& k) {
+  return k.lookup_events.is_array();
+}
+
+}  // namespace
+
+// Every envelope, in the order it is tried: the first whose recogniser says yes unwraps the
+// document; a document none claims is a native record. CloudTrail records come first: they are
+// most of what AWS delivers.
+const EnvelopeDecoder::Envelope EnvelopeDecoder::kEnvelopes[] = {
+    {"CloudTrail record", IsCloudTrailRecord, &EnvelopeDecoder::EmitCloudTrail},
+    {"EventBridge event", IsEventBridgeEvent, &EnvelopeDecoder::UnwrapEventBridge},
+    {"CloudWatch Logs subscription message", IsCloudWatchLogsMessage,
+     &EnvelopeDecoder::UnwrapCloudWatchLogs},
+    {"Lambda CloudWatch Logs event", IsLambdaAwslogsEvent, &EnvelopeDecoder::UnwrapAwslogs},
+    {"Firehose HTTP endpoint request", IsFirehoseRequest, &EnvelopeDecoder::UnwrapFirehose},
+    {"{\"Records\":[...]}", IsRecordsArray, &EnvelopeDecoder::UnwrapRecordsArray},
+    {"Lambda S3/SNS/SQS/Kinesis record", IsLambdaRecord, &EnvelopeDecoder::UnwrapLambdaRecord},
+    {"SNS notification", IsSnsNotification, &EnvelopeDecoder::UnwrapSnsNotification},
+    {"s3:TestEvent", IsS3TestEvent, &EnvelopeDecoder::DropS3TestEvent},
+    {"CloudTrail LookupEvents output", IsLookupEventsOutput, &EnvelopeDecoder::UnwrapLookupEvents},
+};
+
 void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
                             const RecordContext& ctx, RecordSink* sink) {
   object obj;
@@ -340,289 +498,210 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
             in_records ? "Records element is not an object" : "record is not a JSON object");
     return;
   }
-
-  // One pass over the keys to see which shape this is.
-  Slot event_version, event_source, detail_type, detail, message_type, log_events, awslogs,
-      records_lc, records_uc, request_id, invocation_id, timestamp_ms, type, message, sns, body,
-      kinesis, s3, s3_event, digest_object, lookup_events, eb_source, eb_account, eb_region,
-      sns_timestamp, attributes;
-  for (auto field : obj) {
-    const std::string_view k = field.key;
-    switch (k.size()) {
-      case 2:
-        if (k == "s3") s3 = field.value;
-        break;
-      case 3:
-        if (k == "Sns") sns = field.value;
-        break;
-      case 4:
-        if (k == "body")
-          body = field.value;
-        else if (k == "Type")
-          type = field.value;
-        break;
-      case 5:
-        if (k == "Event") s3_event = field.value;
-        break;
-      case 6:
-        if (k == "detail")
-          detail = field.value;
-        else if (k == "source")
-          eb_source = field.value;
-        else if (k == "region")
-          eb_region = field.value;
-        else if (k == "Events")
-          lookup_events = field.value;
-        break;
-      case 7:
-        if (k == "records")
-          records_lc = field.value;
-        else if (k == "Records")
-          records_uc = field.value;
-        else if (k == "awslogs")
-          awslogs = field.value;
-        else if (k == "kinesis")
-          kinesis = field.value;
-        else if (k == "Message")
-          message = field.value;
-        else if (k == "account")
-          eb_account = field.value;
-        break;
-      case 9:
-        if (k == "logEvents")
-          log_events = field.value;
-        else if (k == "requestId")
-          request_id = field.value;
-        else if (k == "timestamp")
-          timestamp_ms = field.value;
-        else if (k == "Timestamp")
-          sns_timestamp = field.value;
-        break;
-      case 10:
-        if (k == "attributes") attributes = field.value;
-        break;
-      case 11:
-        if (k == "detail-type")
-          detail_type = field.value;
-        else if (k == "messageType")
-          message_type = field.value;
-        else if (k == "eventSource" || k == "EventSource")
-          event_source = field.value;
-        break;
-      case 12:
-        if (k == "eventVersion" || k == "EventVersion")
-          event_version = field.value;
-        else if (k == "invocationId")
-          invocation_id = field.value;
-        break;
-      case 14:
-        if (k == "digestS3Object") digest_object = field.value;
-        break;
-      default:
-        break;
-    }
-  }
-  const std::string_view source_name = event_source.str();
-  const bool lambda_record = source_name.substr(0, 4) == "aws:";
-
-  // The hot path: a CloudTrail record, most often an element of a log file's Records array.
-  if (event_version.is_string() && !lambda_record) {
-    RecordContext rc = ctx;
-    if (in_records && ctx.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
-    sink->OnJsonRecord(el, raw, /*cloudtrail=*/true, rc);
-    return;
-  }
-
-  // EventBridge event.
-  if (detail_type.is_string() && eb_source.is_string() && detail.present()) {
-    RecordContext rc = ctx;
-    rc.path = DeliveryPath::kEventBridge;
-    if (eb_account.is_string()) rc.account_hint = std::string(eb_account.str());
-    if (eb_region.is_string()) rc.region_hint = std::string(eb_region.str());
-    const std::string_view dt = detail_type.str();
-    constexpr std::string_view kViaCloudTrail = "via CloudTrail";
-    if (dt.size() > kViaCloudTrail.size() &&
-        dt.substr(dt.size() - kViaCloudTrail.size()) == kViaCloudTrail && detail.is_object()) {
-      sink->OnJsonRecord(detail.v, {}, /*cloudtrail=*/false, rc);
-    } else {
-      sink->OnJsonRecord(el, raw, /*cloudtrail=*/false, rc);
-    }
-    return;
-  }
-
-  // CloudWatch Logs subscription message (already decompressed).
-  if (message_type.is_string() &&
-      (log_events.is_array() || message_type.str() == "CONTROL_MESSAGE")) {
-    const std::string_view mt = message_type.str();
-    if (mt == "CONTROL_MESSAGE") {
-      counters_->Drop(DropReason::kControlMessage);
+  Shape k;
+  k.el = el;
+  k.raw = raw;
+  k.in_records = in_records;
+  k.obj = obj;
+  k.may_nest = ctx.depth < limits_.max_envelope_depth;
+  ScanKeys(obj, &k);
+  for (const Envelope& e : kEnvelopes) {
+    if (e.recognise(k)) {
+      (this->*e.unwrap)(k, ctx, sink);
       return;
     }
-    if (mt != "DATA_MESSAGE") {
+  }
+  // No envelope: a native record (a digest file's path is S3's).
+  RecordContext rc = ctx;
+  if (k.digest_object.present() && rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
+  sink->OnJsonRecord(el, raw, /*cloudtrail=*/false, rc);
+}
+
+// ---- Unwrapping ----------------------------------------------------------------------------
+
+// The hot path: a CloudTrail record, most often an element of a log file's Records array.
+void EnvelopeDecoder::EmitCloudTrail(const Shape& k, const RecordContext& ctx, RecordSink* sink) {
+  RecordContext rc = ctx;
+  if (k.in_records && ctx.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
+  sink->OnJsonRecord(k.el, k.raw, /*cloudtrail=*/true, rc);
+}
+
+void EnvelopeDecoder::UnwrapEventBridge(const Shape& k, const RecordContext& ctx,
+                                        RecordSink* sink) {
+  RecordContext rc = ctx;
+  rc.path = DeliveryPath::kEventBridge;
+  if (k.eb_account.is_string()) rc.account_hint = std::string(k.eb_account.str());
+  if (k.eb_region.is_string()) rc.region_hint = std::string(k.eb_region.str());
+  const std::string_view dt = k.detail_type.str();
+  constexpr std::string_view kViaCloudTrail = "via CloudTrail";
+  if (dt.size() > kViaCloudTrail.size() &&
+      dt.substr(dt.size() - kViaCloudTrail.size()) == kViaCloudTrail && k.detail.is_object()) {
+    sink->OnJsonRecord(k.detail.v, {}, /*cloudtrail=*/false, rc);
+  } else {
+    sink->OnJsonRecord(k.el, k.raw, /*cloudtrail=*/false, rc);
+  }
+}
+
+// A CloudWatch Logs subscription message (already decompressed).
+void EnvelopeDecoder::UnwrapCloudWatchLogs(const Shape& k, const RecordContext& ctx,
+                                           RecordSink* sink) {
+  const std::string_view mt = k.message_type.str();
+  if (mt == "CONTROL_MESSAGE") {
+    counters_->Drop(DropReason::kControlMessage);
+    return;
+  }
+  if (mt != "DATA_MESSAGE") {
+    Problem(DropReason::kMissingField, ctx,
+            "CloudWatch Logs message with unknown messageType '" + std::string(mt) + "'");
+    return;
+  }
+  RecordContext rc = ctx;
+  rc.path = DeliveryPath::kCloudWatchLogs;
+  const std::string_view owner = StringOr(k.obj["owner"]);
+  if (LooksLikeAccount(owner)) rc.account_hint = std::string(owner);
+  // CloudTrail names its streams "<account>_CloudTrail_<region>".
+  const std::string_view stream = StringOr(k.obj["logStream"]);
+  rc.log_group = StringOr(k.obj["logGroup"]);
+  rc.log_stream = stream;
+  const size_t us = stream.rfind('_');
+  if (us != std::string_view::npos && LooksLikeRegion(stream.substr(us + 1))) {
+    rc.region_hint = std::string(stream.substr(us + 1));
+  }
+  size_t i = 0;
+  for (element le : k.log_events.arr()) {
+    std::string_view text;
+    int64_t ts = -1;
+    rc.log_timestamp_ms = JsonGet(le["timestamp"].get_int64(), ts) ? ts : -1;
+    if (le["message"].get_string().get(text) != simdjson::SUCCESS) {
       Problem(DropReason::kMissingField, ctx,
-              "CloudWatch Logs message with unknown messageType '" + std::string(mt) + "'");
-      return;
-    }
-    RecordContext rc = ctx;
-    rc.path = DeliveryPath::kCloudWatchLogs;
-    const std::string_view owner = StringOr(obj["owner"]);
-    if (LooksLikeAccount(owner)) rc.account_hint = std::string(owner);
-    // CloudTrail names its streams "<account>_CloudTrail_<region>".
-    const std::string_view stream = StringOr(obj["logStream"]);
-    rc.log_group = StringOr(obj["logGroup"]);
-    rc.log_stream = stream;
-    const size_t us = stream.rfind('_');
-    if (us != std::string_view::npos && LooksLikeRegion(stream.substr(us + 1))) {
-      rc.region_hint = std::string(stream.substr(us + 1));
-    }
-    size_t i = 0;
-    for (element le : log_events.arr()) {
-      std::string_view text;
-      int64_t ts = -1;
-      rc.log_timestamp_ms = JsonGet(le["timestamp"].get_int64(), ts) ? ts : -1;
-      if (le["message"].get_string().get(text) != simdjson::SUCCESS) {
-        Problem(DropReason::kMissingField, ctx,
-                "CloudWatch Logs logEvents[" + std::to_string(i) + "] has no string message");
-      } else {
-        size_t p = 0;
-        while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
-        if (p < text.size() && text[p] == '{') {
-          DecodeEmbeddedJson(text, rc, sink);
-        } else {
-          sink->OnTextLine(text, rc);
-        }
-      }
-      ++i;
-    }
-    return;
-  }
-
-  // Lambda's CloudWatch Logs event: {"awslogs":{"data":"<base64 gzip>"}}.
-  if (awslogs.is_object()) {
-    std::string_view data;
-    if (awslogs["data"].get_string().get(data) == simdjson::SUCCESS) {
-      DecodeBase64Payload(data, ctx, sink);
+              "CloudWatch Logs logEvents[" + std::to_string(i) + "] has no string message");
     } else {
-      Problem(DropReason::kMissingField, ctx, "awslogs object without a data string");
+      size_t p = 0;
+      while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+      if (p < text.size() && text[p] == '{') {
+        DecodeEmbeddedJson(text, rc, sink);
+      } else {
+        sink->OnTextLine(text, rc);
+      }
     }
+    ++i;
+  }
+}
+
+// Lambda's CloudWatch Logs event: {"awslogs":{"data":"<base64 gzip>"}}.
+void EnvelopeDecoder::UnwrapAwslogs(const Shape& k, const RecordContext& ctx, RecordSink* sink) {
+  std::string_view data;
+  if (k.awslogs["data"].get_string().get(data) == simdjson::SUCCESS) {
+    DecodeBase64Payload(data, ctx, sink);
+  } else {
+    Problem(DropReason::kMissingField, ctx, "awslogs object without a data string");
+  }
+}
+
+// A Firehose HTTP endpoint request, or a Firehose transformation event.
+void EnvelopeDecoder::UnwrapFirehose(const Shape& k, const RecordContext& ctx, RecordSink* sink) {
+  RecordContext rc = ctx;
+  if (rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kFirehose;
+  TimeNs t;
+  if (!ctx.received_fixed && k.timestamp_ms.present() && EpochMs(k.timestamp_ms.v, &t))
+    rc.received = t;
+  size_t i = 0;
+  for (element r : k.records_lc.arr()) {
+    std::string_view data;
+    if (r["data"].get_string().get(data) != simdjson::SUCCESS) {
+      Problem(DropReason::kMissingField, ctx,
+              "Firehose records[" + std::to_string(i) + "] has no base64 data string");
+    } else {
+      DecodeBase64Payload(data, rc, sink);
+    }
+    ++i;
+  }
+}
+
+// {"Records":[...]} parsed whole (small, or inside another envelope).
+void EnvelopeDecoder::UnwrapRecordsArray(const Shape& k, const RecordContext& ctx,
+                                         RecordSink* sink) {
+  for (element r : k.records_uc.arr()) Route(r, {}, /*in_records=*/true, ctx, sink);
+}
+
+// Lambda-style records (elements of Records): S3 notifications are counted (the S3 sources
+// fetch the objects), SNS, SQS and Kinesis payloads are decoded.
+void EnvelopeDecoder::UnwrapLambdaRecord(const Shape& k, const RecordContext& ctx,
+                                         RecordSink* sink) {
+  if (k.source_name == "aws:s3") {
+    counters_->Drop(DropReason::kS3Notification);
     return;
   }
-
-  // Firehose HTTP endpoint request, or a Firehose transformation event.
-  if (records_lc.is_array() && (request_id.is_string() || invocation_id.is_string())) {
-    RecordContext rc = ctx;
-    if (rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kFirehose;
-    TimeNs t;
-    if (!ctx.received_fixed && timestamp_ms.present() && EpochMs(timestamp_ms.v, &t))
-      rc.received = t;
-    size_t i = 0;
-    for (element r : records_lc.arr()) {
-      std::string_view data;
-      if (r["data"].get_string().get(data) != simdjson::SUCCESS) {
-        Problem(DropReason::kMissingField, ctx,
-                "Firehose records[" + std::to_string(i) + "] has no base64 data string");
-      } else {
-        DecodeBase64Payload(data, rc, sink);
-      }
-      ++i;
-    }
-    return;
-  }
-
-  // {"Records":[...]} parsed whole (small, or inside another envelope).
-  if (records_uc.is_array()) {
-    for (element r : records_uc.arr()) Route(r, {}, /*in_records=*/true, ctx, sink);
-    return;
-  }
-
-  // Lambda-style records (elements of Records).
-  if (lambda_record) {
-    if (source_name == "aws:s3") {
-      counters_->Drop(DropReason::kS3Notification);
-      return;
-    }
-    RecordContext rc = ctx;
-    if (source_name == "aws:sns" && sns.is_object()) {
-      std::string_view ts;
-      if (!ctx.received_fixed && sns["Timestamp"].get_string().get(ts) == simdjson::SUCCESS) {
-        if (auto p = ParseRfc3339(ts)) rc.received = *p;
-      }
-      std::string_view m;
-      if (sns["Message"].get_string().get(m) == simdjson::SUCCESS) {
-        DecodeEmbeddedJson(m, rc, sink);
-      } else {
-        Problem(DropReason::kMissingField, ctx, "SNS record without a Message string");
-      }
-      return;
-    }
-    if (source_name == "aws:sqs" && body.is_string()) {
-      TimeNs t;
-      element sent;
-      if (!ctx.received_fixed && attributes.is_object() &&
-          attributes.v["SentTimestamp"].get(sent) == simdjson::SUCCESS && EpochMs(sent, &t)) {
-        rc.received = t;
-      }
-      DecodeEmbeddedJson(body.str(), rc, sink);
-      return;
-    }
-    if (source_name == "aws:kinesis" && kinesis.is_object()) {
-      double arrival;
-      if (!ctx.received_fixed &&
-          kinesis["approximateArrivalTimestamp"].get_double().get(arrival) == simdjson::SUCCESS) {
-        if (auto t = EpochSecondsToNs(arrival)) rc.received = *t;
-      }
-      std::string_view data;
-      if (kinesis["data"].get_string().get(data) == simdjson::SUCCESS) {
-        DecodeBase64Payload(data, rc, sink);
-      } else {
-        Problem(DropReason::kMissingField, ctx, "Kinesis record without a data string");
-      }
-      return;
-    }
-  }
-
-  // An SNS notification as delivered to SQS or HTTP.
-  if (type.str() == "Notification" && message.is_string()) {
-    RecordContext rc = ctx;
+  RecordContext rc = ctx;
+  if (k.source_name == "aws:sns") {
     std::string_view ts;
-    if (!ctx.received_fixed && sns_timestamp.is_string()) {
-      ts = sns_timestamp.str();
+    if (!ctx.received_fixed && k.sns["Timestamp"].get_string().get(ts) == simdjson::SUCCESS) {
       if (auto p = ParseRfc3339(ts)) rc.received = *p;
     }
-    DecodeEmbeddedJson(message.str(), rc, sink);
-    return;
-  }
-  // The same with the message as an object (how AWS's documentation shows Config's).
-  if (type.str() == "Notification" && message.is_object() &&
-      ctx.depth < limits_.max_envelope_depth) {
-    RecordContext rc = ctx;
-    ++rc.depth;
-    Route(message.v, {}, /*in_records=*/false, rc, sink);
-    return;
-  }
-
-  if (s3_event.str() == "s3:TestEvent") {
-    counters_->Drop(DropReason::kS3TestEvent);
-    return;
-  }
-
-  // CloudTrail LookupEvents output: {"Events":[{"CloudTrailEvent":"<json>"}]} (management events)
-  // or {"Events":[<record>]} (Insights events).
-  if (lookup_events.is_array()) {
-    for (element e : lookup_events.arr()) {
-      std::string_view ct;
-      if (e["CloudTrailEvent"].get_string().get(ct) == simdjson::SUCCESS) {
-        DecodeEmbeddedJson(ct, ctx, sink);
-      } else {
-        Route(e, {}, /*in_records=*/false, ctx, sink);
-      }
+    std::string_view m;
+    if (k.sns["Message"].get_string().get(m) == simdjson::SUCCESS) {
+      DecodeEmbeddedJson(m, rc, sink);
+    } else {
+      Problem(DropReason::kMissingField, ctx, "SNS record without a Message string");
     }
     return;
   }
+  if (k.source_name == "aws:sqs") {
+    TimeNs t;
+    element sent;
+    if (!ctx.received_fixed && k.attributes.is_object() &&
+        k.attributes.v["SentTimestamp"].get(sent) == simdjson::SUCCESS && EpochMs(sent, &t)) {
+      rc.received = t;
+    }
+    DecodeEmbeddedJson(k.body.str(), rc, sink);
+    return;
+  }
+  // aws:kinesis
+  double arrival;
+  if (!ctx.received_fixed &&
+      k.kinesis["approximateArrivalTimestamp"].get_double().get(arrival) == simdjson::SUCCESS) {
+    if (auto t = EpochSecondsToNs(arrival)) rc.received = *t;
+  }
+  std::string_view data;
+  if (k.kinesis["data"].get_string().get(data) == simdjson::SUCCESS) {
+    DecodeBase64Payload(data, rc, sink);
+  } else {
+    Problem(DropReason::kMissingField, ctx, "Kinesis record without a data string");
+  }
+}
 
+// An SNS notification as delivered to SQS or HTTP; the message is JSON text, or an object (how
+// AWS's documentation shows Config's).
+void EnvelopeDecoder::UnwrapSnsNotification(const Shape& k, const RecordContext& ctx,
+                                            RecordSink* sink) {
   RecordContext rc = ctx;
-  if (digest_object.present() && rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
-  sink->OnJsonRecord(el, raw, /*cloudtrail=*/false, rc);
+  if (k.message.is_string()) {
+    if (!ctx.received_fixed && k.sns_timestamp.is_string()) {
+      if (auto p = ParseRfc3339(k.sns_timestamp.str())) rc.received = *p;
+    }
+    DecodeEmbeddedJson(k.message.str(), rc, sink);
+    return;
+  }
+  ++rc.depth;
+  Route(k.message.v, {}, /*in_records=*/false, rc, sink);
+}
+
+void EnvelopeDecoder::DropS3TestEvent(const Shape&, const RecordContext&, RecordSink*) {
+  counters_->Drop(DropReason::kS3TestEvent);
+}
+
+// CloudTrail LookupEvents output: {"Events":[{"CloudTrailEvent":"<json>"}]} (management events)
+// or {"Events":[<record>]} (Insights events).
+void EnvelopeDecoder::UnwrapLookupEvents(const Shape& k, const RecordContext& ctx,
+                                         RecordSink* sink) {
+  for (element e : k.lookup_events.arr()) {
+    std::string_view ct;
+    if (e["CloudTrailEvent"].get_string().get(ct) == simdjson::SUCCESS) {
+      DecodeEmbeddedJson(ct, ctx, sink);
+    } else {
+      Route(e, {}, /*in_records=*/false, ctx, sink);
+    }
+  }
 }
 
 }  // namespace fastpath

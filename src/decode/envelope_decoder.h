@@ -35,6 +35,8 @@ namespace fastpath {
 
 class EnvelopeDecoder {
  public:
+  struct Shape;  // what a document's top-level keys say about it (envelope_decoder.cc)
+
   struct Limits {
     size_t max_document_bytes = 64u << 20;  // one JSON document, one line, one payload
     int max_envelope_depth = 6;             // envelopes within envelopes
@@ -54,6 +56,24 @@ class EnvelopeDecoder {
   // `raw` is el's JSON text when el is a whole document, else empty.
   void Route(simdjson::dom::element el, std::string_view raw, bool in_records,
              const RecordContext& ctx, RecordSink* sink);
+  // The envelopes Route recognises, in the order it tries them (envelope_decoder.cc).
+  using Unwrap = void (EnvelopeDecoder::*)(const Shape&, const RecordContext&, RecordSink*);
+  struct Envelope {
+    const char* name;
+    bool (*recognise)(const Shape&);
+    Unwrap unwrap;
+  };
+  static const Envelope kEnvelopes[];
+  void EmitCloudTrail(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapEventBridge(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapCloudWatchLogs(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapAwslogs(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapFirehose(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapRecordsArray(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapLambdaRecord(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapSnsNotification(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void DropS3TestEvent(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapLookupEvents(const Shape& k, const RecordContext& ctx, RecordSink* sink);
   void DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx, RecordSink* sink);
   void DecodeBase64Payload(std::string_view b64, const RecordContext& ctx, RecordSink* sink);
   // True (and reported) when the first decoded bytes show a binary format fastpath does not read.
