@@ -1,7 +1,7 @@
 // EnvelopeEncoder: the inverse of the decode stage. Wraps native CloudTrail records in the
 // envelopes AWS delivers them in, byte for byte as AWS documents them: an S3 log file, a
 // CloudWatch Logs subscription message, an EventBridge event, a Firehose HTTP endpoint request and
-// a Kinesis record batch. The demo replays data through these, `rules test` (later) runs each test
+// a Kinesis record batch. The demo replays data through these, `rules test` runs each test
 // event through every envelope, and tests and benchmarks build their inputs with them.
 // Pure functions, thread-safe.
 #pragma once

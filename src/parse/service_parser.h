@@ -14,7 +14,8 @@
 // For a finding delivered by EventBridge the event is the finding (the `detail`), so it is the
 // same object, with the same id, as the finding from S3 or the API; the envelope lends account,
 // region and time where the finding lacks them. Ids are native where AWS gives one (see
-// docs/log-types.md); otherwise a hash of the canonical record.
+// docs/canonical-events.md and the id rule of each row of core/log_types.cc); otherwise a hash of
+// the canonical record.
 // Pure functions, thread-safe.
 #pragma once
 
