@@ -351,7 +351,7 @@ std::vector<ConfigKeyDoc> ReceiverKeys(std::initializer_list<ConfigKeyDoc> more)
       {"listen", "host:port to listen on (required; port 0: any free port)"},
       {"path", "the request path (default /)"},
       {"tls", "cert_file and key_file (PEM) to serve HTTPS", ConfigValue::kSection},
-      {"max_body_mib", "largest request body accepted, in MiB"},
+      {"max_body_mib", "largest request body accepted, in MiB (firehose 64, eventbridge 1)"},
       {"read_timeout", "a client that sends nothing for this long is cut off (default 10s)"}};
   keys.insert(keys.end(), more.begin(), more.end());
   return keys;
