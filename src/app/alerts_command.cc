@@ -1,5 +1,7 @@
 // `fastpath alerts list|show|retry|ack`: the outbox, read and edited from the command line. A
 // running daemon shares the file (SQLite WAL) and sees a retry within a second.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "alerts/outbox.h"
@@ -33,6 +35,14 @@ std::string Short(std::string s, size_t n) {
 }  // namespace
 
 int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* err) {
+  // Reading an outbox that is not there would create an empty one and show "no alerts".
+  if (::access(o.outbox.c_str(), F_OK) != 0) {
+    std::fprintf(err,
+                 "fastpath alerts: no outbox at %s (the daemon keeps it at "
+                 "<state_dir>/alerts.sqlite; give --outbox FILE)\n",
+                 o.outbox.c_str());
+    return 1;
+  }
   Outbox outbox(o.outbox);
   if (Status st = outbox.Open(); !st.ok()) {
     std::fprintf(err, "fastpath alerts: %s\n", st.message().c_str());

@@ -99,6 +99,8 @@ int main(int argc, char** argv) {
   CLI::App* alerts_retry = alerts_cmd->add_subcommand(
       "retry", "Queue dead (or pending) deliveries again: IDs, or every alert in --state dead");
   CLI::App* alerts_ack = alerts_cmd->add_subcommand("ack", "Acknowledge alerts");
+  // `alerts list --outbox FILE` as well as `alerts --outbox FILE list`.
+  for (CLI::App* sub : {alerts_list, alerts_show, alerts_retry, alerts_ack}) sub->fallthrough();
   for (CLI::App* sub : {alerts_list, alerts_retry}) {
     sub->add_option("--rule", alerts_opts.rule, "Only this rule id");
     sub->add_option("--severity", alerts_opts.severity, "Only this severity")

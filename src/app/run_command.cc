@@ -3,6 +3,7 @@
 // -> sinks); /healthz and /metrics are served on a loopback port. SIGTERM or SIGINT: stop taking
 // new work, finish and acknowledge what is in flight, exit 0. Logs are JSON lines on stderr.
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -82,6 +83,12 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   so.dedupe.max_memory_bytes = cfg.dedupe_memory_mib << 20;
   so.dedupe.window = *ParseDuration(cfg.dedupe_window);
   so.publish_metrics = true;
+  for (const std::string& r : cfg.rules) {
+    if (::access(r.c_str(), F_OK) != 0) {
+      std::fprintf(err, "%s: rules %s: no such file or folder\n", config_path.c_str(), r.c_str());
+      return 2;
+    }
+  }
   if (!cfg.rules.empty()) {
     RuleSet set = LoadRules(cfg.rules);
     PrintRuleProblems(set, err);

@@ -110,6 +110,19 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "fastpath scan: --output must be events, alerts or ocsf\n");
     return 2;
   }
+  for (const std::string& r : o.rules) {
+    // A rule path that is not there would scan with no detection at all and look like a clean
+    // result: refuse it.
+    if (::access(r.c_str(), F_OK) != 0) {
+      std::fprintf(err, "fastpath scan: --rules %s: no such file or folder\n", r.c_str());
+      return 2;
+    }
+  }
+  if (o.output == "alerts" && o.rules.empty()) {
+    std::fprintf(err,
+                 "fastpath scan: no rules loaded (--rules PATH): --output alerts prints no alert "
+                 "without them\n");
+  }
   if (!o.rules.empty()) {
     RuleSet set = LoadRules(o.rules);
     PrintRuleProblems(set, err);

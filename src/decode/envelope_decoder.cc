@@ -111,9 +111,49 @@ bool EpochMs(element el, TimeNs* out) {
 
 }  // namespace
 
+namespace {
+
+bool AllDigits(std::string_view s, size_t n) {
+  if (s.size() != n) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// S3 server access logs with date-based partitioning (S3's layout since 2023):
+// [prefix]<SourceAccountId>/<SourceRegion>/<SourceBucket>/<YYYY>/<MM>/<DD>/<object>.
+void HintsFromPartitionedAccessLogKey(std::string_view key, std::string* account,
+                                      std::string* region) {
+  std::string_view seg[7];
+  size_t n = 0;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t slash = key.find('/', start);
+    if (slash == std::string_view::npos) slash = key.size();
+    if (n == 7) {
+      for (int i = 0; i < 6; ++i) seg[i] = seg[i + 1];
+      n = 6;
+    }
+    seg[n++] = key.substr(start, slash - start);
+    if (n == 7 && LooksLikeAccount(seg[0]) && LooksLikeRegion(seg[1]) && !seg[2].empty() &&
+        AllDigits(seg[3], 4) && AllDigits(seg[4], 2) && AllDigits(seg[5], 2)) {
+      *account = std::string(seg[0]);
+      *region = std::string(seg[1]);
+      return;
+    }
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
 void HintsFromS3Key(std::string_view key, std::string* account, std::string* region) {
   const size_t at = key.find("AWSLogs/");
-  if (at == std::string_view::npos) return;
+  if (at == std::string_view::npos) {
+    HintsFromPartitionedAccessLogKey(key, account, region);
+    return;
+  }
   std::string_view rest = key.substr(at + 8);
   auto next = [&rest]() {
     const size_t slash = rest.find('/');

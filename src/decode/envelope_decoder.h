@@ -94,7 +94,9 @@ class EnvelopeDecoder {
 };
 
 // Reads "AWSLogs/<account>/<service>/<region>/..." (also with an org id, "AWSLogs/o-xxx/<account>")
-// out of an object key or path. Leaves the outputs untouched when the layout is not there.
+// out of an object key or path, or S3 server access logs' date-based partitioning
+// "<account>/<region>/<bucket>/YYYY/MM/DD/<object>". Leaves the outputs untouched when neither
+// layout is there.
 void HintsFromS3Key(std::string_view key, std::string* account, std::string* region);
 
 // Account and region out of an ARN ("arn:partition:service:region:account:resource"), for records

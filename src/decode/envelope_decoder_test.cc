@@ -185,6 +185,25 @@ TEST(S3KeyHints, ReadsAccountAndRegion) {
   EXPECT_EQ(a2, "");
 }
 
+// S3 server access logs delivered with date-based partitioning (keys as S3's documentation gives
+// them: [DestinationPrefix][SourceAccountId]/[SourceRegion]/[SourceBucket]/[YYYY]/[MM]/[DD]/
+// [YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueString]).
+TEST(S3KeyHints, PartitionedServerAccessLogs) {
+  std::string a, r;
+  HintsFromS3Key(
+      "logs/111122223333/eu-central-1/my-bucket/2024/03/01/2024-03-01-10-15-00-ABCDEF0123", &a, &r);
+  EXPECT_EQ(a, "111122223333");
+  EXPECT_EQ(r, "eu-central-1");
+  std::string a2, r2;  // no prefix at all, the partitioned layout from the bucket's root
+  HintsFromS3Key("s3://dest/111122223333/us-east-1/src/2024/12/31/2024-12-31-23-59-59-X", &a2, &r2);
+  EXPECT_EQ(a2, "111122223333");
+  EXPECT_EQ(r2, "us-east-1");
+  std::string a3, r3;  // the flat (simple prefix) layout names neither
+  HintsFromS3Key("logs/2024-03-01-10-15-00-ABCDEF0123", &a3, &r3);
+  EXPECT_EQ(a3, "");
+  EXPECT_EQ(r3, "");
+}
+
 TEST(S3KeyHints, EveryServiceLayout) {
   struct Case {
     const char* key;

@@ -1,6 +1,10 @@
 #include "sources/file_source.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <filesystem>
@@ -41,8 +45,14 @@ ListedInputs ListInputs(const std::vector<std::string>& args) {
       continue;
     }
     std::vector<InputSpec> found;
+    // A folder that cannot be read is a problem named with its path, never silently empty: an
+    // incident responder must not take a scan that missed evidence for a clean one.
+    if (::access(arg.c_str(), R_OK | X_OK) != 0) {
+      out.problems.push_back(arg + ": folder cannot be read (" + std::strerror(errno) + ")");
+      continue;
+    }
     std::error_code ec;
-    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
+    fs::recursive_directory_iterator it(arg, ec);
     if (ec) {
       out.problems.push_back(arg + ": " + ec.message());
       continue;
@@ -54,7 +64,14 @@ ListedInputs ListInputs(const std::vector<std::string>& args) {
       }
       const std::string p = it->path().string();
       struct stat fst;
-      if (::stat(p.c_str(), &fst) != 0 || S_ISDIR(fst.st_mode)) continue;
+      if (::stat(p.c_str(), &fst) != 0) continue;
+      if (S_ISDIR(fst.st_mode)) {
+        if (::access(p.c_str(), R_OK | X_OK) != 0) {
+          out.problems.push_back(p + ": folder cannot be read (" + std::strerror(errno) + ")");
+          it.disable_recursion_pending();  // the rest of the tree is still read
+        }
+        continue;
+      }
       if (!S_ISREG(fst.st_mode)) continue;
       found.push_back(FileInput(p, false, MtimeOf(fst), static_cast<uint64_t>(fst.st_size)));
     }
