@@ -138,6 +138,21 @@ int main(int argc, char** argv) {
       "test", "Run each rule's embedded tests through every envelope the event could arrive in");
   rules_test->add_option("PATH", rule_paths, "Rule files or folders")->required();
 
+  // A misspelt command is named, with the commands there are (CLI11 would only say that a
+  // subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known) {
+      std::fprintf(stderr, "fastpath: unknown command '%s' (commands: %s; see --help)\n", argv[1],
+                   names.c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -377,7 +377,7 @@ struct EnvelopeDecoder::Shape {
   Slot event_version, event_source, detail_type, detail, message_type, log_events, awslogs,
       records_lc, records_uc, request_id, invocation_id, timestamp_ms, type, message, sns, body,
       kinesis, s3, s3_event, digest_object, lookup_events, eb_source, eb_account, eb_region,
-      sns_timestamp, attributes;
+      sns_timestamp, attributes, api_log_events;
   std::string_view source_name;  // eventSource / EventSource
   bool lambda_record = false;    // eventSource "aws:...": an element of a Lambda event's Records
   bool may_nest = false;         // an envelope found here may hold another (depth limit)
@@ -414,6 +414,8 @@ void ScanKeys(object obj, EnvelopeDecoder::Shape* shape) {
           k.eb_region = field.value;
         else if (key == "Events")
           k.lookup_events = field.value;
+        else if (key == "events")
+          k.api_log_events = field.value;
         break;
       case 7:
         if (key == "records")
@@ -506,6 +508,15 @@ bool IsS3TestEvent(const Shape& k) {
 bool IsLookupEventsOutput(const Shape& k) {
   return k.lookup_events.is_array();
 }
+// `aws logs filter-log-events` / `get-log-events` output:
+// {"events":[{"message":..,"timestamp":..}]}.
+bool IsLogEventsApiOutput(const Shape& k) {
+  if (!k.api_log_events.is_array()) return false;
+  for (element e : k.api_log_events.arr()) {  // the first element decides
+    return e["message"].is_string() && e["timestamp"].error() == simdjson::SUCCESS;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -524,6 +535,8 @@ const EnvelopeDecoder::Envelope EnvelopeDecoder::kEnvelopes[] = {
     {"SNS notification", IsSnsNotification, &EnvelopeDecoder::UnwrapSnsNotification},
     {"s3:TestEvent", IsS3TestEvent, &EnvelopeDecoder::DropS3TestEvent},
     {"CloudTrail LookupEvents output", IsLookupEventsOutput, &EnvelopeDecoder::UnwrapLookupEvents},
+    {"CloudWatch Logs FilterLogEvents/GetLogEvents output", IsLogEventsApiOutput,
+     &EnvelopeDecoder::UnwrapLogEventsApiOutput},
 };
 
 void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
@@ -741,6 +754,35 @@ void EnvelopeDecoder::UnwrapLookupEvents(const Shape& k, const RecordContext& ct
     } else {
       Route(e, {}, /*in_records=*/false, ctx, sink);
     }
+  }
+}
+
+// The log events an incident responder exported with `aws logs filter-log-events` (each names its
+// logStreamName) or `get-log-events`: each message is a record of the log group, as a
+// subscription would have delivered it (JSON records decoded, text lines parsed by format).
+void EnvelopeDecoder::UnwrapLogEventsApiOutput(const Shape& k, const RecordContext& ctx,
+                                               RecordSink* sink) {
+  RecordContext rc = ctx;
+  rc.path = DeliveryPath::kCloudWatchLogs;
+  size_t i = 0;
+  for (element le : k.api_log_events.arr()) {
+    std::string_view text;
+    int64_t ts = -1;
+    rc.log_timestamp_ms = JsonGet(le["timestamp"].get_int64(), ts) ? ts : -1;
+    rc.log_stream = StringOr(le["logStreamName"]);
+    if (le["message"].get_string().get(text) != simdjson::SUCCESS) {
+      Problem(DropReason::kMissingField, ctx,
+              "log events[" + std::to_string(i) + "] has no string message");
+    } else {
+      size_t p = 0;
+      while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+      if (p < text.size() && text[p] == '{') {
+        DecodeEmbeddedJson(text, rc, sink);
+      } else {
+        sink->OnTextLine(text, rc);
+      }
+    }
+    ++i;
   }
 }
 

@@ -11,6 +11,7 @@
 //     notifications (direct, via SNS, via SQS): counted, since the objects they announce are
 //     fetched by the S3 sources; s3:TestEvent ignored
 //   EventBridge events: the "... via CloudTrail" detail-types unwrap to the CloudTrail record
+//   CloudWatch Logs API output (filter-log-events, get-log-events): one record per event
 //
 // What is left, a native record, goes to a RecordSink with a RecordContext that says how it came.
 // Bad input is reported to the ErrorLog with where and why, counted, and skipped; the rest of the
@@ -74,6 +75,7 @@ class EnvelopeDecoder {
   void UnwrapSnsNotification(const Shape& k, const RecordContext& ctx, RecordSink* sink);
   void DropS3TestEvent(const Shape& k, const RecordContext& ctx, RecordSink* sink);
   void UnwrapLookupEvents(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void UnwrapLogEventsApiOutput(const Shape& k, const RecordContext& ctx, RecordSink* sink);
   void DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx, RecordSink* sink);
   void DecodeBase64Payload(std::string_view b64, const RecordContext& ctx, RecordSink* sink);
   // True (and reported) when the first decoded bytes show a binary format fastpath does not read.

@@ -354,6 +354,9 @@ bool ParseSpaced(std::string_view line, const SpacedFormat& f, const RecordConte
 const SpacedFormat* SpacedFormatOf(std::string_view line) {
   if (line.size() < 20) return nullptr;
   const std::string_view first = Token(line, 0);
+  // These formats separate fields by spaces; a first field holding a tab is a tab-separated line
+  // (a Lambda runtime line: time, request id, level, message).
+  if (first.find('\t') != std::string_view::npos) return nullptr;
   // S3 server access: hex canonical id of the bucket owner (64 digits), bucket, [time].
   if (first.size() >= 32 && first.size() <= 128 && std::all_of(first.begin(), first.end(), IsHex)) {
     const std::string_view third = Token(line, 2);
