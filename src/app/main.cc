@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
                        "e.g. '/aws/vpc/flowlogs=${version} ${interface-id} ${srcaddr}'");
   bool no_progress = false;
   scan_cmd->add_flag("--no-progress", no_progress, "Never draw the progress bar");
+  scan_cmd->add_option("--errors", scan.errors_file,
+                       "Write every bad-input message (input, offset, reason, error) to FILE as "
+                       "NDJSON");
   scan_cmd->add_option(
       "--region", scan.aws.region,
       "AWS region for s3:// paths (default: AWS_REGION, the profile's, us-east-1)");

@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -157,9 +160,30 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   if (!s3_scans.empty()) {
     aws_client = MakeAwsClient(o.aws);
   }
+  // Every bad-input message, not only the first of each kind, for whoever must know which inputs
+  // failed.
+  std::FILE* errors_file = nullptr;
+  if (!o.errors_file.empty()) {
+    errors_file = std::fopen(o.errors_file.c_str(), "w");
+    if (errors_file == nullptr) {
+      std::fprintf(err, "fastpath scan: --errors %s: %s\n", o.errors_file.c_str(),
+                   std::strerror(errno));
+      return 2;
+    }
+  }
   ListedInputs listed = ListInputs(local_paths);
   if (local_paths.empty()) listed.problems.clear();
-  for (const std::string& p : listed.problems) std::fprintf(err, "fastpath scan: %s\n", p.c_str());
+  for (const std::string& p : listed.problems) {
+    std::fprintf(err, "fastpath scan: %s\n", p.c_str());
+    if (errors_file != nullptr) {
+      std::string j = "{\"input\":";
+      AppendJsonString(&j, p.substr(0, p.find(": ")));
+      j += ",\"reason\":\"unreadable\",\"error\":";
+      AppendJsonString(&j, p.substr(p.find(": ") == std::string::npos ? 0 : p.find(": ") + 2));
+      j += "}\n";
+      std::fputs(j.c_str(), errors_file);
+    }
+  }
 
   NdjsonSink ndjson(out,
                     o.output == "ocsf" ? NdjsonSink::Shape::kOcsf : NdjsonSink::Shape::kEvents);
@@ -169,6 +193,7 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   EventSink* sink = o.output != "alerts" ? static_cast<EventSink*>(&ndjson) : &null_sink;
   AlertSink* alerts = o.output == "alerts" ? &alert_lines : nullptr;
   ErrorLog errors;
+  if (errors_file != nullptr) errors.SetNdjsonFile(errors_file);
   ScanPipeline pipeline(so, sink, &errors, alerts);
   ScanSummary summary;
   uint64_t s3_failed = 0;
@@ -215,10 +240,18 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
                  so.rules->rules().size(), static_cast<unsigned long long>(summary.rule_matches),
                  static_cast<unsigned long long>(summary.alerts));
   }
+  if (errors_file != nullptr) {
+    std::fclose(errors_file);
+    errors_file = nullptr;
+    if (bad > 0 || !listed.problems.empty()) {
+      std::fprintf(err, "fastpath scan: every bad-input message is in %s\n", o.errors_file.c_str());
+    }
+  }
   if (errors.suppressed() > 0) {
-    std::fprintf(err,
-                 "fastpath scan: %llu more bad-input messages were not printed (see --stats)\n",
-                 static_cast<unsigned long long>(errors.suppressed()));
+    std::fprintf(err, "fastpath scan: %llu more bad-input messages were not printed (%s)\n",
+                 static_cast<unsigned long long>(errors.suppressed()),
+                 o.errors_file.empty() ? "--errors FILE keeps every one"
+                                       : ("all are in " + o.errors_file).c_str());
   }
   if (!s3_scans.empty() && !o.resume_file.empty() && s3_failed > 0) {
     std::fprintf(err,

@@ -31,6 +31,7 @@ struct ScanCommandOptions {
   std::string start_after;                    // s3://: list after this key
   std::string resume_file;                    // s3://: resume from and record the last key handled
   std::vector<std::string> vpc_flow_formats;  // "LOG_GROUPS=FIELDS"
+  std::string errors_file;                    // every bad-input message as NDJSON
 };
 
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);

@@ -1,5 +1,7 @@
 #include "core/counters.h"
 
+#include "core/event.h"
+
 #include <cstdio>
 
 namespace fastpath {
@@ -82,6 +84,11 @@ uint64_t PipelineCounters::unexpected_drops() const {
   return n;
 }
 
+void ErrorLog::SetNdjsonFile(std::FILE* f) {
+  std::lock_guard<std::mutex> l(mu_);
+  ndjson_ = f;
+}
+
 void ErrorLog::SetSinkForTest(std::function<void(const std::string&)> sink) {
   std::lock_guard<std::mutex> l(mu_);
   sink_ = std::move(sink);
@@ -99,6 +106,16 @@ void ErrorLog::Report(DropReason reason, std::string_view where, uint64_t offset
   line.append(DropReasonName(reason));
   line.append("]");
   std::lock_guard<std::mutex> l(mu_);
+  if (ndjson_ != nullptr) {
+    std::string j = "{\"input\":";
+    AppendJsonString(&j, where);
+    j.append(",\"offset\":").append(std::to_string(offset)).append(",\"reason\":");
+    AppendJsonString(&j, DropReasonName(reason));
+    j.append(",\"error\":");
+    AppendJsonString(&j, what);
+    j.append("}\n");
+    std::fwrite(j.data(), 1, j.size(), ndjson_);
+  }
   if (sink_) {
     sink_(line);
     return;

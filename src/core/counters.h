@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -81,6 +82,9 @@ class ErrorLog {
   // Replaces stderr output, e.g. to collect messages in a test.
   void SetSinkForTest(std::function<void(const std::string&)> sink);
   void Report(DropReason reason, std::string_view where, uint64_t offset, std::string_view what);
+  // Also writes every report, printed or not, as one JSON line {"input","offset","reason",
+  // "error"} to `f` (not owned; flushed by the caller), for `scan --errors FILE`.
+  void SetNdjsonFile(std::FILE* f);
   uint64_t suppressed() const { return suppressed_.load(); }
 
  private:
@@ -88,6 +92,7 @@ class ErrorLog {
   std::mutex mu_;
   std::array<int, kNumDropReasons> printed_{};    // guarded by mu_
   std::function<void(const std::string&)> sink_;  // guarded by mu_
+  std::FILE* ndjson_ = nullptr;                   // guarded by mu_
   std::atomic<uint64_t> suppressed_{0};
 };
 
