@@ -72,7 +72,7 @@ int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* e
                  "state", "rule", "account/region");
     for (const StoredAlert& a : list.value()) {
       std::fprintf(out, "%-32s  %-20s  %-9s  %-9s  %-40s  %s/%s\n", a.id.c_str(),
-                   FormatRfc3339(a.created).substr(0, 19).c_str(), a.severity.c_str(),
+                   (FormatRfc3339(a.created).substr(0, 19) + "Z").c_str(), a.severity.c_str(),
                    a.state.c_str(), Short(a.rule_id, 40).c_str(), a.account.c_str(),
                    a.region.c_str());
     }

@@ -75,6 +75,10 @@ std::string DefaultDataDir() {
 }  // namespace
 
 int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
+  if (!o.rules_dir.empty() && ::access(o.rules_dir.c_str(), F_OK) != 0) {
+    std::fprintf(err, "fastpath demo: --rules %s: no such file or folder\n", o.rules_dir.c_str());
+    return 2;
+  }
   const std::string data = o.data_dir.empty() ? DefaultDataDir() : o.data_dir;
   auto objects = LoadTrailObjects({data});
   if (!objects.ok()) {

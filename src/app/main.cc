@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
                        "Folder of CloudTrail data to replay (default: the bundled data/demo)");
   demo_cmd->add_option("--keep", demo.keep_dir,
                        "Write the simulated deliveries to this folder and keep them");
+  demo_cmd->add_option("--rules", demo.rules_dir,
+                       "Rule files or folder to run (default: the bundled rule pack)");
   demo_cmd->add_option("--workers", demo.workers, "Worker threads (default: one per core)")
       ->check(CLI::Range(0, 256));
 
