@@ -629,13 +629,7 @@ void EnvelopeDecoder::UnwrapCloudWatchLogs(const Shape& k, const RecordContext& 
       Problem(DropReason::kMissingField, ctx,
               "CloudWatch Logs logEvents[" + std::to_string(i) + "] has no string message");
     } else {
-      size_t p = 0;
-      while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
-      if (p < text.size() && text[p] == '{') {
-        DecodeEmbeddedJson(text, rc, sink);
-      } else {
-        sink->OnTextLine(text, rc);
-      }
+      DecodeLogMessage(text, rc, sink);
     }
     ++i;
   }
@@ -757,6 +751,19 @@ void EnvelopeDecoder::UnwrapLookupEvents(const Shape& k, const RecordContext& ct
   }
 }
 
+// One log event's message: a JSON record is decoded (it may be an envelope itself), anything else
+// is a text line for the text formats.
+void EnvelopeDecoder::DecodeLogMessage(std::string_view text, const RecordContext& rc,
+                                       RecordSink* sink) {
+  size_t p = 0;
+  while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+  if (p < text.size() && text[p] == '{') {
+    DecodeEmbeddedJson(text, rc, sink);
+  } else {
+    sink->OnTextLine(text, rc);
+  }
+}
+
 // The log events an incident responder exported with `aws logs filter-log-events` (each names its
 // logStreamName) or `get-log-events`: each message is a record of the log group, as a
 // subscription would have delivered it (JSON records decoded, text lines parsed by format).
@@ -774,13 +781,7 @@ void EnvelopeDecoder::UnwrapLogEventsApiOutput(const Shape& k, const RecordConte
       Problem(DropReason::kMissingField, ctx,
               "log events[" + std::to_string(i) + "] has no string message");
     } else {
-      size_t p = 0;
-      while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
-      if (p < text.size() && text[p] == '{') {
-        DecodeEmbeddedJson(text, rc, sink);
-      } else {
-        sink->OnTextLine(text, rc);
-      }
+      DecodeLogMessage(text, rc, sink);
     }
     ++i;
   }

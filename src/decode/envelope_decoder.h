@@ -76,6 +76,7 @@ class EnvelopeDecoder {
   void DropS3TestEvent(const Shape& k, const RecordContext& ctx, RecordSink* sink);
   void UnwrapLookupEvents(const Shape& k, const RecordContext& ctx, RecordSink* sink);
   void UnwrapLogEventsApiOutput(const Shape& k, const RecordContext& ctx, RecordSink* sink);
+  void DecodeLogMessage(std::string_view text, const RecordContext& rc, RecordSink* sink);
   void DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx, RecordSink* sink);
   void DecodeBase64Payload(std::string_view b64, const RecordContext& ctx, RecordSink* sink);
   // True (and reported) when the first decoded bytes show a binary format fastpath does not read.
