@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/daemon_config.h"
+#include "app/lake_command.h"
 #include "app/scan_command.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,19 @@ int main(int argc, char** argv) {
                    "events (NDJSON canonical events), alerts (none until rules are loaded) or "
                    "ocsf (each event as an OCSF 1.1.0 object, NDJSON)")
       ->check(CLI::IsMember({"events", "alerts", "ocsf"}));
+  CLI::Option* scan_output = scan_cmd->get_option("--output");
+  scan_cmd->add_option("--lake", scan.lake,
+                       "Keep every unique event in this lake: a folder or s3://bucket/prefix "
+                       "(events then go to standard output only when --output is given)");
+  scan_cmd->add_option("--lake-format", scan.lake_format, "events (canonical, default) or ocsf")
+      ->check(CLI::IsMember({"events", "ocsf"}));
+  scan_cmd->add_option("--lake-spool", scan.lake_spool,
+                       "Spool folder for open lake objects (default: LAKE/_spool, or "
+                       "$TMPDIR/fastpath-lake-spool for S3)");
+  scan_cmd
+      ->add_option("--lake-object-mib", scan.lake_object_mib,
+                   "Lake objects close at this uncompressed size, MiB (default 64)")
+      ->check(CLI::Range(1, 4096));
   scan_cmd->add_flag("--stats", scan.stats,
                      "Print stage counters, drops by reason and per-path latency tables on stderr");
   scan_cmd->add_option("--received-at", scan.received_at,
@@ -123,6 +137,79 @@ int main(int argc, char** argv) {
   alerts_retry->add_option("ID", alerts_opts.ids, "Alert ids");
   alerts_ack->add_option("ID", alerts_opts.ids, "Alert ids")->required();
 
+  // The lake: search, table definitions, compaction.
+  fastpath::SearchCommandOptions search;
+  CLI::App* search_cmd = app.add_subcommand(
+      "search",
+      "Events (or alerts) from the lake, pruned by partition: LAKE is a folder or "
+      "s3://bucket/prefix");
+  search_cmd->add_option("LAKE", search.lake, "The lake's folder or s3://bucket/prefix")
+      ->required();
+  auto add_filters = [](CLI::App* cmd, fastpath::LakeFilterOptions* f) {
+    cmd->add_option("--since", f->since,
+                    "Events at or after: RFC 3339, YYYY-MM-DD or a duration ago (30d, 6h)");
+    cmd->add_option("--until", f->until, "Events before: RFC 3339, YYYY-MM-DD or a duration ago");
+    cmd->add_option("--log-type", f->log_types,
+                    "Only these log types (aws.cloudtrail, vpcflow...)");
+    cmd->add_option("--account", f->accounts, "Only these accounts");
+    cmd->add_option("--region", f->regions, "Only these regions");
+  };
+  add_filters(search_cmd, &search.filter);
+  search_cmd->add_option("--rules", search.rules,
+                         "Rule files or folders: events that match any (and their alerts)");
+  search_cmd->add_option("--pattern", search.patterns,
+                         "An EventBridge pattern (JSON): events that match it");
+  search_cmd->add_option("--sigma", search.rules, "A Sigma rule file");
+  search_cmd->add_option("--where", search.where,
+                         "FIELD=VALUE: a canonical column (account, id, ...) or a dotted path "
+                         "in the record (userIdentity.arn); '*' matches any characters");
+  search_cmd->add_option("--output", search.output, "events (default) or alerts")
+      ->check(CLI::IsMember({"events", "alerts"}));
+  search_cmd->add_option("--workers", search.workers, "Reader threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  bool search_no_progress = false;
+  search_cmd->add_flag("--no-progress", search_no_progress, "Never draw the progress bar");
+  search_cmd->add_option("--profile", search.aws.profile, "AWS profile for s3:// lakes");
+  search_cmd->add_option("--endpoint-url", search.aws.endpoint_url,
+                         "Send AWS requests to this URL (a local S3-compatible server)");
+  search_cmd->add_option("--aws-region", search.aws.region, "AWS region of an s3:// lake");
+
+  CLI::App* lake_cmd = app.add_subcommand("lake", "The lake's table definitions and compaction");
+  lake_cmd->require_subcommand(1);
+  fastpath::LakeDdlOptions ddl;
+  CLI::App* lake_ddl = lake_cmd->add_subcommand(
+      "ddl",
+      "The lake's Athena table (partition projection, no crawler): SQL DDL or an "
+      "AWS::Glue::Table resource");
+  lake_ddl->add_option("LAKE", ddl.lake, "s3://bucket/prefix (or a folder, to read its accounts)")
+      ->required();
+  lake_ddl->add_option("--database", ddl.database, "Glue database (default fastpath)");
+  lake_ddl->add_option("--table", ddl.table, "Table name (default events)");
+  lake_ddl->add_option("--format", ddl.format, "athena (SQL DDL) or cloudformation")
+      ->check(CLI::IsMember({"athena", "cloudformation"}));
+  lake_ddl->add_option("--lake-format", ddl.lake_format, "What the lake holds: events or ocsf")
+      ->check(CLI::IsMember({"events", "ocsf"}));
+  lake_ddl->add_option("--accounts", ddl.accounts,
+                       "The account partition's values (default: read from the lake; none "
+                       "found: injected, so queries must name the account)");
+  lake_ddl->add_option("--first-day", ddl.since, "First day the dt projection covers");
+  lake_ddl->add_option("--endpoint-url", ddl.aws.endpoint_url, "Local S3-compatible server");
+  fastpath::LakeCompactOptions compact;
+  CLI::App* lake_compact = lake_cmd->add_subcommand(
+      "compact", "Merge each partition's small objects into large ones and drop duplicate ids");
+  lake_compact->add_option("LAKE", compact.lake, "The lake's folder or s3://bucket/prefix")
+      ->required();
+  add_filters(lake_compact, &compact.filter);
+  lake_compact
+      ->add_option("--target-mib", compact.target_mib,
+                   "Uncompressed size of a merged object, MiB (default 256)")
+      ->check(CLI::Range(1, 4096));
+  lake_compact->add_option("--min-age", compact.min_age,
+                           "Leave objects younger than this to their writers (default 10m)");
+  lake_compact->add_flag("--dry-run", compact.dry_run, "Say what would be merged, change nothing");
+  lake_compact->add_option("--endpoint-url", compact.aws.endpoint_url,
+                           "Local S3-compatible server");
+
   CLI::App* pattern_cmd = app.add_subcommand("pattern", "EventBridge event patterns");
   pattern_cmd->require_subcommand(1);
   std::string pattern_text, event_text;
@@ -166,6 +253,7 @@ int main(int argc, char** argv) {
   }
   if (*scan_cmd) {
     scan.progress = !no_progress;
+    scan.output_given = scan_output->count() > 0;
     return fastpath::RunScan(scan, stdout, stderr);
   }
   if (*alerts_cmd) {
@@ -175,6 +263,12 @@ int main(int argc, char** argv) {
                                          : "ack";
     return fastpath::RunAlertsCommand(alerts_opts, stdout, stderr);
   }
+  if (*search_cmd) {
+    search.progress = !search_no_progress;
+    return fastpath::RunSearch(search, stdout, stderr);
+  }
+  if (*lake_ddl) return fastpath::RunLakeDdl(ddl, stdout, stderr);
+  if (*lake_compact) return fastpath::RunLakeCompact(compact, stdout, stderr);
   if (*run_cmd && config_reference) {
     std::fputs(fastpath::ConfigurationReference().c_str(), stdout);
     return 0;

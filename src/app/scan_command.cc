@@ -13,6 +13,7 @@
 
 #include "app/aws_setup.h"
 #include "aws/s3.h"
+#include "lake/lake_writer.h"
 #include "pipeline/scan_pipeline.h"
 #include "sources/file_source.h"
 #include "sources/s3_scan_source.h"
@@ -157,7 +158,16 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     return 2;
   }
   std::unique_ptr<aws::AwsClient> aws_client;
-  if (!s3_scans.empty()) {
+  std::optional<lake::LakeLocation> lake_location;
+  if (!o.lake.empty()) {
+    auto loc = lake::ParseLakeLocation(o.lake);
+    if (!loc.ok()) {
+      std::fprintf(err, "fastpath scan: --%s\n", loc.status().message().c_str());
+      return 2;
+    }
+    lake_location = std::move(loc).value();
+  }
+  if (!s3_scans.empty() || (lake_location && lake_location->is_s3)) {
     aws_client = MakeAwsClient(o.aws);
   }
   // Every bad-input message, not only the first of each kind, for whoever must know which inputs
@@ -192,6 +202,45 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   // With no rules loaded, `--output alerts` has nothing to print: the pipeline alone is measured.
   EventSink* sink = o.output != "alerts" ? static_cast<EventSink*>(&ndjson) : &null_sink;
   AlertSink* alerts = o.output == "alerts" ? &alert_lines : nullptr;
+  // With --lake the events go there; standard output gets them too only when --output asks.
+  std::shared_ptr<lake::LakeStore> lake_store;
+  std::unique_ptr<lake::LakeWriter> lake_writer;
+  std::unique_ptr<TeeSink> tee;
+  if (lake_location) {
+    auto store = lake::OpenLakeStore(*lake_location, aws_client.get());
+    if (!store.ok()) {
+      std::fprintf(err, "fastpath scan: %s\n", store.status().message().c_str());
+      return 2;
+    }
+    lake_store = std::move(store).value();
+    lake::LakeWriterOptions lo;
+    lo.format = o.lake_format == "ocsf" ? lake::LakeFormat::kOcsf : lake::LakeFormat::kEvents;
+    lo.max_object_bytes = o.lake_object_mib << 20;
+    lo.spool_dir = o.lake_spool;
+    if (lo.spool_dir.empty()) {
+      const char* tmp = std::getenv("TMPDIR");
+      lo.spool_dir =
+          lake_location->is_s3
+              ? std::string(tmp != nullptr && *tmp != 0 ? tmp : "/tmp") + "/fastpath-lake-spool"
+              : lake_location->dir + "/_spool";
+    }
+    lo.ship_attempts = 4;
+    lo.log = [err](const std::string& m) {
+      std::fprintf(err, "fastpath scan: lake: %s\n", m.c_str());
+    };
+    auto w = lake::LakeWriter::Open(lake_store, std::move(lo));
+    if (!w.ok()) {
+      std::fprintf(err, "fastpath scan: %s\n", w.status().message().c_str());
+      return 1;
+    }
+    lake_writer = std::move(w).value();
+    if (o.output_given && o.output != "alerts") {
+      tee = std::make_unique<TeeSink>(std::vector<EventSink*>{&ndjson, lake_writer.get()});
+      sink = tee.get();
+    } else {
+      sink = lake_writer.get();
+    }
+  }
   ErrorLog errors;
   if (errors_file != nullptr) errors.SetNdjsonFile(errors_file);
   ScanPipeline pipeline(so, sink, &errors, alerts);
@@ -224,6 +273,26 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     for (const auto& scan : scans) s3_failed += scan->progress().failed.load();
   }
   ndjson.Flush();
+  bool lake_failed = false;
+  if (lake_writer) {
+    Status st = lake_writer->Close();
+    const lake::LakeWriterStats ls = lake_writer->stats();
+    std::fprintf(err,
+                 "fastpath scan: lake %s: %llu events in %llu objects (%.1f MB, %.1f MB gzip)\n",
+                 o.lake.c_str(), static_cast<unsigned long long>(ls.events),
+                 static_cast<unsigned long long>(ls.objects),
+                 static_cast<double>(ls.bytes_raw) / 1e6, static_cast<double>(ls.bytes_gzip) / 1e6);
+    if (ls.recovered > 0) {
+      std::fprintf(err,
+                   "fastpath scan: lake: %llu objects an earlier run left in the spool were "
+                   "shipped\n",
+                   static_cast<unsigned long long>(ls.recovered));
+    }
+    if (!st.ok()) {
+      std::fprintf(err, "fastpath scan: %s\n", st.message().c_str());
+      lake_failed = true;
+    }
+  }
   if (o.stats) {
     std::fprintf(err, "%s", pipeline.FormatStats(summary).c_str());
   }
@@ -259,7 +328,9 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
                  "first of them, so a rerun retries from there\n",
                  static_cast<unsigned long long>(s3_failed), o.resume_file.c_str());
   }
-  if (!listed.problems.empty() || summary.unreadable_inputs > 0 || listing_failed) return 1;
+  if (!listed.problems.empty() || summary.unreadable_inputs > 0 || listing_failed || lake_failed) {
+    return 1;
+  }
   return 0;
 }
 

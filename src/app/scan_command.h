@@ -32,6 +32,11 @@ struct ScanCommandOptions {
   std::string resume_file;                    // s3://: resume from and record the last key handled
   std::vector<std::string> vpc_flow_formats;  // "LOG_GROUPS=FIELDS"
   std::string errors_file;                    // every bad-input message as NDJSON
+  bool output_given = false;  // --output was on the command line (with --lake it adds stdout)
+  std::string lake;           // a folder or s3://bucket/prefix: every unique event kept there
+  std::string lake_format = "events";  // events | ocsf
+  std::string lake_spool;              // default: <lake>/_spool, or a temporary folder for S3
+  size_t lake_object_mib = 64;
 };
 
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);

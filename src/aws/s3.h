@@ -22,7 +22,8 @@ struct S3Object {
 
 struct S3ListPage {
   std::vector<S3Object> objects;
-  std::string next_continuation_token;  // empty: last page
+  std::vector<std::string> common_prefixes;  // with a delimiter: the "folders" at this level
+  std::string next_continuation_token;       // empty: last page
 };
 
 // Parses a ListObjectsV2 result document.
@@ -37,12 +38,26 @@ class S3Client {
 
   Result<S3ListPage> ListObjectsV2(const std::string& bucket, const std::string& prefix,
                                    const std::string& start_after,
-                                   const std::string& continuation_token,
-                                   int max_keys = 1000) const;
+                                   const std::string& continuation_token, int max_keys = 1000,
+                                   const std::string& delimiter = "") const;
   Result<std::unique_ptr<HttpStreamReader>> GetObject(const std::string& bucket,
                                                       const std::string& key) const;
   Status PutObject(const std::string& bucket, const std::string& key, std::string body,
                    const std::string& content_type = "application/octet-stream") const;
+  // A large object in parts (each but the last at least 5 MiB): Create, UploadPart (1-based part
+  // numbers, returns the part's ETag), Complete with every ETag in order, or Abort.
+  Result<std::string> CreateMultipartUpload(const std::string& bucket, const std::string& key,
+                                            const std::string& content_type) const;
+  Result<std::string> UploadPart(const std::string& bucket, const std::string& key,
+                                 const std::string& upload_id, int part_number,
+                                 std::string body) const;
+  Status CompleteMultipartUpload(const std::string& bucket, const std::string& key,
+                                 const std::string& upload_id,
+                                 const std::vector<std::string>& etags) const;
+  Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
+                              const std::string& upload_id) const;
+  // Deletes one object (no error when it is already gone).
+  Status DeleteObject(const std::string& bucket, const std::string& key) const;
   std::string ObjectUrl(const std::string& bucket, const std::string& key) const;
 
  private:

@@ -66,6 +66,8 @@ std::string_view DropReasonName(DropReason r) {
       return "header_line";
     case DropReason::kMalformedLine:
       return "malformed_line";
+    case DropReason::kNotStored:
+      return "not_stored";
   }
   return "?";
 }

@@ -41,8 +41,9 @@ enum class DropReason : uint8_t {
   kUnsupportedFormat,  // binary input in no format fastpath reads (zip, tar, ...)
   kHeaderLine,         // a text log's header line (it names the fields; not an event)
   kMalformedLine,      // a text record whose fields do not fit its format
+  kNotStored,          // a sink could not keep an input's events; the input is not acknowledged
 };
-constexpr int kNumDropReasons = 20;
+constexpr int kNumDropReasons = 21;
 std::string_view DropReasonName(DropReason r);
 // True for drops that are normal operation rather than bad input.
 bool DropIsExpected(DropReason r);

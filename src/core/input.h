@@ -23,6 +23,9 @@ struct InputOutcome {
   bool unreadable = false;
   std::string error;    // why, when unreadable
   uint64_t events = 0;  // events that came out of it (first arrivals and duplicates)
+  // False when a sink could not keep its events (the lake's spool could not be written): the
+  // input must not be acknowledged, so that it comes again.
+  bool stored = true;
 };
 
 struct InputSpec {

@@ -200,8 +200,12 @@ void ScanPipeline::ConsumeAll() {
       outcome.error = item->error;
     }
     if (item->spec.done) {
-      // Acknowledging means every event is where it is going: flush the sinks first.
-      sink_->Flush();
+      // Acknowledging means every event is where it is going: commit the sinks first.
+      if (Status st = sink_->Commit(); !st.ok()) {
+        outcome.stored = false;
+        if (outcome.error.empty()) outcome.error = st.message();
+        errors_->Report(DropReason::kNotStored, item->spec.path, 0, st.message());
+      }
       if (alert_sink_ != nullptr) alert_sink_->Flush();
       item->spec.done(outcome);
     }

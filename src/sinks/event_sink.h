@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "core/alert.h"
 #include "core/event.h"
@@ -33,6 +34,29 @@ class NdjsonSink final : public EventSink {
 class NullSink final : public EventSink {
  public:
   void Write(const Event&) override {}
+};
+
+// Every event to each of several sinks (standard output and the lake).
+class TeeSink final : public EventSink {
+ public:
+  explicit TeeSink(std::vector<EventSink*> sinks) : sinks_(std::move(sinks)) {}
+  void Write(const Event& e) override {
+    for (EventSink* s : sinks_) s->Write(e);
+  }
+  void Flush() override {
+    for (EventSink* s : sinks_) s->Flush();
+  }
+  Status Commit() override {
+    Status first;
+    for (EventSink* s : sinks_) {
+      Status st = s->Commit();
+      if (!st.ok() && first.ok()) first = st;
+    }
+    return first;
+  }
+
+ private:
+  std::vector<EventSink*> sinks_;
 };
 
 class NdjsonAlertSink final : public AlertSink {

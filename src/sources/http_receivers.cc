@@ -239,7 +239,7 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
     spec.done = [pending](const InputOutcome& outcome) {
       std::lock_guard<std::mutex> l(pending->mu);
       pending->finished = true;
-      pending->ok = !outcome.unreadable;
+      pending->ok = !outcome.unreadable && outcome.stored;
       pending->error = outcome.error;
       pending->cv.notify_all();
     };

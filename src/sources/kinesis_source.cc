@@ -50,6 +50,9 @@ struct KinesisSource::Reader {
   bool dirty = false;
   int64_t last_checkpoint = 0;
   int in_flight = 0;  // guarded by mu
+  // A batch whose events a sink could not keep (the lake's spool): the checkpoint stays before
+  // it from then on, so the next holder of the lease reads it again.
+  bool unstored = false;  // guarded by mu
   std::condition_variable cv;
 };
 
@@ -437,15 +440,22 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
       };
       const std::string seq = last_seq;
       const int64_t fetched = SteadyNs();
-      spec.done = [this, r, seq, last_sub, fetched](const InputOutcome&) {
+      spec.done = [this, r, seq, last_sub, fetched](const InputOutcome& outcome) {
         {
           std::lock_guard<std::mutex> g(latency_mu_);
           batch_latency_us_.Record((SteadyNs() - fetched) / 1000);
         }
         std::lock_guard<std::mutex> l(r->mu);
-        r->done_seq = seq;
-        r->done_sub = last_sub;
-        r->dirty = true;
+        if (!outcome.stored && !r->unstored) {
+          r->unstored = true;
+          log_("shard " + r->lease.key + ": events not stored (" + outcome.error +
+               "); its checkpoint stays where it is until the next start");
+        }
+        if (!r->unstored) {
+          r->done_seq = seq;
+          r->done_sub = last_sub;
+          r->dirty = true;
+        }
         --r->in_flight;
         r->cv.notify_all();
       };
@@ -479,7 +489,7 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
         }
       }
       std::lock_guard<std::mutex> l(r->mu);
-      if (r->lost) break;
+      if (r->lost || r->unstored) break;
       auto ok = leases_->Checkpoint(&r->lease, "SHARD_END", 0, children);
       if (ok.ok() && ok.value()) {
         stats_.shards_ended.fetch_add(1);

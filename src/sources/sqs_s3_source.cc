@@ -144,7 +144,9 @@ void SqsS3Source::Handle(aws::SqsMessage&& m) {
       if (!r.ok()) return r.status();
       return std::unique_ptr<ByteReader>(std::move(r.value()));
     };
-    spec.done = [this, f](const InputOutcome& outcome) { ObjectDone(f, outcome.unreadable); };
+    spec.done = [this, f](const InputOutcome& outcome) {
+      ObjectDone(f, outcome.unreadable || !outcome.stored);
+    };
     if (!pipeline_->Submit(std::move(spec))) ObjectDone(f, true);
   }
 }

@@ -1,0 +1,65 @@
+// The lake's commands: `search` (events or alerts from the lake, by partition and rule),
+// `lake ddl` (the Athena/Glue table) and `lake compact` (small objects merged, duplicates
+// dropped). Exit codes: 0 done, 1 something could not be read or written (reported, the rest
+// done), 2 usage.
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/aws_setup.h"
+#include "core/status.h"
+#include "lake/lake_reader.h"
+
+namespace fastpath {
+
+// --since/--until: an RFC 3339 time, a date (YYYY-MM-DD, midnight UTC) or a duration before
+// `now` (30d, 6h, 15m).
+std::optional<TimeNs> ParseTimeBound(std::string_view text, TimeNs now);
+
+// The partition filters the lake commands share.
+struct LakeFilterOptions {
+  std::vector<std::string> log_types, accounts, regions;
+  std::string since, until;
+};
+// Checks and converts them; the error names the option.
+Result<lake::LakeFilter> MakeLakeFilter(const LakeFilterOptions& o, TimeNs now);
+
+struct SearchCommandOptions {
+  std::string lake;
+  LakeFilterOptions filter;
+  std::vector<std::string> rules;     // rule files and folders (patterns, rule YAML, Sigma)
+  std::vector<std::string> patterns;  // EventBridge pattern JSON texts
+  std::vector<std::string> where;     // FIELD=VALUE ('*' matches any run of characters)
+  std::string output = "events";      // events | alerts
+  int workers = 0;
+  bool progress = true;
+  AwsSettings aws;
+};
+int RunSearch(const SearchCommandOptions& options, std::FILE* out, std::FILE* err);
+
+struct LakeDdlOptions {
+  std::string lake;  // s3://bucket/prefix (the table's LOCATION)
+  std::string database = "fastpath";
+  std::string table = "events";
+  std::string format = "athena";       // athena | cloudformation
+  std::string lake_format = "events";  // what the lake holds: events | ocsf
+  std::vector<std::string> accounts;   // the account partition's values; empty: injected
+  std::string since = "2015-01-01";    // first day the date projection covers
+  AwsSettings aws;
+};
+int RunLakeDdl(const LakeDdlOptions& options, std::FILE* out, std::FILE* err);
+
+struct LakeCompactOptions {
+  std::string lake;
+  LakeFilterOptions filter;
+  size_t target_mib = 256;      // uncompressed size of a merged object
+  std::string min_age = "10m";  // objects younger than this are left to their writers
+  bool dry_run = false;
+  AwsSettings aws;
+};
+int RunLakeCompact(const LakeCompactOptions& options, std::FILE* out, std::FILE* err);
+
+}  // namespace fastpath

@@ -1,0 +1,439 @@
+// `fastpath search`: events (or the alerts rules raise on them) from the lake. The listing
+// prunes partitions by folder name; objects are read by a pool of workers, one per core, and
+// their results written in listing order (time order), so output and alerts are the same on
+// every run.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "alerts/alert_policy.h"
+#include "app/lake_command.h"
+#include "app/scan_command.h"
+#include "lake/lake_reader.h"
+#include "rules/eventbridge_pattern.h"
+#include "rules/rule_engine.h"
+
+namespace fastpath {
+
+namespace {
+
+constexpr std::string_view kCanonicalColumns[] = {"log_type", "path",     "account", "region",
+                                                  "time",     "received", "id"};
+
+// '*' matches any run of characters (none included); everything else itself.
+bool Glob(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+struct WhereClause {
+  std::string field;              // as given
+  bool canonical = false;         // a canonical column, not a path in the record
+  std::vector<std::string> path;  // into the record
+  std::string value;
+};
+
+Result<WhereClause> ParseWhere(const std::string& text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return Status::InvalidArgument("--where '" + text + "' is not FIELD=VALUE");
+  }
+  WhereClause w;
+  w.field = text.substr(0, eq);
+  w.value = text.substr(eq + 1);
+  std::string_view f = w.field;
+  for (std::string_view c : kCanonicalColumns) w.canonical = w.canonical || f == c;
+  if (w.canonical) return w;
+  if (f.starts_with("event.")) f.remove_prefix(6);
+  size_t start = 0;
+  while (start <= f.size()) {
+    const size_t dot = f.find('.', start);
+    const std::string_view seg =
+        f.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (seg.empty()) return Status::InvalidArgument("--where '" + text + "': empty field name");
+    w.path.emplace_back(seg);
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return w;
+}
+
+// The scalar text of a JSON value (strings unquoted), for comparison.
+bool ScalarText(simdjson::dom::element v, std::string* out) {
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING:
+      *out = std::string(v.get_string().value());
+      return true;
+    case simdjson::dom::element_type::INT64:
+      *out = std::to_string(v.get_int64().value());
+      return true;
+    case simdjson::dom::element_type::UINT64:
+      *out = std::to_string(v.get_uint64().value());
+      return true;
+    case simdjson::dom::element_type::DOUBLE:
+    case simdjson::dom::element_type::BOOL:
+      *out = simdjson::minify(v);
+      return true;
+    case simdjson::dom::element_type::NULL_VALUE:
+      *out = "null";
+      return true;
+    default:
+      return false;
+  }
+}
+
+// True when the value at w.path[i..] (any element of an array on the way) matches.
+bool MatchPath(simdjson::dom::element v, const WhereClause& w, size_t i, std::string* scratch) {
+  simdjson::dom::array arr;
+  if (!v.get_array().get(arr)) {
+    for (simdjson::dom::element x : arr) {
+      if (MatchPath(x, w, i, scratch)) return true;
+    }
+    return false;
+  }
+  if (i == w.path.size()) return ScalarText(v, scratch) && Glob(w.value, *scratch);
+  simdjson::dom::object o;
+  if (v.get_object().get(o)) return false;
+  simdjson::dom::element child;
+  if (o.at_key(w.path[i]).get(child)) return false;
+  return MatchPath(child, w, i + 1, scratch);
+}
+
+bool MatchCanonical(const Event& e, const WhereClause& w) {
+  const std::string& f = w.field;
+  if (f == "log_type") return Glob(w.value, LogTypeName(e.log_type));
+  if (f == "path") return Glob(w.value, DeliveryPathName(e.path));
+  if (f == "account") return Glob(w.value, e.account);
+  if (f == "region") return Glob(w.value, e.region);
+  if (f == "time") return Glob(w.value, FormatRfc3339(e.time));
+  if (f == "received") return Glob(w.value, FormatRfc3339(e.received));
+  return Glob(w.value, e.id);
+}
+
+struct ObjectResult {
+  bool done = false;
+  std::string lines;           // events output
+  std::vector<Event> matched;  // alerts output: events with their matches and records
+  uint64_t events = 0, selected = 0, bad_lines = 0;
+  std::vector<std::string> messages;  // bad lines (the first few) and read errors
+  bool failed = false;
+};
+
+struct Search {
+  Search(const lake::LakeStore& st, const lake::LakeListing& li, const lake::LakeFilter& fi)
+      : store(st), listing(li), filter(fi) {}
+  const lake::LakeStore& store;
+  const lake::LakeListing& listing;
+  const lake::LakeFilter& filter;
+  std::vector<WhereClause> where;
+  std::shared_ptr<const RuleEngine> rules;
+  bool want_alerts = false;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<ObjectResult> results;
+  size_t next = 0;     // the next object a worker takes
+  size_t emitted = 0;  // objects written out
+  size_t window = 8;   // how far workers may run ahead of the writer
+
+  void Work() {
+    simdjson::dom::parser parser;
+    std::unique_ptr<RuleEngine::Matcher> matcher;
+    if (rules) matcher = std::make_unique<RuleEngine::Matcher>(*rules);
+    std::string scratch;
+    while (true) {
+      size_t i;
+      {
+        std::unique_lock<std::mutex> l(mu);
+        cv.wait(l, [&] { return next >= results.size() || next < emitted + window; });
+        if (next >= results.size()) return;
+        i = next++;
+      }
+      ObjectResult r;
+      const lake::LakeObjectRef& obj = listing.objects[i];
+      uint64_t line_no = 0;
+      Event e;
+      Status st = lake::ReadLakeObject(store, obj.key, [&](std::string_view line) {
+        ++line_no;
+        simdjson::dom::element record;
+        Status ps = lake::ParseLakeLine(parser, line, &e, &record);
+        if (!ps.ok()) {
+          ++r.bad_lines;
+          if (r.messages.size() < 5) {
+            r.messages.push_back(store.Describe(obj.key) + ": line " + std::to_string(line_no) +
+                                 ": " + ps.message());
+          }
+          return;
+        }
+        ++r.events;
+        if (!filter.AllowsTime(e.time)) return;
+        for (const WhereClause& w : where) {
+          if (w.canonical ? !MatchCanonical(e, w) : !MatchPath(record, w, 0, &scratch)) return;
+        }
+        if (matcher) {
+          matcher->Match(e, record, &e.matched_rules);
+          if (e.matched_rules.empty()) return;
+        }
+        ++r.selected;
+        if (want_alerts) {
+          e.json = simdjson::minify(record);
+          r.matched.push_back(e);
+        } else {
+          r.lines.append(line);
+          r.lines.push_back('\n');
+        }
+      });
+      if (!st.ok()) {
+        r.failed = true;
+        r.messages.push_back(st.message());
+      }
+      r.done = true;
+      std::lock_guard<std::mutex> l(mu);
+      results[i] = std::move(r);
+      cv.notify_all();
+    }
+  }
+};
+
+}  // namespace
+
+std::optional<TimeNs> ParseTimeBound(std::string_view text, TimeNs now) {
+  if (auto d = ParseDuration(text)) return now - *d;
+  if (auto t = ParseRfc3339(text)) return t;
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (text.size() == 10 &&
+      std::sscanf(std::string(text).c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+    return TimeFromCivil(y, m, d, 0, 0, 0);
+  }
+  return std::nullopt;
+}
+
+Result<lake::LakeFilter> MakeLakeFilter(const LakeFilterOptions& o, TimeNs now) {
+  lake::LakeFilter f;
+  for (const std::string& t : o.log_types) {
+    const std::string name = lake::CanonicalLogTypeName(t);
+    if (name.empty()) {
+      std::string known;
+      for (int i = 1; i < kNumLogTypes; ++i) {
+        known += (known.empty() ? "" : ", ") + std::string(LogTypeName(static_cast<LogType>(i)));
+      }
+      return Status::InvalidArgument("--log-type '" + t + "' is no log type (" + known + ")");
+    }
+    f.log_types.push_back(name);
+  }
+  f.accounts = o.accounts;
+  f.regions = o.regions;
+  if (!o.since.empty()) {
+    f.since = ParseTimeBound(o.since, now);
+    if (!f.since) {
+      return Status::InvalidArgument("--since '" + o.since +
+                                     "' is not an RFC 3339 time, a date or a duration (30d, 6h)");
+    }
+  }
+  if (!o.until.empty()) {
+    f.until = ParseTimeBound(o.until, now);
+    if (!f.until) {
+      return Status::InvalidArgument("--until '" + o.until +
+                                     "' is not an RFC 3339 time, a date or a duration (30d, 6h)");
+    }
+  }
+  if (f.since && f.until && *f.until <= *f.since) {
+    return Status::InvalidArgument("--until is not after --since");
+  }
+  return f;
+}
+
+int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
+  auto filter = MakeLakeFilter(o.filter, NowNs());
+  if (!filter.ok()) {
+    std::fprintf(err, "fastpath search: %s\n", filter.status().message().c_str());
+    return 2;
+  }
+  if (o.output != "events" && o.output != "alerts") {
+    std::fprintf(err, "fastpath search: --output must be events or alerts\n");
+    return 2;
+  }
+  std::vector<WhereClause> where;
+  for (const std::string& w : o.where) {
+    auto c = ParseWhere(w);
+    if (!c.ok()) {
+      std::fprintf(err, "fastpath search: %s\n", c.status().message().c_str());
+      return 2;
+    }
+    where.push_back(std::move(c).value());
+  }
+  std::shared_ptr<const RuleEngine> engine;
+  if (!o.rules.empty() || !o.patterns.empty()) {
+    for (const std::string& r : o.rules) {
+      if (::access(r.c_str(), F_OK) != 0) {
+        std::fprintf(err, "fastpath search: --rules %s: no such file or folder\n", r.c_str());
+        return 2;
+      }
+    }
+    RuleSet set = LoadRules(o.rules);
+    PrintRuleProblems(set, err);
+    if (!set.problems.empty()) return 2;
+    for (size_t i = 0; i < o.patterns.size(); ++i) {
+      auto p = EventBridgePattern::Compile(o.patterns[i]);
+      if (!p.ok()) {
+        std::fprintf(err, "fastpath search: --pattern: %s\n", p.status().message().c_str());
+        return 2;
+      }
+      auto r = std::make_shared<Rule>();
+      r->id = o.patterns.size() == 1 ? "pattern" : "pattern-" + std::to_string(i + 1);
+      r->title = "--pattern " + o.patterns[i];
+      r->pattern = p.value();
+      r->where = "--pattern";
+      set.rules.push_back(std::move(r));
+    }
+    engine = std::make_shared<RuleEngine>(std::move(set.rules));
+  } else if (o.output == "alerts") {
+    std::fprintf(err, "fastpath search: --output alerts needs rules (--rules or --pattern)\n");
+    return 2;
+  }
+
+  auto loc = lake::ParseLakeLocation(o.lake);
+  if (!loc.ok()) {
+    std::fprintf(err, "fastpath search: %s\n", loc.status().message().c_str());
+    return 2;
+  }
+  std::unique_ptr<aws::AwsClient> client;
+  if (loc.value().is_s3) client = MakeAwsClient(o.aws);
+  auto store = lake::OpenLakeStore(loc.value(), client.get());
+  if (!store.ok()) {
+    std::fprintf(err, "fastpath search: %s\n", store.status().message().c_str());
+    return 2;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  lake::LakeListing listing;
+  if (Status st = lake::ListLake(*store.value(), filter.value(), &listing); !st.ok()) {
+    std::fprintf(err, "fastpath search: %s\n", st.message().c_str());
+    return 1;
+  }
+  for (const lake::LakeProblem& p : listing.problems) {
+    std::fprintf(err, "fastpath search: %s: %s\n", p.where.c_str(), p.reason.c_str());
+  }
+
+  Search s(*store.value(), listing, filter.value());
+  s.where = std::move(where);
+  s.rules = engine;
+  s.want_alerts = o.output == "alerts";
+  s.results.resize(listing.objects.size());
+  const int workers = o.workers > 0
+                          ? o.workers
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  s.window = static_cast<size_t>(workers) * 4;
+  std::vector<std::thread> pool;
+  for (int i = 0; i < workers; ++i) pool.emplace_back([&s] { s.Work(); });
+
+  const bool bar = o.progress && ::isatty(::fileno(err));
+  AlertPolicy policy;
+  std::vector<Alert> alerts;
+  std::string buf;
+  uint64_t events = 0, selected = 0, bad_lines = 0, failed = 0, raised = 0, bytes_done = 0;
+  int messages = 0;
+  auto last_draw = std::chrono::steady_clock::now();
+  double first_result_s = -1;
+  for (size_t i = 0; i < listing.objects.size(); ++i) {
+    ObjectResult r;
+    {
+      std::unique_lock<std::mutex> l(s.mu);
+      s.cv.wait(l, [&] { return s.results[i].done; });
+      r = std::move(s.results[i]);
+      s.results[i] = ObjectResult();
+      s.emitted = i + 1;
+      s.cv.notify_all();
+    }
+    events += r.events;
+    selected += r.selected;
+    bad_lines += r.bad_lines;
+    bytes_done += listing.objects[i].size;
+    if (r.failed) ++failed;
+    for (const std::string& m : r.messages) {
+      if (++messages <= 20)
+        std::fprintf(err, "%sfastpath search: %s\n", bar ? "\r" : "", m.c_str());
+    }
+    if (o.output == "alerts") {
+      for (const Event& e : r.matched) {
+        for (uint32_t ri : e.matched_rules) {
+          alerts.clear();
+          policy.OnMatch(*engine->rules()[ri], e, &alerts);
+          for (const Alert& a : alerts) {
+            AppendAlertJsonLine(a, &buf);
+            ++raised;
+          }
+        }
+      }
+    } else {
+      buf.append(r.lines);
+    }
+    if (!buf.empty()) {
+      if (first_result_s < 0) {
+        first_result_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      }
+      std::fwrite(buf.data(), 1, buf.size(), out);
+      buf.clear();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (bar && now - last_draw > std::chrono::milliseconds(100)) {
+      last_draw = now;
+      const double frac =
+          listing.bytes == 0 ? 1.0
+                             : static_cast<double>(bytes_done) / static_cast<double>(listing.bytes);
+      char cells[31];
+      for (int c = 0; c < 30; ++c) cells[c] = c < static_cast<int>(frac * 30) ? '#' : '.';
+      cells[30] = 0;
+      std::fprintf(err, "\r[%s] %3d%%  %zu/%zu objects  %llu events  %llu selected", cells,
+                   static_cast<int>(frac * 100), i + 1, listing.objects.size(),
+                   static_cast<unsigned long long>(events),
+                   static_cast<unsigned long long>(selected));
+      std::fflush(err);
+    }
+  }
+  for (std::thread& t : pool) t.join();
+  std::fflush(out);
+  if (bar) std::fprintf(err, "\r%80s\r", "");
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fprintf(err,
+               "fastpath search: %zu objects (%.1f MB) in the selected partitions, %llu folders "
+               "listed; %llu events read, %llu selected%s in %.2f s\n",
+               listing.objects.size(), static_cast<double>(listing.bytes) / 1e6,
+               static_cast<unsigned long long>(listing.folders_listed),
+               static_cast<unsigned long long>(events), static_cast<unsigned long long>(selected),
+               o.output == "alerts" ? (", " + std::to_string(raised) + " alerts").c_str() : "",
+               secs);
+  if (bad_lines > 0 || failed > 0 || !listing.problems.empty()) {
+    std::fprintf(err,
+                 "fastpath search: %llu bad lines skipped, %llu objects not read to the end, %zu "
+                 "other problems\n",
+                 static_cast<unsigned long long>(bad_lines),
+                 static_cast<unsigned long long>(failed), listing.problems.size());
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace fastpath
