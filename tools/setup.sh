@@ -44,7 +44,7 @@ fi
 it="$(dirname "$0")/../tests/integration"
 if [[ ! -d "$it/node_modules/fauxqs" || ! -d "$it/node_modules/kinesalite" ||
       ! -d "$it/node_modules/dynalite" || ! -d "$it/node_modules/@aws-sdk/client-sqs" ||
-      ! -d "$it/node_modules/smtp-server" ]]; then
+      ! -d "$it/node_modules/smtp-server" || ! -d "$it/node_modules/@duckdb/node-api" ]]; then
   echo "setup: npm ci in tests/integration"
   npm ci --prefix "$it" --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -39,8 +39,53 @@ const std::vector<ConfigKeyDoc>& TopLevelKeys() {
        "log group (name, prefix* or *) -> flow log format, for flow logs "
        "delivered by CloudWatch Logs",
        ConfigValue::kMap},
+      {"lake", "every unique event kept in the lake (keys below; docs/lake.md)",
+       ConfigValue::kSection},
   };
   return kKeys;
+}
+
+std::vector<std::string> KeyNames(const std::vector<ConfigKeyDoc>& keys);
+
+const std::vector<ConfigKeyDoc>& LakeKeys() {
+  static const std::vector<ConfigKeyDoc> kKeys = {
+      {"uri", "a folder or s3://bucket/prefix (required)"},
+      {"format", "events (canonical columns and the native record; default) or ocsf"},
+      {"object_mib", "an object closes at this uncompressed size, MiB (default 64)"},
+      {"max_age", "or at this age (default 5m)"},
+      {"spool", "folder of the open objects (default: <state_dir>/lake-spool)", ConfigValue::kPath},
+      {"fsync",
+       "true: fdatasync the spool before each acknowledgement (default false: "
+       "survives kill -9, not power loss)"},
+      {"max_open_objects",
+       "open objects at most; the least recently written closes first "
+       "(default 256)"},
+      {"part_mib", "S3 multipart part size, MiB (default 8, at least 5)"},
+  };
+  return kKeys;
+}
+
+void ReadLake(const ConfigSection& n, DaemonConfig* c) {
+  if (!n.CheckKeys(KeyNames(LakeKeys()))) return;
+  LakeSettings l;
+  if (!n.Str("uri", &l.uri)) {
+    n.Problem("lake needs a uri: a folder or s3://bucket/prefix");
+    return;
+  }
+  if (!l.uri.starts_with("s3://")) l.uri = n.file().PathOf(l.uri);
+  if (n.Str("format", &l.format) && l.format != "events" && l.format != "ocsf") {
+    n.Problem("format", "format must be events or ocsf");
+  }
+  n.Int("object_mib", &l.object_mib, 1, 4096);
+  if (n.Str("max_age", &l.max_age) && !ParseDuration(l.max_age)) {
+    n.Problem("max_age", "max_age must be a duration like 5m");
+  }
+  l.spool = (fs::path(c->state_dir) / "lake-spool").string();
+  n.Path("spool", &l.spool);
+  n.Bool("fsync", &l.fsync);
+  n.Int("max_open_objects", &l.max_open_objects, 1, 4096);
+  n.Int("part_mib", &l.part_mib, 5, 4096);
+  c->lake = std::move(l);
 }
 
 std::vector<std::string> KeyNames(const std::vector<ConfigKeyDoc>& keys) {
@@ -210,6 +255,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
       if (!enabled) c.http_port = -1;
     }
   }
+  if (auto l = root.Section("lake")) ReadLake(*l, &c);
   ReadSources(root, &c);
   if (Status st = file.ProblemsStatus(); !st.ok()) return st;
   return c;
@@ -245,6 +291,8 @@ std::string ConfigurationReference() {
   std::string out;
   out += "### Top-level keys\n\n";
   table(TopLevelKeys(), &out);
+  out += "\n### The lake (`lake:`)\n\n";
+  table(LakeKeys(), &out);
   out +=
       "\n### Sources (`sources:`)\n\nEvery source takes `type` and `name` (default "
       "`<type>-<index>`; used in logs and metrics).\n";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,18 @@ struct DaemonSource {
   std::string name;
   const SourceDescriptor* type = nullptr;
   std::shared_ptr<const SourceSettings> settings;  // from type->read
+};
+
+// `lake:`: every unique event kept in the lake (src/lake), in the acknowledgement chain.
+struct LakeSettings {
+  std::string uri;                // a folder or s3://bucket/prefix
+  std::string format = "events";  // events | ocsf
+  size_t object_mib = 64;
+  std::string max_age = "5m";
+  std::string spool;  // default: <state_dir>/lake-spool
+  bool fsync = false;
+  int max_open_objects = 256;
+  size_t part_mib = 8;  // S3 multipart part size
 };
 
 struct DaemonConfig {
@@ -41,6 +54,7 @@ struct DaemonConfig {
   int http_port = 9108;                 // 0: any free port; -1: off
   std::vector<DaemonSource> sources;
   std::vector<ConfiguredVpcFlowFormat> vpc_flow_formats;  // for header-less CloudWatch Logs
+  std::optional<LakeSettings> lake;
 };
 
 // Reads and validates; relative paths are taken from the configuration file's folder.

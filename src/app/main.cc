@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
       ->add_option("--lake-object-mib", scan.lake_object_mib,
                    "Lake objects close at this uncompressed size, MiB (default 64)")
       ->check(CLI::Range(1, 4096));
+  scan_cmd
+      ->add_option("--lake-part-mib", scan.lake_part_mib,
+                   "S3 lake objects larger than this go up as multipart uploads of parts this "
+                   "size, MiB (default 8, at least 5)")
+      ->check(CLI::Range(5, 4096));
   scan_cmd->add_flag("--stats", scan.stats,
                      "Print stage counters, drops by reason and per-path latency tables on stderr");
   scan_cmd->add_option("--received-at", scan.received_at,

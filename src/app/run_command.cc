@@ -19,6 +19,7 @@
 #include "app/scan_command.h"
 #include "aws/dynamodb.h"
 #include "core/event.h"
+#include "lake/lake_writer.h"
 #include "pipeline/scan_pipeline.h"
 
 namespace fastpath {
@@ -132,6 +133,44 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     if (!client) client = MakeAwsClient(cfg.aws);
     return client.get();
   };
+  // The lake: after dedupe, beside the events output; the pipeline commits it (the spool write)
+  // before any input is acknowledged.
+  std::unique_ptr<lake::LakeWriter> lake_writer;
+  std::unique_ptr<TeeSink> lake_tee;
+  if (cfg.lake) {
+    const LakeSettings& ls = *cfg.lake;
+    auto loc = lake::ParseLakeLocation(ls.uri);
+    if (!loc.ok()) {
+      std::fprintf(err, "%s: lake: %s\n", config_path.c_str(), loc.status().message().c_str());
+      return 2;
+    }
+    lake::LakeStoreOptions store_options;
+    store_options.part_bytes = ls.part_mib << 20;
+    auto store =
+        lake::OpenLakeStore(loc.value(), loc.value().is_s3 ? aws_client() : nullptr, store_options);
+    if (!store.ok()) {
+      std::fprintf(err, "%s: %s\n", config_path.c_str(), store.status().message().c_str());
+      return 2;
+    }
+    lake::LakeWriterOptions lo;
+    lo.format = ls.format == "ocsf" ? lake::LakeFormat::kOcsf : lake::LakeFormat::kEvents;
+    lo.max_object_bytes = ls.object_mib << 20;
+    lo.max_age = ParseDuration(ls.max_age).value_or(lo.max_age);
+    lo.spool_dir = ls.spool;
+    lo.fsync = ls.fsync;
+    lo.max_open_objects = static_cast<size_t>(ls.max_open_objects);
+    lo.log = [&log](const std::string& m) { log.Write("warn", "lake", {{"error", m}}); };
+    auto w = lake::LakeWriter::Open(
+        std::shared_ptr<const lake::LakeStore>(std::move(store).value()), std::move(lo));
+    if (!w.ok()) {
+      std::fprintf(err, "%s: %s\n", config_path.c_str(), w.status().message().c_str());
+      return 1;
+    }
+    lake_writer = std::move(w).value();
+    log.Write("info", "lake open", {{"uri", ls.uri}, {"spool", lake_writer->spool()}});
+    lake_tee = std::make_unique<TeeSink>(std::vector<EventSink*>{sink, lake_writer.get()});
+    sink = lake_tee.get();
+  }
   // The outbox and the outputs: alerts are stored durably, then delivered by the dispatcher.
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<AlertDispatcher> dispatcher;
@@ -233,6 +272,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       for (const auto& source : sources) source->WriteMetrics(&w);
       if (dispatcher) dispatcher->WriteMetrics(&w);
       if (claims) claims->WriteMetrics(&w);
+      if (lake_writer) lake_writer->WriteMetrics(&w);
       w.Add(kUp, {}, uint64_t{1});
       res.set_content(w.Text(), "text/plain; version=0.0.4");
     });
@@ -266,6 +306,15 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   for (auto& source : sources) source->RequestStop();
   for (auto& source : sources) source->Stop();
   ScanSummary summary = pipeline.Finish();
+  if (lake_writer) {
+    // Open objects close and ship; what cannot be shipped now stays spooled for the next start.
+    if (Status st = lake_writer->Close(); !st.ok()) {
+      log.Write("warn", "lake", {{"error", st.message()}});
+    }
+    const lake::LakeWriterStats ls = lake_writer->stats();
+    log.Write("info", "lake closed",
+              {{"events", std::to_string(ls.events)}, {"objects", std::to_string(ls.objects)}});
+  }
   if (dispatcher) {
     // Give due deliveries a moment; what is left stays in the outbox for the next start.
     for (int i = 0; i < 50; ++i) {

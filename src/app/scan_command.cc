@@ -207,7 +207,9 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
   std::unique_ptr<lake::LakeWriter> lake_writer;
   std::unique_ptr<TeeSink> tee;
   if (lake_location) {
-    auto store = lake::OpenLakeStore(*lake_location, aws_client.get());
+    lake::LakeStoreOptions store_options;
+    store_options.part_bytes = o.lake_part_mib << 20;
+    auto store = lake::OpenLakeStore(*lake_location, aws_client.get(), store_options);
     if (!store.ok()) {
       std::fprintf(err, "fastpath scan: %s\n", store.status().message().c_str());
       return 2;

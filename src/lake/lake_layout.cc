@@ -87,8 +87,8 @@ std::string PartitionPrefix(const Partition& p) {
 Status ParsePartitionFolder(std::string_view name, int depth, Partition* p) {
   const std::string_view key = kPartitionKeys[depth];
   if (!name.starts_with(key) || name.size() <= key.size() || name[key.size()] != '=') {
-    return Status::InvalidArgument("folder '" + std::string(name) + "' is not a " +
-                                   std::string(key) + "= partition");
+    return Status::InvalidArgument("folder '" + std::string(name) + "' should be " +
+                                   std::string(key) + "=VALUE");
   }
   const std::string_view v = name.substr(key.size() + 1);
   for (char c : v) {
