@@ -128,8 +128,8 @@ int RunLakeDdl(const LakeDdlOptions& o, std::FILE* out, std::FILE* err) {
                  "replace it with where the lake is uploaded\n",
                  o.lake.c_str());
   }
-  std::vector<std::string> log_types;
-  for (int i = 1; i < kNumLogTypes; ++i) {
+  std::vector<std::string> log_types;  // "unknown" too: events no parser claimed
+  for (int i = 0; i < kNumLogTypes; ++i) {
     log_types.emplace_back(LogTypeName(static_cast<LogType>(i)));
   }
   // Partition projection: Athena computes the partitions from these ranges and lists, so no

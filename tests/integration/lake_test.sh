@@ -112,6 +112,20 @@ grep -q "folder 'day=2023-07-10' should be dt=VALUE" "$WORK/bad.err" || fail "wr
 rm -rf "$H/cut.json.gz" "$H/notes.txt" "$LAKE/log_type=aws.cloudtrail/account=123837392027/region=us-east-1/day=2023-07-10"
 pass "a truncated object, a foreign file and a misnamed folder are reported by path; every other event is found"
 
+# 5b. The table definitions: partition projection over every partition key, with the lake's
+# accounts; the CloudFormation resource is valid against AWS::Glue::Table's schema.
+"$FASTPATH" lake ddl "$LAKE" >"$WORK/ddl.sql" 2>/dev/null
+for k in log_type account region dt hour; do
+  grep -q "'projection.$k.type' = '" "$WORK/ddl.sql" || fail "no projection for $k"
+done
+grep -q "'projection.account.values' = '.*123837392027" "$WORK/ddl.sql" || fail "the lake's accounts are not in the projection"
+grep -q "'storage.location.template' = 's3://BUCKET/PREFIX/log_type=\${log_type}/account=\${account}/region=\${region}/dt=\${dt}/hour=\${hour}/'" "$WORK/ddl.sql" ||
+  fail "storage.location.template: $(grep template "$WORK/ddl.sql")"
+"$FASTPATH" lake ddl --format cloudformation "$LAKE" >"$WORK/table.json" 2>/dev/null
+NODE_NO_WARNINGS=1 node "$HERE/validate_cfn.mjs" "$WORK/table.json" "$REPO/testdata/aws-schemas" >"$WORK/cfn.out" 2>&1 ||
+  fail "AWS::Glue::Table does not validate: $(cat "$WORK/cfn.out")"
+pass "lake ddl: projection on all five partition keys; the AWS::Glue::Table validates against its CloudFormation schema (ajv)"
+
 # 6. An S3 lake on fauxqs: objects over the part size go up in parts.
 start_fauxqs
 awsl s3 mb s3://lake >/dev/null
