@@ -17,6 +17,7 @@ phase() {  # phase NAME COMMAND...
 
 bench_check() {
   build/release/bench/fastpath_bench_scan --check
+  build/release/bench/fastpath_bench_lake --check
   { build/release/bench/fastpath_bench --benchmark_min_time=0.01 && build/release/bench/fastpath_bench_rules --benchmark_min_time=0.01; } 2>&1 | tee /tmp/fastpath-stage-bench.txt
   ! grep -q "ERROR OCCURRED" /tmp/fastpath-stage-bench.txt
   # Fast-path latency through kinesalite: 200 records, every event and alert exactly once.

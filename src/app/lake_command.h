@@ -40,6 +40,15 @@ struct SearchCommandOptions {
 };
 int RunSearch(const SearchCommandOptions& options, std::FILE* out, std::FILE* err);
 
+// `rules backtest RULE... --lake LAKE`: per rule, the matches and alerts it would have raised
+// over the lake, per day, with the top principals and source IPs.
+struct BacktestOptions {
+  SearchCommandOptions search;  // lake, filters (since defaults to 30d), rules
+  bool json = false;
+  int top = 5;
+};
+int RunRulesBacktest(const BacktestOptions& options, std::FILE* out, std::FILE* err);
+
 struct LakeDdlOptions {
   std::string lake;  // s3://bucket/prefix (the table's LOCATION)
   std::string database = "fastpath";

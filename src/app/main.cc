@@ -234,6 +234,23 @@ int main(int argc, char** argv) {
   CLI::App* rules_test = rules_cmd->add_subcommand(
       "test", "Run each rule's embedded tests through every envelope the event could arrive in");
   rules_test->add_option("PATH", rule_paths, "Rule files or folders")->required();
+  fastpath::BacktestOptions backtest;
+  CLI::App* rules_backtest = rules_cmd->add_subcommand(
+      "backtest",
+      "What rules would have raised over the lake: matches and alerts per day, top "
+      "principals and source IPs");
+  rules_backtest->add_option("RULE", backtest.search.rules, "Rule files or folders")->required();
+  rules_backtest
+      ->add_option("--lake", backtest.search.lake, "The lake's folder or s3://bucket/prefix")
+      ->required();
+  add_filters(rules_backtest, &backtest.search.filter);
+  rules_backtest->add_flag("--json", backtest.json, "One JSON object per rule");
+  rules_backtest->add_option("--top", backtest.top, "How many principals and IPs (default 5)")
+      ->check(CLI::Range(1, 1000));
+  rules_backtest->add_option("--workers", backtest.search.workers, "Reader threads")
+      ->check(CLI::Range(0, 256));
+  rules_backtest->add_option("--endpoint-url", backtest.search.aws.endpoint_url,
+                             "Local S3-compatible server");
 
   // A misspelt command is named, with the commands there are (CLI11 would only say that a
   // subcommand is required).
@@ -286,6 +303,10 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);
   if (*rules_check) return fastpath::RunRulesCheck(rule_paths, stdout, stderr);
   if (*rules_test) return fastpath::RunRulesTest(rule_paths, stdout, stderr);
+  if (*rules_backtest) {
+    backtest.search.progress = false;
+    return fastpath::RunRulesBacktest(backtest, stdout, stderr);
+  }
   if (*pattern_test) return fastpath::RunPatternTest(pattern_text, event_text, stdout, stderr);
   return 2;
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -265,21 +266,29 @@ Result<lake::LakeFilter> MakeLakeFilter(const LakeFilterOptions& o, TimeNs now) 
   return f;
 }
 
-int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
+namespace {
+
+// What a search over the lake hands its caller, object by object in listing order.
+// Returns true when it wrote a result (for the time to the first).
+// `rules` is the engine the search loaded (an empty one when none was given).
+using ObjectConsumer =
+    std::function<bool(ObjectResult&& r, const std::shared_ptr<const RuleEngine>& rules)>;
+
+// The search itself, shared by `search` and `rules backtest`: options checked, partitions listed
+// and pruned, objects read by the workers; `consume` sees each object's result in order.
+// Returns the exit code.
+int SearchLake(const SearchCommandOptions& o, const char* cmd, std::FILE* err, bool want_records,
+               const ObjectConsumer& consume) {
   auto filter = MakeLakeFilter(o.filter, NowNs());
   if (!filter.ok()) {
-    std::fprintf(err, "fastpath search: %s\n", filter.status().message().c_str());
-    return 2;
-  }
-  if (o.output != "events" && o.output != "alerts") {
-    std::fprintf(err, "fastpath search: --output must be events or alerts\n");
+    std::fprintf(err, "fastpath %s: %s\n", cmd, filter.status().message().c_str());
     return 2;
   }
   std::vector<WhereClause> where;
   for (const std::string& w : o.where) {
     auto c = ParseWhere(w);
     if (!c.ok()) {
-      std::fprintf(err, "fastpath search: %s\n", c.status().message().c_str());
+      std::fprintf(err, "fastpath %s: %s\n", cmd, c.status().message().c_str());
       return 2;
     }
     where.push_back(std::move(c).value());
@@ -288,7 +297,7 @@ int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
   if (!o.rules.empty() || !o.patterns.empty()) {
     for (const std::string& r : o.rules) {
       if (::access(r.c_str(), F_OK) != 0) {
-        std::fprintf(err, "fastpath search: --rules %s: no such file or folder\n", r.c_str());
+        std::fprintf(err, "fastpath %s: --rules %s: no such file or folder\n", cmd, r.c_str());
         return 2;
       }
     }
@@ -298,7 +307,7 @@ int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
     for (size_t i = 0; i < o.patterns.size(); ++i) {
       auto p = EventBridgePattern::Compile(o.patterns[i]);
       if (!p.ok()) {
-        std::fprintf(err, "fastpath search: --pattern: %s\n", p.status().message().c_str());
+        std::fprintf(err, "fastpath %s: --pattern: %s\n", cmd, p.status().message().c_str());
         return 2;
       }
       auto r = std::make_shared<Rule>();
@@ -309,37 +318,37 @@ int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
       set.rules.push_back(std::move(r));
     }
     engine = std::make_shared<RuleEngine>(std::move(set.rules));
-  } else if (o.output == "alerts") {
-    std::fprintf(err, "fastpath search: --output alerts needs rules (--rules or --pattern)\n");
+  } else if (want_records) {
+    std::fprintf(err, "fastpath %s: rules are needed (--rules or --pattern)\n", cmd);
     return 2;
   }
 
   auto loc = lake::ParseLakeLocation(o.lake);
   if (!loc.ok()) {
-    std::fprintf(err, "fastpath search: %s\n", loc.status().message().c_str());
+    std::fprintf(err, "fastpath %s: %s\n", cmd, loc.status().message().c_str());
     return 2;
   }
   std::unique_ptr<aws::AwsClient> client;
   if (loc.value().is_s3) client = MakeAwsClient(o.aws);
   auto store = lake::OpenLakeStore(loc.value(), client.get());
   if (!store.ok()) {
-    std::fprintf(err, "fastpath search: %s\n", store.status().message().c_str());
+    std::fprintf(err, "fastpath %s: %s\n", cmd, store.status().message().c_str());
     return 2;
   }
   const auto started = std::chrono::steady_clock::now();
   lake::LakeListing listing;
   if (Status st = lake::ListLake(*store.value(), filter.value(), &listing); !st.ok()) {
-    std::fprintf(err, "fastpath search: %s\n", st.message().c_str());
+    std::fprintf(err, "fastpath %s: %s\n", cmd, st.message().c_str());
     return 1;
   }
   for (const lake::LakeProblem& p : listing.problems) {
-    std::fprintf(err, "fastpath search: %s: %s\n", p.where.c_str(), p.reason.c_str());
+    std::fprintf(err, "fastpath %s: %s: %s\n", cmd, p.where.c_str(), p.reason.c_str());
   }
 
   Search s(*store.value(), listing, filter.value());
   s.where = std::move(where);
   s.rules = engine;
-  s.want_alerts = o.output == "alerts";
+  s.want_alerts = want_records;
   s.results.resize(listing.objects.size());
   const int workers = o.workers > 0
                           ? o.workers
@@ -349,10 +358,7 @@ int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
   for (int i = 0; i < workers; ++i) pool.emplace_back([&s] { s.Work(); });
 
   const bool bar = o.progress && ::isatty(::fileno(err));
-  AlertPolicy policy;
-  std::vector<Alert> alerts;
-  std::string buf;
-  uint64_t events = 0, selected = 0, bad_lines = 0, failed = 0, raised = 0, bytes_done = 0;
+  uint64_t events = 0, selected = 0, bad_lines = 0, failed = 0, bytes_done = 0;
   int messages = 0;
   auto last_draw = std::chrono::steady_clock::now();
   double first_result_s = -1;
@@ -375,27 +381,11 @@ int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
       if (++messages <= 20)
         std::fprintf(err, "%sfastpath search: %s\n", bar ? "\r" : "", m.c_str());
     }
-    if (o.output == "alerts") {
-      for (const Event& e : r.matched) {
-        for (uint32_t ri : e.matched_rules) {
-          alerts.clear();
-          policy.OnMatch(*engine->rules()[ri], e, &alerts);
-          for (const Alert& a : alerts) {
-            AppendAlertJsonLine(a, &buf);
-            ++raised;
-          }
-        }
-      }
-    } else {
-      buf.append(r.lines);
-    }
-    if (!buf.empty()) {
-      if (first_result_s < 0) {
-        first_result_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      }
-      std::fwrite(buf.data(), 1, buf.size(), out);
-      buf.clear();
+    static const auto kNoRules =
+        std::make_shared<const RuleEngine>(std::vector<std::shared_ptr<const Rule>>());
+    if (consume(std::move(r), engine ? engine : kNoRules) && first_result_s < 0) {
+      first_result_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     }
     const auto now = std::chrono::steady_clock::now();
     if (bar && now - last_draw > std::chrono::milliseconds(100)) {
@@ -414,26 +404,207 @@ int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
     }
   }
   for (std::thread& t : pool) t.join();
-  std::fflush(out);
   if (bar) std::fprintf(err, "\r%80s\r", "");
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::fprintf(err,
-               "fastpath search: %zu objects (%.1f MB) in the selected partitions, %llu folders "
-               "listed; %llu events read, %llu selected%s in %.2f s\n",
-               listing.objects.size(), static_cast<double>(listing.bytes) / 1e6,
+               "fastpath %s: %zu objects (%.1f MB) in the selected partitions, %llu folders "
+               "listed; %llu events read, %llu selected in %.2f s\n",
+               cmd, listing.objects.size(), static_cast<double>(listing.bytes) / 1e6,
                static_cast<unsigned long long>(listing.folders_listed),
                static_cast<unsigned long long>(events), static_cast<unsigned long long>(selected),
-               o.output == "alerts" ? (", " + std::to_string(raised) + " alerts").c_str() : "",
                secs);
+  if (first_result_s >= 0) {
+    std::fprintf(err, "fastpath %s: first result after %.3f s\n", cmd, first_result_s);
+  }
   if (bad_lines > 0 || failed > 0 || !listing.problems.empty()) {
     std::fprintf(err,
-                 "fastpath search: %llu bad lines skipped, %llu objects not read to the end, %zu "
+                 "fastpath %s: %llu bad lines skipped, %llu objects not read to the end, %zu "
                  "other problems\n",
-                 static_cast<unsigned long long>(bad_lines),
+                 cmd, static_cast<unsigned long long>(bad_lines),
                  static_cast<unsigned long long>(failed), listing.problems.size());
   }
   return failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
+  if (o.output != "events" && o.output != "alerts") {
+    std::fprintf(err, "fastpath search: --output must be events or alerts\n");
+    return 2;
+  }
+  const bool alerts_out = o.output == "alerts";
+  AlertPolicy policy;
+  std::vector<Alert> alerts;
+  std::string buf;
+  uint64_t raised = 0;
+  const int rc = SearchLake(o, "search", err, alerts_out,
+                            [&](ObjectResult&& r, const std::shared_ptr<const RuleEngine>& rules) {
+                              if (alerts_out) {
+                                // In time order, as scan raises them: thresholds and dedup
+                                // windows work the same.
+                                for (const Event& e : r.matched) {
+                                  for (uint32_t ri : e.matched_rules) {
+                                    alerts.clear();
+                                    policy.OnMatch(*rules->rules()[ri], e, &alerts);
+                                    for (const Alert& a : alerts) AppendAlertJsonLine(a, &buf);
+                                    raised += alerts.size();
+                                  }
+                                }
+                              } else {
+                                buf.append(r.lines);
+                              }
+                              if (buf.empty()) return false;
+                              std::fwrite(buf.data(), 1, buf.size(), out);
+                              buf.clear();
+                              return true;
+                            });
+  std::fflush(out);
+  if (alerts_out && rc != 2) {
+    std::fprintf(err, "fastpath search: %llu alerts\n", static_cast<unsigned long long>(raised));
+  }
+  return rc;
+}
+
+namespace {
+
+// The first string among `paths` in the record ("a.b" descends objects).
+std::string FirstString(simdjson::dom::element record,
+                        std::initializer_list<std::string_view> paths) {
+  for (std::string_view path : paths) {
+    simdjson::dom::element v = record;
+    bool found = true;
+    size_t start = 0;
+    while (found && start <= path.size()) {
+      const size_t dot = path.find('.', start);
+      const std::string_view key =
+          path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+      found = !v.at_key(key).get(v);
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    std::string_view str;
+    if (found && !v.get_string().get(str) && !str.empty()) return std::string(str);
+  }
+  return {};
+}
+
+struct RuleTally {
+  uint64_t matches = 0, alerts = 0;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> days;  // matches, alerts
+  std::map<std::string, uint64_t> principals, ips;
+};
+
+std::vector<std::pair<std::string, uint64_t>> Top(const std::map<std::string, uint64_t>& m, int n) {
+  std::vector<std::pair<std::string, uint64_t>> v(m.begin(), m.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (v.size() > static_cast<size_t>(n)) v.resize(static_cast<size_t>(n));
+  return v;
+}
+
+}  // namespace
+
+int RunRulesBacktest(const BacktestOptions& options, std::FILE* out, std::FILE* err) {
+  SearchCommandOptions o = options.search;
+  if (o.filter.since.empty()) o.filter.since = "30d";
+  if (o.rules.empty()) {
+    std::fprintf(err, "fastpath rules backtest: no rule given\n");
+    return 2;
+  }
+  AlertPolicy policy;
+  std::vector<Alert> alerts;
+  std::vector<RuleTally> tally;
+  simdjson::dom::parser parser;
+  std::shared_ptr<const RuleEngine> engine;
+  const int rc = SearchLake(
+      o, "rules backtest", err, /*want_records=*/true,
+      [&](ObjectResult&& r, const std::shared_ptr<const RuleEngine>& rules) {
+        engine = rules;
+        tally.resize(rules->rules().size());
+        for (const Event& e : r.matched) {
+          const std::string day = FormatRfc3339(e.time).substr(0, 10);
+          simdjson::dom::element record;
+          const bool parsed = !parser.parse(e.json).get(record);
+          for (uint32_t ri : e.matched_rules) {
+            RuleTally& t = tally[ri];
+            ++t.matches;
+            ++t.days[day].first;
+            alerts.clear();
+            policy.OnMatch(*rules->rules()[ri], e, &alerts);
+            t.alerts += alerts.size();
+            t.days[day].second += alerts.size();
+            if (!parsed) continue;
+            const std::string who = FirstString(
+                record, {"userIdentity.arn", "userIdentity.principalId", "userIdentity.userName"});
+            const std::string ip =
+                FirstString(record, {"sourceIPAddress", "srcaddr", "client_ip", "clientIp",
+                                     "httpRequest.clientIp", "srcAddr"});
+            if (!who.empty()) ++t.principals[who];
+            if (!ip.empty()) ++t.ips[ip];
+          }
+        }
+        return false;
+      });
+  if (rc == 2 || engine == nullptr) {
+    if (rc != 2) std::fprintf(err, "fastpath rules backtest: nothing in the selected partitions\n");
+    return rc == 2 ? 2 : rc;
+  }
+  tally.resize(engine->rules().size());
+  std::string s;
+  for (size_t i = 0; i < tally.size(); ++i) {
+    const Rule& rule = *engine->rules()[i];
+    const RuleTally& t = tally[i];
+    if (options.json) {
+      s += "{\"rule_id\":";
+      AppendJsonString(&s, rule.id);
+      s += ",\"matches\":" + std::to_string(t.matches) + ",\"alerts\":" + std::to_string(t.alerts) +
+           ",\"days\":[";
+      bool first = true;
+      for (const auto& [day, n] : t.days) {
+        s += std::string(first ? "" : ",") + "{\"day\":\"" + day +
+             "\",\"matches\":" + std::to_string(n.first) +
+             ",\"alerts\":" + std::to_string(n.second) + "}";
+        first = false;
+      }
+      for (const auto& [name, m] : {std::pair<const char*, const std::map<std::string, uint64_t>*>{
+                                        "principals", &t.principals},
+                                    {"source_ips", &t.ips}}) {
+        s += std::string("],\"top_") + name + "\":[";
+        first = true;
+        for (const auto& [k, n] : Top(*m, options.top)) {
+          s += first ? "{\"value\":" : ",{\"value\":";
+          AppendJsonString(&s, k);
+          s += ",\"count\":" + std::to_string(n) + "}";
+          first = false;
+        }
+      }
+      s += "]}\n";
+      continue;
+    }
+    s += rule.id + " (" + rule.severity + "): " + std::to_string(t.matches) + " matches, " +
+         std::to_string(t.alerts) + " alerts\n";
+    if (t.days.empty()) continue;
+    s += "  day           matches    alerts\n";
+    for (const auto& [day, n] : t.days) {
+      char line[96];
+      std::snprintf(line, sizeof line, "  %s %9llu %9llu\n", day.c_str(),
+                    static_cast<unsigned long long>(n.first),
+                    static_cast<unsigned long long>(n.second));
+      s += line;
+    }
+    for (const auto& [label, m] : {std::pair<const char*, const std::map<std::string, uint64_t>*>{
+                                       "principals", &t.principals},
+                                   {"source IPs", &t.ips}}) {
+      if (m->empty()) continue;
+      s += std::string("  top ") + label + ":";
+      for (const auto& [k, n] : Top(*m, options.top)) s += " " + k + " (" + std::to_string(n) + ")";
+      s += "\n";
+    }
+  }
+  std::fputs(s.c_str(), out);
+  return rc;
 }
 
 }  // namespace fastpath
