@@ -5,9 +5,11 @@
 #include <unordered_set>
 
 #include "app/lake_command.h"
+#include "app/scan_command.h"
 #include "core/hash.h"
 #include "decode/byte_reader.h"
 #include "lake/lake_reader.h"
+#include "rules/rule_sql.h"
 
 namespace fastpath {
 
@@ -91,6 +93,48 @@ void ReadValues(const lake::LakeStore& store, std::set<std::string>* accounts,
 }
 
 }  // namespace
+
+int RunRulesSql(const RulesSqlOptions& o, std::FILE* out, std::FILE* err) {
+  RuleSqlOptions so;
+  so.table = "\"" + o.database + "\".\"" + o.table + "\"";
+  const TimeNs now = NowNs();
+  for (const auto& [text, bound, name] :
+       {std::tuple{&o.since, &so.since, "--since"}, std::tuple{&o.until, &so.until, "--until"}}) {
+    if (text->empty()) continue;
+    *bound = ParseTimeBound(*text, now);
+    if (!*bound) {
+      std::fprintf(err,
+                   "fastpath rules sql: %s '%s' is not an RFC 3339 time, a date or a duration\n",
+                   name, text->c_str());
+      return 2;
+    }
+  }
+  RuleSet set = LoadRules(o.rules);
+  PrintRuleProblems(set, err);
+  if (!set.problems.empty()) return 2;
+  if (set.rules.empty()) {
+    std::fprintf(err, "fastpath rules sql: no rule found\n");
+    return 2;
+  }
+  int refused = 0;
+  std::string sql;
+  for (const auto& r : set.rules) {
+    auto q = RuleToSql(*r, so);
+    if (!q.ok()) {
+      ++refused;
+      std::fprintf(err, "fastpath rules sql: %s (%s): not translated: %s\n", r->id.c_str(),
+                   r->where.c_str(), q.status().message().c_str());
+      continue;
+    }
+    sql += (sql.empty() ? "" : "\n") + q.value();
+  }
+  std::fputs(sql.c_str(), out);
+  if (refused > 0) {
+    std::fprintf(err, "fastpath rules sql: %zu rules translated, %d refused\n",
+                 set.rules.size() - static_cast<size_t>(refused), refused);
+  }
+  return refused > 0 ? 1 : 0;
+}
 
 int RunLakeDdl(const LakeDdlOptions& o, std::FILE* out, std::FILE* err) {
   auto loc = lake::ParseLakeLocation(o.lake);

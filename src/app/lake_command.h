@@ -49,6 +49,16 @@ struct BacktestOptions {
 };
 int RunRulesBacktest(const BacktestOptions& options, std::FILE* out, std::FILE* err);
 
+// `rules sql RULE...`: each rule as Athena (Trino) SQL over the lake table. 0 every rule
+// translated, 1 some refused (named, with the operator, on stderr), 2 a rule did not load.
+struct RulesSqlOptions {
+  std::vector<std::string> rules;
+  std::string since, until;
+  std::string database = "fastpath";
+  std::string table = "events";
+};
+int RunRulesSql(const RulesSqlOptions& options, std::FILE* out, std::FILE* err);
+
 struct LakeDdlOptions {
   std::string lake;  // s3://bucket/prefix (the table's LOCATION)
   std::string database = "fastpath";

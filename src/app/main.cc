@@ -234,6 +234,15 @@ int main(int argc, char** argv) {
   CLI::App* rules_test = rules_cmd->add_subcommand(
       "test", "Run each rule's embedded tests through every envelope the event could arrive in");
   rules_test->add_option("PATH", rule_paths, "Rule files or folders")->required();
+  fastpath::RulesSqlOptions rules_sql;
+  CLI::App* rules_sql_cmd = rules_cmd->add_subcommand(
+      "sql", "Each rule as Athena (Trino) SQL over the lake's table (`lake ddl`)");
+  rules_sql_cmd->add_option("RULE", rules_sql.rules, "Rule files or folders")->required();
+  rules_sql_cmd->add_option("--since", rules_sql.since,
+                            "Events at or after: RFC 3339, YYYY-MM-DD or a duration ago");
+  rules_sql_cmd->add_option("--until", rules_sql.until, "Events before");
+  rules_sql_cmd->add_option("--database", rules_sql.database, "Glue database (default fastpath)");
+  rules_sql_cmd->add_option("--table", rules_sql.table, "Table (default events)");
   fastpath::BacktestOptions backtest;
   CLI::App* rules_backtest = rules_cmd->add_subcommand(
       "backtest",
@@ -303,6 +312,7 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);
   if (*rules_check) return fastpath::RunRulesCheck(rule_paths, stdout, stderr);
   if (*rules_test) return fastpath::RunRulesTest(rule_paths, stdout, stderr);
+  if (*rules_sql_cmd) return fastpath::RunRulesSql(rules_sql, stdout, stderr);
   if (*rules_backtest) {
     backtest.search.progress = false;
     return fastpath::RunRulesBacktest(backtest, stdout, stderr);

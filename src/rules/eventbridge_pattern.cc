@@ -1,5 +1,7 @@
 #include "rules/eventbridge_pattern.h"
 
+#include "rules/rule_sql.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -641,6 +643,165 @@ void CollectPaths(const EventBridgePattern::Conjunction& c, std::vector<std::str
 }
 
 }  // namespace
+
+namespace {
+
+// The SQL of one matcher on a field; two-valued (never NULL).
+Status MatcherSql(const Matcher& m, const SqlField& f, std::string* out) {
+  auto num = [](double d) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    return std::string(buf);
+  };
+  auto list = [](const std::vector<std::string>& v, bool lower) {
+    std::string l;
+    for (const std::string& x : v) {
+      l += (l.empty() ? "" : ", ") + SqlString(lower ? LowerAscii(x) : x);
+    }
+    return l;
+  };
+  auto none_like = [](const std::string& v, const std::vector<std::vector<std::string>>& ps) {
+    std::string l;
+    for (const auto& p : ps) l += (l.empty() ? "" : " OR ") + SqlLike(v, p);
+    return "NOT (" + l + ")";
+  };
+  std::function<std::string(const std::string&)> pred;
+  switch (m.kind) {
+    case Kind::kString:
+      pred = [&](const std::string& v) { return v + " = " + SqlString(m.str); };
+      break;
+    case Kind::kNumber:
+      pred = [&](const std::string& v) { return "TRY_CAST(" + v + " AS DOUBLE) = " + num(m.num); };
+      break;
+    case Kind::kBool:
+      pred = [&](const std::string& v) {
+        return v + " = '" + (m.boolean ? "true" : "false") + "'";
+      };
+      break;
+    case Kind::kNull:
+      *out += "COALESCE(json_format(" + f.json + ") = 'null', FALSE)";
+      return Status::Ok();
+    case Kind::kPrefix:
+      pred = [&](const std::string& v) { return SqlLike(v, {m.str, ""}); };
+      break;
+    case Kind::kPrefixIgnoreCase:
+      pred = [&](const std::string& v) {
+        return SqlLike("lower(" + v + ")", {LowerAscii(m.str), ""});
+      };
+      break;
+    case Kind::kSuffix:
+      pred = [&](const std::string& v) { return SqlLike(v, {"", m.str}); };
+      break;
+    case Kind::kSuffixIgnoreCase:
+      pred = [&](const std::string& v) {
+        return SqlLike("lower(" + v + ")", {"", LowerAscii(m.str)});
+      };
+      break;
+    case Kind::kEqualsIgnoreCase:
+      pred = [&](const std::string& v) {
+        return "lower(" + v + ") = " + SqlString(LowerAscii(m.str));
+      };
+      break;
+    case Kind::kWildcard:
+      pred = [&](const std::string& v) { return SqlLike(v, m.wildcard.pieces); };
+      break;
+    case Kind::kNumeric:
+      pred = [&](const std::string& v) {
+        const std::string d = "TRY_CAST(" + v + " AS DOUBLE)";
+        std::string e = d + " IS NOT NULL";
+        if (m.lo != -INFINITY) e += " AND " + d + (m.lo_open ? " > " : " >= ") + num(m.lo);
+        if (m.hi != INFINITY) e += " AND " + d + (m.hi_open ? " < " : " <= ") + num(m.hi);
+        return e;
+      };
+      break;
+    case Kind::kExists: {
+      // Leaf values, as EventBridge's exists counts them (an object alone is not one).
+      const std::string any =
+          SqlAnyValue(f, [](const std::string& v) { return v + " IS NOT NULL"; });
+      *out += m.boolean ? "(" + any + ")" : "NOT (" + any + ")";
+      return Status::Ok();
+    }
+    case Kind::kCidr:
+      return Status::Unsupported("the cidr operator has no SQL translation here");
+    case Kind::kButStrings:
+      pred = [&](const std::string& v) { return v + " NOT IN (" + list(m.strings, false) + ")"; };
+      break;
+    case Kind::kButNumbers: {
+      std::string l;
+      for (double d : m.numbers) l += (l.empty() ? "" : ", ") + num(d);
+      pred = [l](const std::string& v) {
+        const std::string d = "TRY_CAST(" + v + " AS DOUBLE)";
+        return "(" + d + " IS NULL OR " + d + " NOT IN (" + l + "))";
+      };
+      break;
+    }
+    case Kind::kButPrefix: {
+      std::vector<std::vector<std::string>> ps;
+      for (const std::string& p : m.strings) ps.push_back({p, ""});
+      pred = [ps, none_like](const std::string& v) { return none_like(v, ps); };
+      break;
+    }
+    case Kind::kButSuffix: {
+      std::vector<std::vector<std::string>> ps;
+      for (const std::string& p : m.strings) ps.push_back({"", p});
+      pred = [ps, none_like](const std::string& v) { return none_like(v, ps); };
+      break;
+    }
+    case Kind::kButIgnoreCase:
+      pred = [&](const std::string& v) {
+        return "lower(" + v + ") NOT IN (" + list(m.strings, true) + ")";
+      };
+      break;
+    case Kind::kButWildcard: {
+      std::vector<std::vector<std::string>> ps;
+      for (const Wildcard& w : m.wildcards) ps.push_back(w.pieces);
+      pred = [ps, none_like](const std::string& v) { return none_like(v, ps); };
+      break;
+    }
+  }
+  *out += "(" + SqlAnyValue(f, pred) + ")";
+  return Status::Ok();
+}
+
+Status ConjunctionSql(const EventBridgePattern::Conjunction& c,
+                      const std::function<SqlField(std::string_view)>& field, std::string* out) {
+  std::vector<std::string> terms;
+  for (const auto& f : c.fields) {
+    const SqlField sf = field(f.path);
+    std::string any;
+    for (const Matcher& m : f.any_of) {
+      if (!any.empty()) any += " OR ";
+      if (Status st = MatcherSql(m, sf, &any); !st.ok()) {
+        return Status::Unsupported(f.path + ": " + st.message());
+      }
+    }
+    terms.push_back(f.any_of.size() == 1 ? any : "(" + any + ")");
+  }
+  for (const auto& d : c.disjunctions) {
+    std::string alts;
+    for (const auto& alt : d) {
+      std::string a;
+      if (Status st = ConjunctionSql(alt, field, &a); !st.ok()) return st;
+      alts += (alts.empty() ? "" : " OR ") + a;
+    }
+    terms.push_back("(" + alts + ")");
+  }
+  if (terms.empty()) {
+    *out += "TRUE";
+    return Status::Ok();
+  }
+  std::string all;
+  for (const std::string& t : terms) all += (all.empty() ? "" : "\n  AND ") + t;
+  *out += terms.size() == 1 ? all : "(" + all + ")";
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status EventBridgePattern::AppendSql(const std::function<SqlField(std::string_view path)>& field,
+                                     std::string* out) const {
+  return ConjunctionSql(*root_, field, out);
+}
 
 Result<std::shared_ptr<const EventBridgePattern>> EventBridgePattern::Compile(
     std::string_view json) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@
 #include "core/status.h"
 
 namespace fastpath {
+
+struct SqlField;
 
 // One leaf value of an event, as the matcher sees it.
 struct PatternValue {
@@ -72,6 +75,10 @@ class EventBridgePattern {
     std::vector<std::string> prefixes;  // case-sensitive prefixes
   };
   std::vector<Anchor> Anchors() const;
+  // The pattern as an SQL boolean expression over the fields `field` names (rules/rule_sql.h);
+  // kUnsupported naming an operator SQL cannot say here (cidr).
+  Status AppendSql(const std::function<SqlField(std::string_view path)>& field,
+                   std::string* out) const;
 
   struct Matcher;
   struct Field;

@@ -1,5 +1,7 @@
 #include "rules/sigma_rule.h"
 
+#include "rules/rule_sql.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -148,7 +150,8 @@ struct ValueMatcher {
   std::string op;  // kNumeric: gt gte lt lte
   double number = 0;
   bool exists = true;
-  std::string ref;  // kFieldRef: the other field
+  std::string ref;     // kFieldRef: the other field
+  std::string source;  // kGlob: the glob; kRegex: the expression with its (?flags), for SQL
 
   bool MatchText(std::string_view s) const {
     switch (kind) {
@@ -324,6 +327,7 @@ ValueMatcher CompileGlob(const std::string& v, bool cased) {
   o.set_log_errors(false);
   m.kind = ValueMatcher::Kind::kGlob;
   m.re = std::make_shared<RE2>(GlobToRegex(v), o);
+  m.source = v;
   return m;
 }
 
@@ -425,6 +429,8 @@ Status CompileValues(const Ctx& ctx, const YAML::Node& key_node,
       m.kind = ValueMatcher::Kind::kRegex;
       m.re = std::make_shared<RE2>(text, o);
       if (!m.re->ok()) return ctx.Error(v, "invalid regular expression: " + m.re->error());
+      std::string flags = std::string(re_i ? "i" : "") + (re_m ? "m" : "") + (re_s ? "s" : "");
+      m.source = (flags.empty() ? "" : "(?" + flags + ")") + text;
       item->values.push_back(std::move(m));
       continue;
     }
@@ -928,6 +934,163 @@ SigmaRule::Anchor SigmaRule::anchor() const {
     }
   }
   return best;
+}
+
+namespace {
+
+// The pieces of a Sigma glob between its '*', for LIKE; false when it holds a '?' (one
+// character), which becomes LIKE's '_' through `one`.
+std::vector<std::string> GlobPieces(std::string_view g, std::vector<size_t>* singles) {
+  std::vector<std::string> pieces(1);
+  for (size_t i = 0; i < g.size(); ++i) {
+    const char c = g[i];
+    if (c == '\\' && i + 1 < g.size() && (g[i + 1] == '*' || g[i + 1] == '?' || g[i + 1] == '\\')) {
+      pieces.back() += g[++i];
+    } else if (c == '*') {
+      pieces.emplace_back();
+    } else if (c == '?') {
+      singles->push_back(pieces.size() - 1);
+      pieces.back() += '\x01';  // a placeholder SqlLike leaves alone, turned into '_' after
+    } else {
+      pieces.back() += c;
+    }
+  }
+  return pieces;
+}
+
+Status ValueSql(const ValueMatcher& m, const SqlField& f,
+                const std::function<SqlField(std::string_view)>& field, std::string* out) {
+  auto lit = [&](const std::string& t) { return m.cased ? t : LowerAscii(t); };
+  auto cased = [&](const std::string& v) { return m.cased ? v : "lower(" + v + ")"; };
+  std::function<std::string(const std::string&)> pred;
+  switch (m.kind) {
+    case ValueMatcher::Kind::kEquals:
+      pred = [&](const std::string& v) { return cased(v) + " = " + SqlString(lit(m.text)); };
+      break;
+    case ValueMatcher::Kind::kPrefix:
+      pred = [&](const std::string& v) {
+        return SqlLike(cased(v), std::vector<std::string>{lit(m.text), ""});
+      };
+      break;
+    case ValueMatcher::Kind::kSuffix:
+      pred = [&](const std::string& v) {
+        return SqlLike(cased(v), std::vector<std::string>{"", lit(m.text)});
+      };
+      break;
+    case ValueMatcher::Kind::kContains:
+      pred = [&](const std::string& v) {
+        return SqlLike(cased(v), std::vector<std::string>{"", lit(m.text), ""});
+      };
+      break;
+    case ValueMatcher::Kind::kGlob:
+      pred = [&](const std::string& v) {
+        std::vector<size_t> singles;
+        std::string e = SqlLike(cased(v), GlobPieces(lit(m.source), &singles));
+        for (char& c : e) {
+          if (c == '\x01') c = '_';
+        }
+        return e;
+      };
+      break;
+    case ValueMatcher::Kind::kRegex:
+      pred = [&](const std::string& v) {
+        return "regexp_like(" + v + ", " + SqlString(m.source) + ")";
+      };
+      break;
+    case ValueMatcher::Kind::kCidr:
+      return Status::Unsupported("the cidr modifier has no SQL translation here");
+    case ValueMatcher::Kind::kNumeric: {
+      const char* op = m.op == "gt" ? ">" : m.op == "gte" ? ">=" : m.op == "lt" ? "<" : "<=";
+      char num[64];
+      std::snprintf(num, sizeof num, "%.17g", m.number);
+      const std::string tail = std::string(" ") + op + " " + num;
+      pred = [tail](const std::string& v) { return "TRY_CAST(" + v + " AS DOUBLE)" + tail; };
+      break;
+    }
+    case ValueMatcher::Kind::kExists: {
+      const std::string any =
+          "(" + f.json + " IS NOT NULL OR " +
+          SqlAnyValue(f, [](const std::string& v) { return v + " IS NOT NULL"; }) + ")";
+      *out += m.exists ? any : "NOT " + any;
+      return Status::Ok();
+    }
+    case ValueMatcher::Kind::kNull:
+      *out += "(" + f.json + " IS NULL OR COALESCE(json_format(" + f.json + ") = 'null', FALSE))";
+      return Status::Ok();
+    case ValueMatcher::Kind::kFieldRef: {
+      const SqlField other = field(m.ref);
+      *out += "COALESCE(" + cased(f.scalar) + " = " + cased(other.scalar) + ", FALSE)";
+      return Status::Ok();
+    }
+  }
+  *out += "(" + SqlAnyValue(f, pred) + ")";
+  return Status::Ok();
+}
+
+std::string ConditionSql(const SigmaRule::Condition& c, const std::vector<std::string>& dets) {
+  using Op = SigmaRule::Condition::Op;
+  auto join = [&](const char* op) {
+    std::string out;
+    for (int id : c.ids) out += (out.empty() ? "" : op) + dets[static_cast<size_t>(id)];
+    return "(" + out + ")";
+  };
+  switch (c.op) {
+    case Op::kId:
+      return dets[static_cast<size_t>(c.ids[0])];
+    case Op::kAnd:
+      return "(" + ConditionSql(*c.kids[0], dets) + "\n  AND " + ConditionSql(*c.kids[1], dets) +
+             ")";
+    case Op::kOr:
+      return "(" + ConditionSql(*c.kids[0], dets) + "\n  OR " + ConditionSql(*c.kids[1], dets) +
+             ")";
+    case Op::kNot:
+      return "NOT " + ConditionSql(*c.kids[0], dets);
+    case Op::kOneOf:
+      return join(" OR ");
+    case Op::kAllOf:
+      return join(" AND ");
+  }
+  return "FALSE";
+}
+
+}  // namespace
+
+Status SigmaRule::AppendSql(const std::function<SqlField(std::string_view path)>& field,
+                            std::string* out) const {
+  std::vector<std::string> dets;
+  for (const auto& d : detections_) {
+    std::string any;
+    for (const auto& map : d->maps) {
+      std::string all;
+      for (const FieldItem& item : map) {
+        if (item.field.empty()) {
+          return Status::Unsupported("detection '" + d->name +
+                                     "': keywords (a value anywhere in the record) have no SQL "
+                                     "translation here");
+        }
+        const SqlField f = field(item.field);
+        std::string values;
+        for (const ValueMatcher& m : item.values) {
+          if (!values.empty()) values += item.all ? " AND " : " OR ";
+          if (Status st = ValueSql(m, f, field, &values); !st.ok()) {
+            return Status::Unsupported("detection '" + d->name + "', field " + item.field + ": " +
+                                       st.message());
+          }
+        }
+        if (values.empty()) values = "TRUE";
+        const std::string term = item.neq ? "NOT (" + values + ")" : "(" + values + ")";
+        all += (all.empty() ? "" : " AND ") + term;
+      }
+      any += (any.empty() ? "" : " OR ") + (all.empty() ? std::string("TRUE") : "(" + all + ")");
+    }
+    dets.push_back("(" + (any.empty() ? std::string("FALSE") : any) + ")");
+  }
+  std::string cond;
+  for (const auto& c : conditions_) {
+    cond += (cond.empty() ? "" : "\n  OR ") + ConditionSql(*c, dets);
+  }
+  *out += conditions_.size() == 1 ? cond : "(" + cond + ")";
+  return Status::Ok();
 }
 
 bool SigmaRule::Matches(element record) const {

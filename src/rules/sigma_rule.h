@@ -14,6 +14,7 @@
 // A compiled rule is immutable and safe to share between threads.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ class Node;
 }
 
 namespace fastpath {
+
+struct SqlField;
 
 class SigmaRule {
  public:
@@ -57,6 +60,10 @@ class SigmaRule {
     std::vector<std::string> lowercase_values;
   };
   Anchor anchor() const;
+  // The detection as an SQL boolean expression over the fields `field` names
+  // (rules/rule_sql.h); kUnsupported naming what SQL cannot say here (keywords, cidr).
+  Status AppendSql(const std::function<SqlField(std::string_view path)>& field,
+                   std::string* out) const;
 
   struct Detection;
   struct Condition;
