@@ -11,6 +11,19 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("fastpath ") + FASTPATH_VERSION);
   app.require_subcommand(1);
 
+  // The event filters of the commands that select events; scan's --region is the AWS region (as
+  // in the aws CLI), so there the filter is --event-region.
+  auto add_filters = [](CLI::App* cmd, fastpath::LakeFilterOptions* f,
+                        const char* region_flag = "--region") {
+    cmd->add_option("--since", f->since,
+                    "Events at or after: RFC 3339, YYYY-MM-DD or a duration ago (30d, 6h)");
+    cmd->add_option("--until", f->until, "Events before: RFC 3339, YYYY-MM-DD or a duration ago");
+    cmd->add_option("--log-type", f->log_types,
+                    "Only these log types (aws.cloudtrail, vpcflow...)");
+    cmd->add_option("--account", f->accounts, "Only these accounts");
+    cmd->add_option(region_flag, f->regions, "Only these regions");
+  };
+
   fastpath::ScanCommandOptions scan;
   CLI::App* scan_cmd = app.add_subcommand("scan",
                                           "Read files, folders (recursively), s3://bucket/prefix "
@@ -70,6 +83,11 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--errors", scan.errors_file,
                        "Write every bad-input message (input, offset, reason, error) to FILE as "
                        "NDJSON");
+  add_filters(scan_cmd, &scan.filter, "--event-region");
+  scan_cmd->add_option("--where", scan.where,
+                       "FIELD=VALUE: only events whose canonical column (account, id, ...) or "
+                       "record path (userIdentity.arn) has this value ('*' matches any "
+                       "characters)");
   scan_cmd->add_option(
       "--region", scan.aws.region,
       "AWS region for s3:// paths (default: AWS_REGION, the profile's, us-east-1)");
@@ -150,15 +168,6 @@ int main(int argc, char** argv) {
       "s3://bucket/prefix");
   search_cmd->add_option("LAKE", search.lake, "The lake's folder or s3://bucket/prefix")
       ->required();
-  auto add_filters = [](CLI::App* cmd, fastpath::LakeFilterOptions* f) {
-    cmd->add_option("--since", f->since,
-                    "Events at or after: RFC 3339, YYYY-MM-DD or a duration ago (30d, 6h)");
-    cmd->add_option("--until", f->until, "Events before: RFC 3339, YYYY-MM-DD or a duration ago");
-    cmd->add_option("--log-type", f->log_types,
-                    "Only these log types (aws.cloudtrail, vpcflow...)");
-    cmd->add_option("--account", f->accounts, "Only these accounts");
-    cmd->add_option("--region", f->regions, "Only these regions");
-  };
   add_filters(search_cmd, &search.filter);
   search_cmd->add_option("--rules", search.rules,
                          "Rule files or folders: events that match any (and their alerts)");

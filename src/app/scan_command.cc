@@ -13,6 +13,7 @@
 
 #include "app/aws_setup.h"
 #include "aws/s3.h"
+#include "lake/event_filter.h"
 #include "lake/lake_writer.h"
 #include "pipeline/scan_pipeline.h"
 #include "sources/file_source.h"
@@ -109,6 +110,32 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
       return 2;
     }
     so.received_at = *t;
+  }
+  // --since, --until, --log-type, --account, --region, --where: as search selects from the lake.
+  auto partitions = MakeLakeFilter(o.filter, NowNs());
+  if (!partitions.ok()) {
+    std::fprintf(err, "fastpath scan: %s\n", partitions.status().message().c_str());
+    return 2;
+  }
+  auto selected = lake::EventFilter::Make(partitions.value(), o.where);
+  if (!selected.ok()) {
+    std::fprintf(err, "fastpath scan: %s\n", selected.status().message().c_str());
+    return 2;
+  }
+  if (!selected.value().empty()) {
+    auto filter = std::make_shared<const lake::EventFilter>(std::move(selected).value());
+    so.select = [filter](const Event& e, const simdjson::dom::element* record) {
+      if (!filter->MatchesCanonical(e)) return false;
+      if (!filter->needs_record()) return true;
+      thread_local std::string scratch;
+      thread_local simdjson::dom::parser parser;
+      simdjson::dom::element parsed;
+      if (record == nullptr) {
+        if (parser.parse(e.json).get(parsed)) return false;
+        record = &parsed;
+      }
+      return filter->Matches(e, *record, &scratch);
+    };
   }
   if (o.output != "events" && o.output != "alerts" && o.output != "ocsf") {
     std::fprintf(err, "fastpath scan: --output must be events, alerts or ocsf\n");

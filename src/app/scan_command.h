@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/aws_setup.h"
+#include "app/lake_command.h"
 #include "rules/rule.h"
 
 #include "core/status.h"
@@ -32,6 +33,8 @@ struct ScanCommandOptions {
   std::string resume_file;                    // s3://: resume from and record the last key handled
   std::vector<std::string> vpc_flow_formats;  // "LOG_GROUPS=FIELDS"
   std::string errors_file;                    // every bad-input message as NDJSON
+  LakeFilterOptions filter;                   // only these events (as `search` selects)
+  std::vector<std::string> where;             // FIELD=VALUE clauses, as `search --where`
   bool output_given = false;  // --output was on the command line (with --lake it adds stdout)
   std::string lake;           // a folder or s3://bucket/prefix: every unique event kept there
   std::string lake_format = "events";  // events | ocsf

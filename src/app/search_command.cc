@@ -16,6 +16,7 @@
 #include "alerts/alert_policy.h"
 #include "app/lake_command.h"
 #include "app/scan_command.h"
+#include "lake/event_filter.h"
 #include "lake/lake_reader.h"
 #include "rules/eventbridge_pattern.h"
 #include "rules/rule_engine.h"
@@ -23,114 +24,6 @@
 namespace fastpath {
 
 namespace {
-
-constexpr std::string_view kCanonicalColumns[] = {"log_type", "path",     "account", "region",
-                                                  "time",     "received", "id"};
-
-// '*' matches any run of characters (none included); everything else itself.
-bool Glob(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-struct WhereClause {
-  std::string field;              // as given
-  bool canonical = false;         // a canonical column, not a path in the record
-  std::vector<std::string> path;  // into the record
-  std::string value;
-};
-
-Result<WhereClause> ParseWhere(const std::string& text) {
-  const size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    return Status::InvalidArgument("--where '" + text + "' is not FIELD=VALUE");
-  }
-  WhereClause w;
-  w.field = text.substr(0, eq);
-  w.value = text.substr(eq + 1);
-  std::string_view f = w.field;
-  for (std::string_view c : kCanonicalColumns) w.canonical = w.canonical || f == c;
-  if (w.canonical) return w;
-  if (f.starts_with("event.")) f.remove_prefix(6);
-  size_t start = 0;
-  while (start <= f.size()) {
-    const size_t dot = f.find('.', start);
-    const std::string_view seg =
-        f.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (seg.empty()) return Status::InvalidArgument("--where '" + text + "': empty field name");
-    w.path.emplace_back(seg);
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return w;
-}
-
-// The scalar text of a JSON value (strings unquoted), for comparison.
-bool ScalarText(simdjson::dom::element v, std::string* out) {
-  switch (v.type()) {
-    case simdjson::dom::element_type::STRING:
-      *out = std::string(v.get_string().value());
-      return true;
-    case simdjson::dom::element_type::INT64:
-      *out = std::to_string(v.get_int64().value());
-      return true;
-    case simdjson::dom::element_type::UINT64:
-      *out = std::to_string(v.get_uint64().value());
-      return true;
-    case simdjson::dom::element_type::DOUBLE:
-    case simdjson::dom::element_type::BOOL:
-      *out = simdjson::minify(v);
-      return true;
-    case simdjson::dom::element_type::NULL_VALUE:
-      *out = "null";
-      return true;
-    default:
-      return false;
-  }
-}
-
-// True when the value at w.path[i..] (any element of an array on the way) matches.
-bool MatchPath(simdjson::dom::element v, const WhereClause& w, size_t i, std::string* scratch) {
-  simdjson::dom::array arr;
-  if (!v.get_array().get(arr)) {
-    for (simdjson::dom::element x : arr) {
-      if (MatchPath(x, w, i, scratch)) return true;
-    }
-    return false;
-  }
-  if (i == w.path.size()) return ScalarText(v, scratch) && Glob(w.value, *scratch);
-  simdjson::dom::object o;
-  if (v.get_object().get(o)) return false;
-  simdjson::dom::element child;
-  if (o.at_key(w.path[i]).get(child)) return false;
-  return MatchPath(child, w, i + 1, scratch);
-}
-
-bool MatchCanonical(const Event& e, const WhereClause& w) {
-  const std::string& f = w.field;
-  if (f == "log_type") return Glob(w.value, LogTypeName(e.log_type));
-  if (f == "path") return Glob(w.value, DeliveryPathName(e.path));
-  if (f == "account") return Glob(w.value, e.account);
-  if (f == "region") return Glob(w.value, e.region);
-  if (f == "time") return Glob(w.value, FormatRfc3339(e.time));
-  if (f == "received") return Glob(w.value, FormatRfc3339(e.received));
-  return Glob(w.value, e.id);
-}
 
 struct ObjectResult {
   bool done = false;
@@ -142,12 +35,11 @@ struct ObjectResult {
 };
 
 struct Search {
-  Search(const lake::LakeStore& st, const lake::LakeListing& li, const lake::LakeFilter& fi)
+  Search(const lake::LakeStore& st, const lake::LakeListing& li, const lake::EventFilter& fi)
       : store(st), listing(li), filter(fi) {}
   const lake::LakeStore& store;
   const lake::LakeListing& listing;
-  const lake::LakeFilter& filter;
-  std::vector<WhereClause> where;
+  const lake::EventFilter& filter;
   std::shared_ptr<const RuleEngine> rules;
   bool want_alerts = false;
 
@@ -188,10 +80,7 @@ struct Search {
           return;
         }
         ++r.events;
-        if (!filter.AllowsTime(e.time)) return;
-        for (const WhereClause& w : where) {
-          if (w.canonical ? !MatchCanonical(e, w) : !MatchPath(record, w, 0, &scratch)) return;
-        }
+        if (!filter.Matches(e, record, &scratch)) return;
         if (matcher) {
           matcher->Match(e, record, &e.matched_rules);
           if (e.matched_rules.empty()) return;
@@ -284,14 +173,10 @@ int SearchLake(const SearchCommandOptions& o, const char* cmd, std::FILE* err, b
     std::fprintf(err, "fastpath %s: %s\n", cmd, filter.status().message().c_str());
     return 2;
   }
-  std::vector<WhereClause> where;
-  for (const std::string& w : o.where) {
-    auto c = ParseWhere(w);
-    if (!c.ok()) {
-      std::fprintf(err, "fastpath %s: %s\n", cmd, c.status().message().c_str());
-      return 2;
-    }
-    where.push_back(std::move(c).value());
+  auto event_filter = lake::EventFilter::Make(filter.value(), o.where);
+  if (!event_filter.ok()) {
+    std::fprintf(err, "fastpath %s: %s\n", cmd, event_filter.status().message().c_str());
+    return 2;
   }
   std::shared_ptr<const RuleEngine> engine;
   if (!o.rules.empty() || !o.patterns.empty()) {
@@ -345,8 +230,7 @@ int SearchLake(const SearchCommandOptions& o, const char* cmd, std::FILE* err, b
     std::fprintf(err, "fastpath %s: %s: %s\n", cmd, p.where.c_str(), p.reason.c_str());
   }
 
-  Search s(*store.value(), listing, filter.value());
-  s.where = std::move(where);
+  Search s(*store.value(), listing, event_filter.value());
   s.rules = engine;
   s.want_alerts = want_records;
   s.results.resize(listing.objects.size());

@@ -68,14 +68,16 @@ std::string_view DropReasonName(DropReason r) {
       return "malformed_line";
     case DropReason::kNotStored:
       return "not_stored";
+    case DropReason::kFilteredOut:
+      return "filtered_out";
   }
   return "?";
 }
 
 bool DropIsExpected(DropReason r) {
   return r == DropReason::kControlMessage || r == DropReason::kS3TestEvent ||
-         r == DropReason::kS3Notification || r == DropReason::kDuplicate ||
-         r == DropReason::kHeaderLine;
+         r == DropReason::kFilteredOut || r == DropReason::kS3Notification ||
+         r == DropReason::kDuplicate || r == DropReason::kHeaderLine;
 }
 
 uint64_t PipelineCounters::unexpected_drops() const {

@@ -42,8 +42,9 @@ enum class DropReason : uint8_t {
   kHeaderLine,         // a text log's header line (it names the fields; not an event)
   kMalformedLine,      // a text record whose fields do not fit its format
   kNotStored,          // a sink could not keep an input's events; the input is not acknowledged
+  kFilteredOut,        // not selected by the command's filters (--since, --where, ...)
 };
-constexpr int kNumDropReasons = 21;
+constexpr int kNumDropReasons = 22;
 std::string_view DropReasonName(DropReason r);
 // True for drops that are normal operation rather than bad input.
 bool DropIsExpected(DropReason r);

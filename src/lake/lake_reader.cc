@@ -129,17 +129,21 @@ Status ReadLakeObject(const LakeStore& store, const std::string& key,
                       size_t max_line_bytes) {
   auto raw = store.Open(key);
   if (!raw.ok()) return Status::IoError(store.Describe(key) + ": " + raw.status().message());
-  auto reader = OpenMaybeCompressed(std::move(raw).value());
-  if (!reader.ok()) {
-    return Status::IoError(store.Describe(key) + ": " + reader.status().message());
-  }
+  return ReadLakeLines(std::move(raw).value(), store.Describe(key), line, max_line_bytes);
+}
+
+Status ReadLakeLines(std::unique_ptr<ByteReader> raw, const std::string& name,
+                     const std::function<void(std::string_view line)>& line,
+                     size_t max_line_bytes) {
+  auto reader = OpenMaybeCompressed(std::move(raw));
+  if (!reader.ok()) return Status::IoError(name + ": " + reader.status().message());
   std::string buf;
   std::vector<char> chunk(1u << 20);
   uint64_t consumed = 0;  // uncompressed bytes before buf
   while (true) {
     auto n = reader.value()->Read(chunk.data(), chunk.size());
     if (!n.ok()) {
-      const std::string msg = store.Describe(key) + ": at uncompressed offset " +
+      const std::string msg = name + ": at uncompressed offset " +
                               std::to_string(consumed + buf.size()) + ": " + n.status().message();
       return n.status().code() == Status::Code::kTruncated ? Status::Truncated(msg)
                                                            : Status::Corrupt(msg);
@@ -156,9 +160,8 @@ Status ReadLakeObject(const LakeStore& store, const std::string& key,
     consumed += start;
     buf.erase(0, start);
     if (buf.size() > max_line_bytes) {
-      return Status::TooLarge(store.Describe(key) + ": a line at uncompressed offset " +
-                              std::to_string(consumed) + " is longer than " +
-                              std::to_string(max_line_bytes) + " bytes");
+      return Status::TooLarge(name + ": a line at uncompressed offset " + std::to_string(consumed) +
+                              " is longer than " + std::to_string(max_line_bytes) + " bytes");
     }
   }
   if (!buf.empty()) line(buf);

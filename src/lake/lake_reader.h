@@ -60,6 +60,11 @@ Status ReadLakeObject(const LakeStore& store, const std::string& key,
                       const std::function<void(std::string_view line)>& line,
                       size_t max_line_bytes = 64u << 20);
 
+// The same over a stream of an object's bytes; `name` names it in errors.
+Status ReadLakeLines(std::unique_ptr<ByteReader> raw, const std::string& name,
+                     const std::function<void(std::string_view line)>& line,
+                     size_t max_line_bytes = 64u << 20);
+
 // One line of a canonical lake (format: events) as an event: the canonical columns into *e
 // (e->json is left empty), the native record into *record. The error names the field.
 Status ParseLakeLine(simdjson::dom::parser& parser, std::string_view line, Event* e,

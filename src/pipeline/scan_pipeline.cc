@@ -48,6 +48,10 @@ void ScanPipeline::Work() {
     RecordParser parser(
         &counters_, errors_,
         [&](Event&& e, const simdjson::dom::element* record) {
+          if (options_.select && !options_.select(e, record)) {
+            counters_.Drop(DropReason::kFilteredOut);
+            return;
+          }
           // Detection runs in the workers, on the record as parsed.
           if (matcher) {
             if (record != nullptr) {

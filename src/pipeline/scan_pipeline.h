@@ -9,6 +9,7 @@
 // Per-stage counters are live while it runs and can be read from another thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,9 @@ struct ScanOptions {
   std::shared_ptr<const RuleEngine> rules;  // null: no detection
   // Flow log formats for header-less CloudWatch Logs messages, by log group.
   std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_flow_formats;
+  // Keeps only the events it returns true for (run in the workers, before detection; `record`
+  // may be null for records not parsed as JSON). Empty: every event.
+  std::function<bool(const Event& e, const simdjson::dom::element* record)> select;
 };
 
 struct ScanSummary {
