@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "decode/byte_reader.h"
 #include "lake/lake_layout.h"
@@ -166,6 +168,23 @@ TEST(LakeWriter, ObjectsCloseBySizeAndWhenTooManyAreOpen) {
   ASSERT_TRUE(w2->Close().ok());
   EXPECT_EQ(AllLines(*store2, &listing).size(), 4u);
   EXPECT_EQ(listing.objects.size(), 4u);
+}
+
+TEST(LakeWriter, AnObjectPastItsAgeShipsWithoutMoreEvents) {
+  TempDir dir;
+  auto store = LocalStore(dir / "lake");
+  LakeWriterOptions o = Options(dir, "w");
+  o.max_age = 200 * kNsPerMs;
+  auto w = LakeWriter::Open(store, o).value();
+  w->Write(MakeEvent("quiet", "1", "us-east-1", "2024-03-01T10:00:00Z"));
+  ASSERT_TRUE(w->Commit().ok());
+  // The shipping thread looks once a second; a loaded machine may take longer.
+  for (int i = 0; i < 300 && w->stats().objects == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(w->stats().objects, 1u);
+  EXPECT_EQ(AllLines(*store).size(), 1u);
+  ASSERT_TRUE(w->Close().ok());
 }
 
 TEST(LakeWriter, ShipsWhatADeadWritersSpoolHeldUnderItsName) {
