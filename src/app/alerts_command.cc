@@ -95,6 +95,13 @@ int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* e
       return 1;
     }
     for (const StoredAlert& a : list.value()) ids.push_back(a.id);
+    if (ids.empty()) {
+      // Silence would read as "done": say that nothing matched.
+      std::fprintf(out, "no alert in state %s%s%s: nothing to retry\n", o.state.c_str(),
+                   o.rule.empty() ? "" : (" for rule " + o.rule).c_str(),
+                   o.severity.empty() ? "" : (" of severity " + o.severity).c_str());
+      return 0;
+    }
   }
   int rc = 0;
   for (const std::string& id : ids) {
