@@ -61,6 +61,7 @@ const std::vector<ConfigKeyDoc>& LakeKeys() {
        "open objects at most; the least recently written closes first "
        "(default 256)"},
       {"part_mib", "S3 multipart part size, MiB (default 8, at least 5)"},
+      {"compression_level", "gzip level, 1 (fastest) to 12 (smallest); default 6"},
   };
   return kKeys;
 }
@@ -85,6 +86,7 @@ void ReadLake(const ConfigSection& n, DaemonConfig* c) {
   n.Bool("fsync", &l.fsync);
   n.Int("max_open_objects", &l.max_open_objects, 1, 4096);
   n.Int("part_mib", &l.part_mib, 5, 4096);
+  n.Int("compression_level", &l.compression_level, 1, 12);
   c->lake = std::move(l);
 }
 

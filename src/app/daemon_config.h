@@ -33,6 +33,7 @@ struct LakeSettings {
   bool fsync = false;
   int max_open_objects = 256;
   size_t part_mib = 8;  // S3 multipart part size
+  int compression_level = 6;
 };
 
 struct DaemonConfig {

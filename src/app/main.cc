@@ -42,12 +42,17 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--lake-format", scan.lake_format, "events (canonical, default) or ocsf")
       ->check(CLI::IsMember({"events", "ocsf"}));
   scan_cmd->add_option("--lake-spool", scan.lake_spool,
-                       "Spool folder for open lake objects (default: LAKE/_spool, or "
-                       "$TMPDIR/fastpath-lake-spool for S3)");
+                       "Spool open lake objects to this folder, as the daemon does (default: "
+                       "kept in memory; with --resume, LAKE/_spool or $TMPDIR/fastpath-lake-spool "
+                       "for S3)");
   scan_cmd
       ->add_option("--lake-object-mib", scan.lake_object_mib,
                    "Lake objects close at this uncompressed size, MiB (default 64)")
       ->check(CLI::Range(1, 4096));
+  scan_cmd
+      ->add_option("--lake-level", scan.lake_level,
+                   "gzip level of lake objects, 1 (fastest) to 12 (smallest); default 6")
+      ->check(CLI::Range(1, 12));
   scan_cmd
       ->add_option("--lake-part-mib", scan.lake_part_mib,
                    "S3 lake objects larger than this go up as multipart uploads of parts this "

@@ -159,6 +159,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     lo.spool_dir = ls.spool;
     lo.fsync = ls.fsync;
     lo.max_open_objects = static_cast<size_t>(ls.max_open_objects);
+    lo.compression_level = ls.compression_level;
     lo.log = [&log](const std::string& m) { log.Write("warn", "lake", {{"error", m}}); };
     auto w = lake::LakeWriter::Open(
         std::shared_ptr<const lake::LakeStore>(std::move(store).value()), std::move(lo));

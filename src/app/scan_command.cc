@@ -254,6 +254,10 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
               : lake_location->dir + "/_spool";
     }
     lo.ship_attempts = 4;
+    lo.compression_level = o.lake_level;
+    // A scan acknowledges nothing, so open objects stay in memory (a rerun redoes what a crash
+    // lost), unless a resume file records progress or a spool folder is named.
+    lo.in_memory = o.resume_file.empty() && o.lake_spool.empty();
     lo.log = [err](const std::string& m) {
       std::fprintf(err, "fastpath scan: lake: %s\n", m.c_str());
     };

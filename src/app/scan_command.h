@@ -41,6 +41,7 @@ struct ScanCommandOptions {
   std::string lake_spool;              // default: <lake>/_spool, or a temporary folder for S3
   size_t lake_object_mib = 64;
   size_t lake_part_mib = 8;  // S3 multipart part size
+  int lake_level = 6;        // gzip level of lake objects (libdeflate, 1-12)
 };
 
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);

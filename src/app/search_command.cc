@@ -336,8 +336,9 @@ int RunSearch(const SearchCommandOptions& o, std::FILE* out, std::FILE* err) {
                                     raised += alerts.size();
                                   }
                                 }
-                              } else {
-                                buf.append(r.lines);
+                              } else if (!r.lines.empty()) {
+                                std::fwrite(r.lines.data(), 1, r.lines.size(), out);
+                                return true;
                               }
                               if (buf.empty()) return false;
                               std::fwrite(buf.data(), 1, buf.size(), out);

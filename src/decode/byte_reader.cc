@@ -249,16 +249,13 @@ Result<std::string> InflateBuffer(std::string_view in, size_t max_out) {
 }
 
 std::string GzipCompress(std::string_view in, int level) {
-  z_stream zs{};
-  deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, in.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
+  // libdeflate: about twice zlib's speed at the same level and ratio, one gzip member.
+  libdeflate_compressor* c = libdeflate_alloc_compressor(std::clamp(level, 0, 12));
+  if (c == nullptr) return {};
+  std::string out(libdeflate_gzip_compress_bound(c, in.size()), '\0');
+  const size_t n = libdeflate_gzip_compress(c, in.data(), in.size(), out.data(), out.size());
+  libdeflate_free_compressor(c);
+  out.resize(n);
   return out;
 }
 

@@ -137,11 +137,16 @@ Status ReadLakeLines(std::unique_ptr<ByteReader> raw, const std::string& name,
                      size_t max_line_bytes) {
   auto reader = OpenMaybeCompressed(std::move(raw));
   if (!reader.ok()) return Status::IoError(name + ": " + reader.status().message());
-  std::string buf;
-  std::vector<char> chunk(1u << 20);
+  // Read straight into the line buffer, which each thread keeps (no allocation per object).
+  constexpr size_t kChunk = 1u << 20;
+  thread_local std::string buf;
+  buf.clear();
   uint64_t consumed = 0;  // uncompressed bytes before buf
   while (true) {
-    auto n = reader.value()->Read(chunk.data(), chunk.size());
+    const size_t had = buf.size();
+    buf.resize(had + kChunk);
+    auto n = reader.value()->Read(buf.data() + had, kChunk);
+    buf.resize(had + (n.ok() ? n.value() : 0));
     if (!n.ok()) {
       const std::string msg = name + ": at uncompressed offset " +
                               std::to_string(consumed + buf.size()) + ": " + n.status().message();
@@ -149,7 +154,6 @@ Status ReadLakeLines(std::unique_ptr<ByteReader> raw, const std::string& name,
                                                            : Status::Corrupt(msg);
     }
     if (n.value() == 0) break;
-    buf.append(chunk.data(), n.value());
     size_t start = 0;
     while (true) {
       const size_t nl = buf.find('\n', start);

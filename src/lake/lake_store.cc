@@ -65,7 +65,7 @@ class LocalStore final : public LakeStore {
     return std::unique_ptr<ByteReader>(std::move(r).value());
   }
 
-  Status Write(const std::string& rel, const std::string& body) const override {
+  Status Write(const std::string& rel, std::string_view body) const override {
     const fs::path final_path = Path(rel);
     std::error_code ec;
     fs::create_directories(final_path.parent_path(), ec);
@@ -138,18 +138,19 @@ class S3Store final : public LakeStore {
     return std::unique_ptr<ByteReader>(std::move(r).value());
   }
 
-  Status Write(const std::string& rel, const std::string& body) const override {
+  Status Write(const std::string& rel, std::string_view body) const override {
     const std::string key = location_.prefix + rel;
     if (body.size() <= options_.part_bytes) {
-      return s3_.PutObject(location_.bucket, key, body, "application/gzip");
+      return s3_.PutObject(location_.bucket, key, std::string(body), "application/gzip");
     }
     auto id = s3_.CreateMultipartUpload(location_.bucket, key, "application/gzip");
     if (!id.ok()) return id.status();
     std::vector<std::string> etags;
     for (size_t off = 0; off < body.size(); off += options_.part_bytes) {
       const size_t n = std::min(options_.part_bytes, body.size() - off);
-      auto etag = s3_.UploadPart(location_.bucket, key, id.value(),
-                                 static_cast<int>(etags.size() + 1), body.substr(off, n));
+      auto etag =
+          s3_.UploadPart(location_.bucket, key, id.value(), static_cast<int>(etags.size() + 1),
+                         std::string(body.substr(off, n)));
       if (!etag.ok()) {
         (void)s3_.AbortMultipartUpload(location_.bucket, key, id.value());
         return etag.status();

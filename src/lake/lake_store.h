@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aws/aws_client.h"
@@ -37,7 +38,7 @@ class LakeStore {
   virtual Status List(const std::string& rel, std::vector<LakeEntry>* out) const = 0;
   // A stream of the object's bytes as stored (gzip'd).
   virtual Result<std::unique_ptr<ByteReader>> Open(const std::string& rel) const = 0;
-  virtual Status Write(const std::string& rel, const std::string& body) const = 0;
+  virtual Status Write(const std::string& rel, std::string_view body) const = 0;
   // Deletes an object; an object already gone is not an error.
   virtual Status Remove(const std::string& rel) const = 0;
   // The full path or s3:// URL of a key, for messages.

@@ -1,7 +1,9 @@
 #include "lake/lake_writer.h"
 
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,7 +11,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "decode/byte_reader.h"
 #include "ocsf/ocsf_mapper.h"
 
 namespace fastpath::lake {
@@ -72,8 +73,9 @@ struct LakeWriter::OpenObject {
   std::string spool_path;
   int fd = -1;
   std::string pending;
-  uint64_t bytes = 0;    // pending + written
-  uint64_t written = 0;  // in the spool file
+  std::vector<std::string> chunks;  // in memory mode: the full chunks before `pending`
+  uint64_t bytes = 0;               // pending + written
+  uint64_t written = 0;             // in the spool file
   TimeNs opened = 0;
   uint64_t last_use = 0;
   bool dirty = false;
@@ -103,6 +105,7 @@ Result<std::unique_ptr<LakeWriter>> LakeWriter::Open(std::shared_ptr<const LakeS
 LakeWriter::~LakeWriter() {
   if (!closed_) (void)Close();
   for (int fd : lock_fds_) ::close(fd);
+  if (compressor_ != nullptr) libdeflate_free_compressor(compressor_);
 }
 
 Status LakeWriter::TakeSpool() {
@@ -187,12 +190,37 @@ void LakeWriter::Write(const Event& e) {
     o->dirty = true;
     dirty_.push_back(o);
   }
+  if (options_.in_memory) {
+    memory_.fetch_add(o->pending.size() - before);
+    if (o->pending.size() >= kPendingLimit) {
+      // Kept as 1 MiB chunks: a string grown to 64 MiB would be copied at every doubling.
+      o->chunks.push_back(std::move(o->pending));
+      o->pending = std::string();
+      o->pending.reserve(kPendingLimit + (64u << 10));
+    }
+    if (o->bytes >= options_.max_object_bytes) {
+      (void)CloseObject(o->partition);
+    } else if (memory_.load() > options_.memory_budget) {
+      const OpenObject* largest = nullptr;
+      for (const auto& [k, x] : open_) {
+        if (largest == nullptr || x->bytes > largest->bytes) largest = x.get();
+      }
+      (void)CloseObject(largest->partition);
+    }
+    // Backpressure: wait while what waits to be shipped is over the budget.
+    if (memory_.load() > options_.memory_budget) {
+      std::unique_lock<std::mutex> wait_lock(ship_mu_);
+      ship_cv_.wait(wait_lock,
+                    [&] { return memory_.load() <= options_.memory_budget || queue_.empty(); });
+    }
+    return;
+  }
   if (o->pending.size() >= kPendingLimit) (void)WritePending(o);
   if (o->bytes >= options_.max_object_bytes) (void)CloseObject(o->partition);
 }
 
 Status LakeWriter::WritePending(OpenObject* o) {
-  if (o->pending.empty()) return Status::Ok();
+  if (o->pending.empty() || options_.in_memory) return Status::Ok();
   if (o->fd < 0) {
     std::error_code ec;
     fs::create_directories(fs::path(o->spool_path).parent_path(), ec);
@@ -254,6 +282,11 @@ Status LakeWriter::CloseObject(const std::string& partition) {
   Shipment s;
   s.spool_path = o->spool_path;
   s.key = o->partition + o->name;
+  if (options_.in_memory) {
+    s.chunks = std::move(o->chunks);
+    if (!o->pending.empty()) s.chunks.push_back(std::move(o->pending));
+    for (const std::string& c : s.chunks) s.bytes += c.size();
+  }
   const bool empty = o->bytes == 0;
   open_.erase(it);
   open_count_.store(open_.size());
@@ -269,28 +302,74 @@ void LakeWriter::Enqueue(Shipment s) {
 }
 
 Status LakeWriter::Ship(const Shipment& s) {
-  std::string raw;
-  {
-    auto reader = FdReader::Open(s.spool_path);
-    if (!reader.ok()) {
-      if (reader.status().code() == Status::Code::kNotFound) return Status::Ok();  // shipped
-      return reader.status();
+  if (options_.in_memory && !s.recovered) {
+    // The chunks side by side in the shipping buffer (reused, so its pages fault once).
+    if (s.bytes > ship_raw_cap_) {
+      ship_raw_.reset(new char[s.bytes]);
+      ship_raw_cap_ = s.bytes;
     }
-    auto all = ReadAllUpTo(reader.value().get(), SIZE_MAX - 1, &raw);
-    if (!all.ok()) return Status::IoError(s.spool_path + ": " + all.status().message());
+    size_t at = 0;
+    for (const std::string& c : s.chunks) {
+      std::memcpy(ship_raw_.get() + at, c.data(), c.size());
+      at += c.size();
+    }
+    return Compress(s, ship_raw_.get(), at);
   }
+  // The spool file in one read, compressed with libdeflate into a buffer never zero-filled: at
+  // 64 MiB an object, copies and clears cost as much as the compression.
+  const int fd = ::open(s.spool_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Ok();  // shipped already
+    return Status::IoError(s.spool_path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  size_t size = 0;
+  Status read_status;
+  if (::fstat(fd, &st) != 0) {
+    read_status = Status::IoError(s.spool_path + ": " + std::strerror(errno));
+  } else {
+    size = static_cast<size_t>(st.st_size);
+    if (size > ship_raw_cap_) {  // kept between objects: a fresh buffer costs its page faults
+      ship_raw_.reset(new char[size]);
+      ship_raw_cap_ = size;
+    }
+    size_t got = 0;
+    while (got < size) {
+      const ssize_t n = ::pread(fd, ship_raw_.get() + got, size - got, static_cast<off_t>(got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    size = got;
+  }
+  ::close(fd);
+  if (!read_status.ok()) return read_status;
+  if (Status c = Compress(s, ship_raw_.get(), size); !c.ok()) return c;
+  ::unlink(s.spool_path.c_str());
+  return Status::Ok();
+}
+
+Status LakeWriter::Compress(const Shipment& s, const char* raw, size_t size) {
   // A writer killed mid-write can leave half a line: it was never acknowledged.
-  const size_t end = raw.rfind('\n');
-  raw.resize(end == std::string::npos ? 0 : end + 1);
-  if (!raw.empty()) {
-    std::string gz = GzipCompress(raw, options_.compression_level);
-    if (Status st = store_->Write(s.key, gz); !st.ok()) return st;
+  while (size > 0 && raw[size - 1] != '\n') --size;
+  if (size > 0) {
+    if (compressor_ == nullptr) {
+      compressor_ = libdeflate_alloc_compressor(std::clamp(options_.compression_level, 0, 12));
+      if (compressor_ == nullptr) return Status::IoError("libdeflate: no compressor");
+    }
+    const size_t bound = libdeflate_gzip_compress_bound(compressor_, size);
+    if (bound > ship_gz_cap_) {
+      ship_gz_.reset(new char[bound]);
+      ship_gz_cap_ = bound;
+    }
+    const size_t n = libdeflate_gzip_compress(compressor_, raw, size, ship_gz_.get(), bound);
+    if (n == 0) return Status::IoError("libdeflate: compression failed");
+    if (Status w = store_->Write(s.key, std::string_view(ship_gz_.get(), n)); !w.ok()) return w;
     objects_.fetch_add(1);
-    bytes_raw_.fetch_add(raw.size());
-    bytes_gzip_.fetch_add(gz.size());
+    bytes_raw_.fetch_add(size);
+    bytes_gzip_.fetch_add(n);
     if (s.recovered) recovered_.fetch_add(1);
   }
-  ::unlink(s.spool_path.c_str());
   return Status::Ok();
 }
 
@@ -322,14 +401,38 @@ void LakeWriter::ShipLoop() {
     l.unlock();
     Status st = Ship(s);
     l.lock();
+    if (st.ok() && s.bytes > 0) {
+      memory_.fetch_sub(s.bytes);
+      ship_cv_.notify_all();
+    }
     if (!st.ok()) {
       ship_failures_.fetch_add(1);
       options_.log("shipping " + store_->Describe(s.key) + " (from " + s.spool_path +
                    "): " + st.message());
       ++s.attempts;
       if (options_.ship_attempts > 0 && s.attempts >= options_.ship_attempts) {
-        failures_.push_back(store_->Describe(s.key) + ": " + st.message() + " (kept in " +
-                            s.spool_path + ")");
+        if (!s.chunks.empty()) {
+          // In memory mode the spool is where an object that cannot be shipped goes: the next
+          // writer on this spool ships it.
+          std::error_code ec;
+          fs::create_directories(fs::path(s.spool_path).parent_path(), ec);
+          const int fd =
+              ::open(s.spool_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+          bool written = fd >= 0;
+          for (const std::string& c : s.chunks) written = written && WriteAll(fd, c).ok();
+          if (!written) {
+            failures_.push_back(store_->Describe(s.key) + ": " + st.message() +
+                                " (and it could not be spooled to " + s.spool_path + ")");
+          } else {
+            failures_.push_back(store_->Describe(s.key) + ": " + st.message() + " (kept in " +
+                                s.spool_path + ")");
+          }
+          if (fd >= 0) ::close(fd);
+          memory_.fetch_sub(s.bytes);
+        } else {
+          failures_.push_back(store_->Describe(s.key) + ": " + st.message() + " (kept in " +
+                              s.spool_path + ")");
+        }
       } else {
         // Back off (1 s, 2 s, ... 30 s), then try again at the back of the queue.
         const int wait = std::min(30, 1 << std::min(s.attempts - 1, 5));

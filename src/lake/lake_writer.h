@@ -29,6 +29,8 @@
 #include "core/metrics_writer.h"
 #include "lake/lake_store.h"
 
+struct libdeflate_compressor;
+
 namespace fastpath::lake {
 
 enum class LakeFormat { kEvents, kOcsf };
@@ -42,6 +44,11 @@ struct LakeWriterOptions {
   size_t max_open_objects = 256;
   bool fsync = false;
   int compression_level = 6;
+  // Open objects kept in memory rather than spooled to disk (a scan, which acknowledges nothing:
+  // a rerun redoes what a crash lost); at most `memory_budget` bytes, open and waiting to ship,
+  // past which the largest open object closes early and writers wait for the shipping.
+  bool in_memory = false;
+  size_t memory_budget = size_t{1} << 30;
   // Shipping attempts per object before Close gives up on it (it stays in the spool); 0: retry
   // until shipped (the daemon).
   int ship_attempts = 0;
@@ -81,6 +88,8 @@ class LakeWriter final : public EventSink {
  private:
   struct OpenObject;
   struct Shipment {
+    std::vector<std::string> chunks;  // in memory mode: the object's lines
+    size_t bytes = 0;                 // in the chunks
     std::string spool_path;
     std::string key;  // relative to the lake root
     bool recovered = false;
@@ -95,6 +104,7 @@ class LakeWriter final : public EventSink {
   void Enqueue(Shipment s);
   void ShipLoop();
   Status Ship(const Shipment& s);
+  Status Compress(const Shipment& s, const char* raw, size_t size);
 
   const std::shared_ptr<const LakeStore> store_;
   LakeWriterOptions options_;
@@ -116,10 +126,15 @@ class LakeWriter final : public EventSink {
   bool idle_ = true;
   std::vector<std::string> failures_;  // objects given up on (ship_attempts reached)
   std::thread shipper_;
+  // The shipping thread's: the compressor and the buffers of the object being shipped.
+  libdeflate_compressor* compressor_ = nullptr;
+  std::unique_ptr<char[]> ship_raw_, ship_gz_;
+  size_t ship_raw_cap_ = 0, ship_gz_cap_ = 0;
   bool closed_ = false;
 
   std::atomic<uint64_t> events_{0}, objects_{0}, bytes_raw_{0}, bytes_gzip_{0}, ship_failures_{0},
       spool_failures_{0}, recovered_{0}, open_count_{0}, queued_{0};
+  std::atomic<uint64_t> memory_{0};  // in memory mode: bytes open and waiting to ship
 };
 
 }  // namespace fastpath::lake
