@@ -73,9 +73,9 @@ struct LakeWriter::OpenObject {
   std::string spool_path;
   int fd = -1;
   std::string pending;
-  std::vector<std::string> chunks;  // in memory mode: the full chunks before `pending`
-  uint64_t bytes = 0;               // pending + written
-  uint64_t written = 0;             // in the spool file
+  std::shared_ptr<MemObject> mem;  // in memory mode
+  uint64_t bytes = 0;              // pending + written
+  uint64_t written = 0;            // in the spool file
   TimeNs opened = 0;
   uint64_t last_use = 0;
   bool dirty = false;
@@ -136,12 +136,15 @@ void LakeWriter::AdoptDeadSpools() {
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       const fs::path& p = it->path();
       const std::string name = p.filename().string();
-      if (!it->is_regular_file() || !name.ends_with(kSpoolSuffix)) continue;
+      const bool gz = name.ends_with(kObjectSuffix);
+      if (!it->is_regular_file() || !(gz || name.ends_with(kSpoolSuffix))) continue;
       const std::string rel = fs::relative(p, d.path()).string();
       Shipment s;
       s.spool_path = p.string();
-      s.key = rel.substr(0, rel.size() - kSpoolSuffix.size()) + std::string(kObjectSuffix);
+      s.key =
+          gz ? rel : rel.substr(0, rel.size() - kSpoolSuffix.size()) + std::string(kObjectSuffix);
       s.recovered = true;
+      s.precompressed = gz;
       Enqueue(std::move(s));
     }
   }
@@ -166,6 +169,7 @@ LakeWriter::OpenObject* LakeWriter::Find(const std::string& partition) {
                             std::string(kSpoolSuffix)))
                       .string();
   o->opened = NowNs();
+  if (options_.in_memory) o->mem = std::make_shared<MemObject>();
   OpenObject* raw = o.get();
   open_.emplace(partition, std::move(o));
   open_count_.store(open_.size());
@@ -192,12 +196,7 @@ void LakeWriter::Write(const Event& e) {
   }
   if (options_.in_memory) {
     memory_.fetch_add(o->pending.size() - before);
-    if (o->pending.size() >= kPendingLimit) {
-      // Kept as 1 MiB chunks: a string grown to 64 MiB would be copied at every doubling.
-      o->chunks.push_back(std::move(o->pending));
-      o->pending = std::string();
-      o->pending.reserve(kPendingLimit + (64u << 10));
-    }
+    if (o->pending.size() >= kPendingLimit) EnqueueChunk(o);
     if (o->bytes >= options_.max_object_bytes) {
       (void)CloseObject(o->partition);
     } else if (memory_.load() > options_.memory_budget) {
@@ -217,6 +216,16 @@ void LakeWriter::Write(const Event& e) {
   }
   if (o->pending.size() >= kPendingLimit) (void)WritePending(o);
   if (o->bytes >= options_.max_object_bytes) (void)CloseObject(o->partition);
+}
+
+void LakeWriter::EnqueueChunk(OpenObject* o) {
+  Shipment s;
+  s.mem = o->mem;
+  s.bytes = o->pending.size();
+  s.chunk = std::move(o->pending);
+  o->pending = std::string();
+  o->pending.reserve(kPendingLimit + (64u << 10));
+  Enqueue(std::move(s));
 }
 
 Status LakeWriter::WritePending(OpenObject* o) {
@@ -283,9 +292,9 @@ Status LakeWriter::CloseObject(const std::string& partition) {
   s.spool_path = o->spool_path;
   s.key = o->partition + o->name;
   if (options_.in_memory) {
-    s.chunks = std::move(o->chunks);
-    if (!o->pending.empty()) s.chunks.push_back(std::move(o->pending));
-    for (const std::string& c : s.chunks) s.bytes += c.size();
+    if (!o->pending.empty()) EnqueueChunk(o);
+    s.mem = o->mem;
+    s.finish = true;
   }
   const bool empty = o->bytes == 0;
   open_.erase(it);
@@ -302,19 +311,15 @@ void LakeWriter::Enqueue(Shipment s) {
 }
 
 Status LakeWriter::Ship(const Shipment& s) {
-  if (options_.in_memory && !s.recovered) {
-    // The chunks side by side in the shipping buffer (reused, so its pages fault once).
-    if (s.bytes > ship_raw_cap_) {
-      ship_raw_.reset(new char[s.bytes]);
-      ship_raw_cap_ = s.bytes;
-    }
-    size_t at = 0;
-    for (const std::string& c : s.chunks) {
-      std::memcpy(ship_raw_.get() + at, c.data(), c.size());
-      at += c.size();
-    }
-    return Compress(s, ship_raw_.get(), at);
+  if (s.mem && !s.finish) {
+    const size_t n = Deflate(s.chunk.data(), s.chunk.size());
+    if (n == 0) return Status::IoError("libdeflate: compression failed");
+    s.mem->gz.append(ship_gz_.get(), n);
+    s.mem->raw += s.chunk.size();
+    memory_.fetch_add(n);
+    return Status::Ok();
   }
+  if (s.mem) return Upload(s, s.mem->gz, s.mem->raw);
   // The spool file in one read, compressed with libdeflate into a buffer never zero-filled: at
   // 64 MiB an object, copies and clears cost as much as the compression.
   const int fd = ::open(s.spool_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -344,32 +349,44 @@ Status LakeWriter::Ship(const Shipment& s) {
   }
   ::close(fd);
   if (!read_status.ok()) return read_status;
-  if (Status c = Compress(s, ship_raw_.get(), size); !c.ok()) return c;
+  if (s.precompressed) {
+    if (Status u = Upload(s, std::string_view(ship_raw_.get(), size), 0); !u.ok()) return u;
+  } else if (Status c = Compress(s, ship_raw_.get(), size); !c.ok()) {
+    return c;
+  }
   ::unlink(s.spool_path.c_str());
   return Status::Ok();
+}
+
+size_t LakeWriter::Deflate(const char* raw, size_t size) {
+  if (compressor_ == nullptr) {
+    compressor_ = libdeflate_alloc_compressor(std::clamp(options_.compression_level, 0, 12));
+    if (compressor_ == nullptr) return 0;
+  }
+  const size_t bound = libdeflate_gzip_compress_bound(compressor_, size);
+  if (bound > ship_gz_cap_) {
+    ship_gz_.reset(new char[bound]);
+    ship_gz_cap_ = bound;
+  }
+  return libdeflate_gzip_compress(compressor_, raw, size, ship_gz_.get(), bound);
 }
 
 Status LakeWriter::Compress(const Shipment& s, const char* raw, size_t size) {
   // A writer killed mid-write can leave half a line: it was never acknowledged.
   while (size > 0 && raw[size - 1] != '\n') --size;
-  if (size > 0) {
-    if (compressor_ == nullptr) {
-      compressor_ = libdeflate_alloc_compressor(std::clamp(options_.compression_level, 0, 12));
-      if (compressor_ == nullptr) return Status::IoError("libdeflate: no compressor");
-    }
-    const size_t bound = libdeflate_gzip_compress_bound(compressor_, size);
-    if (bound > ship_gz_cap_) {
-      ship_gz_.reset(new char[bound]);
-      ship_gz_cap_ = bound;
-    }
-    const size_t n = libdeflate_gzip_compress(compressor_, raw, size, ship_gz_.get(), bound);
-    if (n == 0) return Status::IoError("libdeflate: compression failed");
-    if (Status w = store_->Write(s.key, std::string_view(ship_gz_.get(), n)); !w.ok()) return w;
-    objects_.fetch_add(1);
-    bytes_raw_.fetch_add(size);
-    bytes_gzip_.fetch_add(n);
-    if (s.recovered) recovered_.fetch_add(1);
-  }
+  if (size == 0) return Status::Ok();
+  const size_t n = Deflate(raw, size);
+  if (n == 0) return Status::IoError("libdeflate: compression failed");
+  return Upload(s, std::string_view(ship_gz_.get(), n), size);
+}
+
+Status LakeWriter::Upload(const Shipment& s, std::string_view gz, size_t raw) {
+  if (gz.empty()) return Status::Ok();
+  if (Status w = store_->Write(s.key, gz); !w.ok()) return w;
+  objects_.fetch_add(1);
+  bytes_raw_.fetch_add(raw);
+  bytes_gzip_.fetch_add(gz.size());
+  if (s.recovered) recovered_.fetch_add(1);
   return Status::Ok();
 }
 
@@ -396,13 +413,16 @@ void LakeWriter::ShipLoop() {
       continue;
     }
     idle_ = false;
-    Shipment s = queue_.front();
+    Shipment s = std::move(queue_.front());
     queue_.pop_front();
     l.unlock();
     Status st = Ship(s);
     l.lock();
-    if (st.ok() && s.bytes > 0) {
-      memory_.fetch_sub(s.bytes);
+    if (st.ok()) {
+      // A chunk's lines are compressed (its members are counted instead); a finished object's
+      // members are uploaded.
+      if (s.mem && s.finish) memory_.fetch_sub(s.mem->gz.size());
+      if (s.bytes > 0) memory_.fetch_sub(s.bytes);
       ship_cv_.notify_all();
     }
     if (!st.ok()) {
@@ -411,24 +431,21 @@ void LakeWriter::ShipLoop() {
                    "): " + st.message());
       ++s.attempts;
       if (options_.ship_attempts > 0 && s.attempts >= options_.ship_attempts) {
-        if (!s.chunks.empty()) {
-          // In memory mode the spool is where an object that cannot be shipped goes: the next
-          // writer on this spool ships it.
+        if (s.mem) {
+          // In memory mode the spool is where an object that cannot be shipped goes, gzip'd as
+          // it is: the next writer on this spool ships it.
+          const std::string path =
+              s.spool_path.substr(0, s.spool_path.size() - kSpoolSuffix.size()) +
+              std::string(kObjectSuffix);
           std::error_code ec;
-          fs::create_directories(fs::path(s.spool_path).parent_path(), ec);
-          const int fd =
-              ::open(s.spool_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-          bool written = fd >= 0;
-          for (const std::string& c : s.chunks) written = written && WriteAll(fd, c).ok();
-          if (!written) {
-            failures_.push_back(store_->Describe(s.key) + ": " + st.message() +
-                                " (and it could not be spooled to " + s.spool_path + ")");
-          } else {
-            failures_.push_back(store_->Describe(s.key) + ": " + st.message() + " (kept in " +
-                                s.spool_path + ")");
-          }
+          fs::create_directories(fs::path(path).parent_path(), ec);
+          const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+          const bool written = fd >= 0 && WriteAll(fd, s.mem->gz).ok();
           if (fd >= 0) ::close(fd);
-          memory_.fetch_sub(s.bytes);
+          failures_.push_back(store_->Describe(s.key) + ": " + st.message() +
+                              (written ? " (kept in " + path + ")"
+                                       : " (and it could not be spooled to " + path + ")"));
+          memory_.fetch_sub(s.mem->gz.size());
         } else {
           failures_.push_back(store_->Describe(s.key) + ": " + st.message() + " (kept in " +
                               s.spool_path + ")");

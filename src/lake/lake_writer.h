@@ -2,6 +2,9 @@
 // appended to the open object of its partition; objects close by size or age and are shipped,
 // gzip'd, to the lake (a local folder or S3).
 //
+// In memory mode (a scan) there is no spool: each 1 MiB of an object's lines is compressed into
+// a gzip member on the shipping thread as the object fills, and the object is uploaded at close.
+//
 // Durability and acknowledgement. Lines are first appended to a spool file per open object (a
 // local folder, one subfolder per writer, locked while the writer lives). Commit(), which the
 // pipeline calls before an input is acknowledged, writes every pending line to its spool file
@@ -87,9 +90,19 @@ class LakeWriter final : public EventSink {
 
  private:
   struct OpenObject;
+  // In memory mode an object is compressed as it fills: each 1 MiB chunk of lines becomes one
+  // gzip member (a gzip file may hold several; every reader of gzip reads them in turn), so
+  // compression runs beside the pipeline instead of after it.
+  struct MemObject {
+    std::string gz;  // the members so far (shipping thread only)
+    size_t raw = 0;  // uncompressed bytes in them
+  };
   struct Shipment {
-    std::vector<std::string> chunks;  // in memory mode: the object's lines
-    size_t bytes = 0;                 // in the chunks
+    std::shared_ptr<MemObject> mem;  // in memory mode
+    bool finish = false;             // in memory mode: all chunks are in; upload the object
+    std::string chunk;               // in memory mode: lines to compress into mem
+    size_t bytes = 0;                // memory this shipment holds (for the budget)
+    bool precompressed = false;      // a spooled .json.gz: shipped as it is
     std::string spool_path;
     std::string key;  // relative to the lake root
     bool recovered = false;
@@ -105,6 +118,10 @@ class LakeWriter final : public EventSink {
   void ShipLoop();
   Status Ship(const Shipment& s);
   Status Compress(const Shipment& s, const char* raw, size_t size);
+  Status Upload(const Shipment& s, std::string_view gz, size_t raw);
+  // Deflates `size` bytes into ship_gz_ as one gzip member; returns its size (0: failure).
+  size_t Deflate(const char* raw, size_t size);
+  void EnqueueChunk(OpenObject* o);
 
   const std::shared_ptr<const LakeStore> store_;
   LakeWriterOptions options_;
