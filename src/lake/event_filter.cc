@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "lake/lake_layout.h"
+
 namespace fastpath::lake {
 
 namespace {
@@ -139,8 +141,11 @@ bool EventFilter::needs_record() const {
 
 bool EventFilter::MatchesCanonical(const Event& e) const {
   const LakeFilter& p = partitions_;
-  if (!InList(p.log_types, LogTypeName(e.log_type)) || !InList(p.accounts, e.account) ||
-      !InList(p.regions, e.region) || !p.AllowsTime(e.time)) {
+  // An event with no account or region is filed under "unknown", and found by that name.
+  const std::string_view account = e.account.empty() ? kUnknownValue : std::string_view(e.account);
+  const std::string_view region = e.region.empty() ? kUnknownValue : std::string_view(e.region);
+  if (!InList(p.log_types, LogTypeName(e.log_type)) || !InList(p.accounts, account) ||
+      !InList(p.regions, region) || !p.AllowsTime(e.time)) {
     return false;
   }
   for (const Clause& c : clauses_) {

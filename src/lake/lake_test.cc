@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "decode/byte_reader.h"
+#include "lake/event_filter.h"
 #include "lake/lake_layout.h"
 #include "lake/lake_reader.h"
 #include "lake/lake_writer.h"
@@ -287,6 +288,20 @@ TEST(LakeReader, PrunesByFolderAndReportsWhatDoesNotBelong) {
   EXPECT_EQ(lines, 2) << "the day's event, and the line before the cut";
   EXPECT_NE(truncated.message().find("cut.json.gz"), std::string::npos) << truncated.message();
   EXPECT_LT(listing.folders_listed, 12u) << "the other account and days are not listed";
+}
+
+TEST(EventFilter, EventsWithoutAnAccountAreFoundAsUnknown) {
+  LakeFilter f;
+  f.accounts = {"unknown"};
+  auto filter = EventFilter::Make(f, {"eventName=Console*"});
+  ASSERT_TRUE(filter.ok());
+  Event e = MakeEvent("x", "", "us-east-1", "2024-03-01T10:00:00Z");
+  simdjson::dom::parser parser;
+  std::string scratch;
+  EXPECT_TRUE(filter.value().Matches(e, parser.parse(e.json).value(), &scratch));
+  e.account = "111122223333";
+  EXPECT_FALSE(filter.value().MatchesCanonical(e));
+  EXPECT_FALSE(EventFilter::Make({}, {"no-equals-sign"}).ok());
 }
 
 TEST(LakeReader, LineErrorsNameTheColumn) {
