@@ -938,9 +938,9 @@ SigmaRule::Anchor SigmaRule::anchor() const {
 
 namespace {
 
-// The pieces of a Sigma glob between its '*', for LIKE; false when it holds a '?' (one
-// character), which becomes LIKE's '_' through `one`.
-std::vector<std::string> GlobPieces(std::string_view g, std::vector<size_t>* singles) {
+// The pieces of a Sigma glob between its '*', for SqlLike. A '?' (one character) is kept as the
+// byte 0x01, which SqlLike does not escape; the caller turns it into LIKE's '_'.
+std::vector<std::string> GlobPieces(std::string_view g) {
   std::vector<std::string> pieces(1);
   for (size_t i = 0; i < g.size(); ++i) {
     const char c = g[i];
@@ -949,8 +949,7 @@ std::vector<std::string> GlobPieces(std::string_view g, std::vector<size_t>* sin
     } else if (c == '*') {
       pieces.emplace_back();
     } else if (c == '?') {
-      singles->push_back(pieces.size() - 1);
-      pieces.back() += '\x01';  // a placeholder SqlLike leaves alone, turned into '_' after
+      pieces.back() += '\x01';
     } else {
       pieces.back() += c;
     }
@@ -984,8 +983,7 @@ Status ValueSql(const ValueMatcher& m, const SqlField& f,
       break;
     case ValueMatcher::Kind::kGlob:
       pred = [&](const std::string& v) {
-        std::vector<size_t> singles;
-        std::string e = SqlLike(cased(v), GlobPieces(lit(m.source), &singles));
+        std::string e = SqlLike(cased(v), GlobPieces(lit(m.source)));
         for (char& c : e) {
           if (c == '\x01') c = '_';
         }
