@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   awscli curl python3 openssl
+  chromium
 )
 # Node.js for the local AWS-compatible servers of the integration tests (the machine's own
 # Node.js when it has one, else Debian's).
@@ -44,7 +45,8 @@ fi
 it="$(dirname "$0")/../tests/integration"
 if [[ ! -d "$it/node_modules/fauxqs" || ! -d "$it/node_modules/kinesalite" ||
       ! -d "$it/node_modules/dynalite" || ! -d "$it/node_modules/@aws-sdk/client-sqs" ||
-      ! -d "$it/node_modules/smtp-server" || ! -d "$it/node_modules/@duckdb/node-api" ]]; then
+      ! -d "$it/node_modules/smtp-server" || ! -d "$it/node_modules/@duckdb/node-api" ||
+      ! -d "$it/node_modules/playwright-core" ]]; then
   echo "setup: npm ci in tests/integration"
   npm ci --prefix "$it" --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -42,6 +42,7 @@ std::unique_ptr<aws::AwsClient> MakeAwsClient(const AwsSettings& s) {
        {"s3", "sqs", "sns", "sts", "kinesis", "dynamodb", "firehose", "logs", "events"}) {
     if (!s.endpoint_url.empty()) o.endpoints[service] = s.endpoint_url;
   }
+  if (!s.endpoint_url.empty()) o.endpoints["*"] = s.endpoint_url;
   for (const auto& [k, v] : s.endpoints) o.endpoints[k] = v;
   if (o.endpoints.count("sts") != 0) chain.sts_endpoint = o.endpoints["sts"];
   return std::make_unique<aws::AwsClient>(

@@ -1,6 +1,7 @@
 // fastpath: the CLI. Parses arguments with CLI11 and hands off to the commands.
 #include <CLI/CLI.hpp>
 
+#include "app/audit_command.h"
 #include "app/daemon_config.h"
 #include "app/lake_command.h"
 #include "app/scan_command.h"
@@ -275,6 +276,66 @@ int main(int argc, char** argv) {
   rules_backtest->add_option("--endpoint-url", backtest.search.aws.endpoint_url,
                              "Local S3-compatible server");
 
+  // The coverage audit.
+  fastpath::AuditCommandOptions audit;
+  CLI::App* audit_cmd = app.add_subcommand(
+      "audit",
+      "Is every account and region wired (trails, rules, subscriptions, flow logs, detectors)? "
+      "Exit 0 all wired, 3 gaps found");
+  audit_cmd->add_flag("--organization", audit.settings.organization,
+                      "Every active account of the organization (from the management or a "
+                      "delegated administrator account)");
+  audit_cmd->add_option("--role-name", audit.settings.role_name,
+                        "Role assumed in each account but the caller's (default fastpath-audit)");
+  audit_cmd->add_option("--external-id", audit.settings.external_id, "External id for AssumeRole");
+  audit_cmd->add_option("--accounts", audit.settings.accounts, "Only these account ids")
+      ->delimiter(',');
+  audit_cmd
+      ->add_option("--regions", audit.settings.regions,
+                   "Only these regions (default: every region enabled for the account)")
+      ->delimiter(',');
+  audit_cmd
+      ->add_option("--components", audit.settings.components,
+                   "Only these components (default: all; see docs/audit.md)")
+      ->delimiter(',');
+  audit_cmd->add_option("--central-bus", audit.settings.central_bus_arn,
+                        "ARN of the central event bus the forwarding rules target");
+  audit_cmd
+      ->add_option("--data-events", audit.settings.data_events,
+                   "Resource types the trail must record data events of "
+                   "(AWS::S3::Object, AWS::Lambda::Function, ...)")
+      ->delimiter(',');
+  audit_cmd->add_flag("--cloudtrail-via-logs", audit.settings.cloudtrail_via_logs,
+                      "CloudTrail is read from CloudWatch Logs: the trail must deliver there");
+  audit_cmd->add_option("--log-group", audit.settings.log_groups,
+                        "A source log group that must be subscribed (NAME or PREFIX*)");
+  audit_cmd
+      ->add_option("--flow-log-fields", audit.settings.flow_log_fields,
+                   "Fields every flow log format must hold (default srcaddr,dstaddr,"
+                   "srcport,dstport,protocol,action,start,end)")
+      ->delimiter(',');
+  audit_cmd->add_option("--securityhub-region", audit.settings.securityhub_region,
+                        "The Security Hub aggregation region (checked for an aggregator)");
+  audit_cmd
+      ->add_option("--concurrency", audit.settings.concurrency,
+                   "Account x region audits in flight (default 16)")
+      ->check(CLI::Range(1, 256));
+  audit_cmd
+      ->add_option("--per-account", audit.settings.per_account,
+                   "At most this many of one account at once (default 4)")
+      ->check(CLI::Range(1, 64));
+  audit_cmd->add_option("--format", audit.format, "table (default), json or html")
+      ->check(CLI::IsMember({"table", "json", "html"}));
+  audit_cmd->add_option("--output,-o", audit.output, "Write the report to FILE");
+  audit_cmd->add_flag("--print-policy", audit.print_policy,
+                      "Print the read-only IAM policy the audit role needs, and exit");
+  audit_cmd->add_flag("--no-progress", audit.no_progress, "Never draw the progress line");
+  audit_cmd->add_option("--profile", audit.aws.profile, "AWS profile of the caller");
+  audit_cmd->add_option("--aws-region", audit.aws.region,
+                        "Home region for STS, Organizations and the region list");
+  audit_cmd->add_option("--endpoint-url", audit.aws.endpoint_url,
+                        "Send every AWS request to this URL (a stand-in server)");
+
   // A misspelt command is named, with the commands there are (CLI11 would only say that a
   // subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
@@ -313,6 +374,7 @@ int main(int argc, char** argv) {
     return fastpath::RunSearch(search, stdout, stderr);
   }
   if (*lake_ddl) return fastpath::RunLakeDdl(ddl, stdout, stderr);
+  if (*audit_cmd) return fastpath::RunAudit(audit, stdout, stderr);
   if (*lake_compact) return fastpath::RunLakeCompact(compact, stdout, stderr);
   if (*run_cmd && config_reference) {
     std::fputs(fastpath::ConfigurationReference().c_str(), stdout);

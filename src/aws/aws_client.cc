@@ -163,6 +163,15 @@ std::string AwsClient::Endpoint(std::string_view service) const {
     while (!e.empty() && e.back() == '/') e.pop_back();
     return e;
   }
+  if (auto it = options_.endpoints.find("*"); it != options_.endpoints.end()) {
+    std::string e = it->second;
+    while (!e.empty() && e.back() == '/') e.pop_back();
+    return e;
+  }
+  if (service == "route53" || service == "cloudfront" || service == "iam") {
+    return "https://" + std::string(service) + ".amazonaws.com";
+  }
+  if (service == "organizations") return "https://organizations.us-east-1.amazonaws.com";
   return "https://" + std::string(service) + "." + options_.region + ".amazonaws.com";
 }
 
@@ -183,7 +192,8 @@ double AwsClient::BackoffSeconds(int attempt) const {
 template <typename T>
 Result<T> AwsClient::WithRetries(
     std::string_view service, const HttpRequest& req, bool s3,
-    const std::function<Result<T>(const HttpRequest&, HttpResponse*)>& attempt_once) const {
+    const std::function<Result<T>(const HttpRequest&, HttpResponse*)>& attempt_once,
+    AwsError* error_out) const {
   Status last;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     if (attempt > 0) {
@@ -197,9 +207,11 @@ Result<T> AwsClient::WithRetries(
     if (r.ok()) return r;
     if (error.status == 0) {
       last = r.status();  // transport errors are retried
+      if (error_out != nullptr) *error_out = AwsError{};
       continue;
     }
     const AwsError e = ParseAwsError(error);
+    if (error_out != nullptr) *error_out = e;
     last = Status::IoError(std::string(service) + ": " + e.code +
                            (e.message.empty() ? "" : ": " + e.message) + " (HTTP " +
                            std::to_string(e.http_status) + ")");
@@ -210,7 +222,8 @@ Result<T> AwsClient::WithRetries(
                          " attempts");
 }
 
-Result<HttpResponse> AwsClient::Send(std::string_view service, HttpRequest req, bool s3) const {
+Result<HttpResponse> AwsClient::Send(std::string_view service, HttpRequest req, bool s3,
+                                     AwsError* error_out) const {
   if (req.connect_timeout_ms == HttpRequest{}.connect_timeout_ms) {
     req.connect_timeout_ms = options_.connect_timeout_ms;
   }
@@ -223,7 +236,8 @@ Result<HttpResponse> AwsClient::Send(std::string_view service, HttpRequest req, 
         if (resp.value().status >= 200 && resp.value().status <= 299) return resp;
         *error = std::move(resp.value());
         return Status::IoError("HTTP " + std::to_string(error->status));
-      });
+      },
+      error_out);
   // Callers of Send see a missing resource as any other client error.
   if (!r.ok() && r.status().code() == Status::Code::kNotFound) {
     return Status::IoError(r.status().message());
@@ -242,14 +256,14 @@ Result<std::unique_ptr<HttpStreamReader>> AwsClient::OpenStream(std::string_view
 
 Result<std::string> AwsClient::CallJson(std::string_view service, std::string_view target_prefix,
                                         std::string_view operation, std::string body,
-                                        std::string_view json_version) const {
+                                        std::string_view json_version, AwsError* error) const {
   HttpRequest req;
   req.method = "POST";
   req.url = Endpoint(service) + "/";
   req.headers = {{"Content-Type", "application/x-amz-json-" + std::string(json_version)},
                  {"X-Amz-Target", std::string(target_prefix) + "." + std::string(operation)}};
   req.body = std::move(body);
-  auto resp = Send(service, std::move(req));
+  auto resp = Send(service, std::move(req), false, error);
   if (!resp.ok()) {
     return Status::IoError(std::string(operation) + ": " + resp.status().message());
   }
@@ -258,7 +272,7 @@ Result<std::string> AwsClient::CallJson(std::string_view service, std::string_vi
 
 Result<std::string> AwsClient::CallQuery(
     std::string_view service, std::string_view action, std::string_view version,
-    const std::vector<std::pair<std::string, std::string>>& params) const {
+    const std::vector<std::pair<std::string, std::string>>& params, AwsError* error) const {
   std::vector<std::pair<std::string, std::string>> all = {{"Action", std::string(action)},
                                                           {"Version", std::string(version)}};
   all.insert(all.end(), params.begin(), params.end());
@@ -267,8 +281,21 @@ Result<std::string> AwsClient::CallQuery(
   req.url = Endpoint(service) + "/";
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   req.body = FormEncode(all);
-  auto resp = Send(service, std::move(req));
+  auto resp = Send(service, std::move(req), false, error);
   if (!resp.ok()) return Status::IoError(std::string(action) + ": " + resp.status().message());
+  return std::move(resp.value().body);
+}
+
+Result<std::string> AwsClient::CallRest(std::string_view service, std::string_view method,
+                                        std::string_view path_and_query, std::string body,
+                                        std::string_view content_type, AwsError* error) const {
+  HttpRequest req;
+  req.method = std::string(method);
+  req.url = Endpoint(service) + std::string(path_and_query);
+  if (!body.empty()) req.headers = {{"Content-Type", std::string(content_type)}};
+  req.body = std::move(body);
+  auto resp = Send(service, std::move(req), service == "s3", error);
+  if (!resp.ok()) return Status::IoError(resp.status().message());
   return std::move(resp.value().body);
 }
 

@@ -3,13 +3,15 @@
 //   JSON 1.0/1.1  POST /, X-Amz-Target: <prefix>.<Operation>  (SQS, Kinesis, DynamoDB, Firehose,
 //                 CloudWatch Logs, EventBridge)
 //   query         POST /, form-encoded Action=...&Version=...    (STS, SNS), XML responses
-//   REST-XML      S3 paths (path-style), XML listings, streamed bodies
+//   REST-XML      S3 paths (path-style), XML listings, streamed bodies; Route 53, CloudFront
+//   REST-JSON     GuardDuty, Security Hub, Inspector, Macie (CallRest)
 //
-// Endpoints default to https://<service>.<region>.amazonaws.com and can be overridden per
-// service (local servers, VPC endpoints). Throttling, 5xx and transport errors are retried with
-// full-jitter exponential back-off (base 1 s doubling to 20 s, 3 attempts: the SDKs' "standard"
-// mode); everything else is returned at once as a Status naming service, operation, AWS error
-// code and message.
+// Endpoints default to https://<service>.<region>.amazonaws.com (the global services Route 53,
+// CloudFront, IAM and Organizations at their global hosts) and can be overridden per service (local
+// servers, VPC endpoints). Throttling, 5xx and transport errors are retried with full-jitter
+// exponential back-off (base 1 s doubling to 20 s, 3 attempts: the SDKs' "standard" mode);
+// everything else is returned at once as a Status naming service, operation, AWS error code and
+// message.
 #pragma once
 
 #include <functional>
@@ -26,7 +28,7 @@ namespace fastpath::aws {
 
 struct AwsClientOptions {
   std::string region = "us-east-1";
-  std::map<std::string, std::string> endpoints;  // service -> base URL
+  std::map<std::string, std::string> endpoints;  // service -> base URL; "*": every other service
   int max_attempts = 3;
   double backoff_base_seconds = 1.0;
   double max_backoff_seconds = 20.0;
@@ -48,12 +50,16 @@ class AwsClient {
   AwsClient(AwsClientOptions options, std::shared_ptr<CredentialProvider> credentials);
 
   const AwsClientOptions& options() const { return options_; }
+  const std::shared_ptr<CredentialProvider>& credentials() const { return credentials_; }
   // Base URL without a trailing slash.
   std::string Endpoint(std::string_view service) const;
 
   // Signs `req` for `service` and sends it, retrying what the SDKs retry. `s3` selects S3's
   // signing (unnormalised path, x-amz-content-sha256). Non-2xx responses become errors.
-  Result<HttpResponse> Send(std::string_view service, HttpRequest req, bool s3 = false) const;
+  // `error`, when given, receives the AWS error of a failed call (code empty for a transport
+  // failure), so callers can tell access denied from a missing resource.
+  Result<HttpResponse> Send(std::string_view service, HttpRequest req, bool s3 = false,
+                            AwsError* error = nullptr) const;
   // A GET whose body is pulled as it is read. Opening is retried; reading is not.
   Result<std::unique_ptr<HttpStreamReader>> OpenStream(std::string_view service, HttpRequest req,
                                                        bool s3 = false) const;
@@ -61,11 +67,19 @@ class AwsClient {
   // JSON protocol: returns the response body.
   Result<std::string> CallJson(std::string_view service, std::string_view target_prefix,
                                std::string_view operation, std::string body,
-                               std::string_view json_version = "1.0") const;
+                               std::string_view json_version = "1.0",
+                               AwsError* error = nullptr) const;
   // Query protocol: `params` without Action/Version; returns the XML response body.
-  Result<std::string> CallQuery(
-      std::string_view service, std::string_view action, std::string_view version,
-      const std::vector<std::pair<std::string, std::string>>& params) const;
+  Result<std::string> CallQuery(std::string_view service, std::string_view action,
+                                std::string_view version,
+                                const std::vector<std::pair<std::string, std::string>>& params,
+                                AwsError* error = nullptr) const;
+  // REST protocols (REST-JSON, REST-XML): `path_and_query` is appended to the endpoint; a body
+  // is sent as `content_type`. Returns the response body.
+  Result<std::string> CallRest(std::string_view service, std::string_view method,
+                               std::string_view path_and_query, std::string body = "",
+                               std::string_view content_type = "application/json",
+                               AwsError* error = nullptr) const;
 
  private:
   Status Sign(std::string_view service, HttpRequest* req, bool s3) const;
@@ -74,7 +88,8 @@ class AwsClient {
   template <typename T>
   Result<T> WithRetries(
       std::string_view service, const HttpRequest& req, bool s3,
-      const std::function<Result<T>(const HttpRequest&, HttpResponse*)>& attempt_once) const;
+      const std::function<Result<T>(const HttpRequest&, HttpResponse*)>& attempt_once,
+      AwsError* error_out = nullptr) const;
   double BackoffSeconds(int attempt) const;
 
   AwsClientOptions options_;
