@@ -129,6 +129,7 @@ void AppendAlertJsonLine(const Alert& a, std::string* out) {
     out->append(",\"group\":");
     AppendJsonString(out, a.group);
   }
+  out->append(a.extra_json);
   out->append(",\"event\":");
   out->append(e.json.empty() ? std::string_view("null") : std::string_view(e.json));
   out->append("}\n");

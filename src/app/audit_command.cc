@@ -6,6 +6,7 @@
 
 #include "audit/audit_report.h"
 #include "audit/auditor.h"
+#include "audit/coverage.h"
 
 namespace fastpath {
 
@@ -21,6 +22,22 @@ int RunAudit(const AuditCommandOptions& o, std::FILE* out, std::FILE* err) {
         known += std::string(known.empty() ? "" : ", ") + d->name;
       std::fprintf(err, "fastpath audit: unknown component '%s' (known: %s)\n", c.c_str(),
                    known.c_str());
+      return 2;
+    }
+  }
+  // The daemon's liveness state, read before any AWS call: a wrong folder is a usage error.
+  SourceLiveness liveness;
+  if (!o.state_dir.empty()) {
+    const std::string path = o.state_dir + "/liveness.json";
+    if (::access(path.c_str(), R_OK) != 0) {
+      std::fprintf(err,
+                   "fastpath audit: --state %s: no liveness.json there (the daemon's state_dir "
+                   "holds it once a path has delivered)\n",
+                   o.state_dir.c_str());
+      return 2;
+    }
+    if (Status st = liveness.Load(path); !st.ok()) {
+      std::fprintf(err, "fastpath audit: %s\n", st.message().c_str());
       return 2;
     }
   }
@@ -44,6 +61,7 @@ int RunAudit(const AuditCommandOptions& o, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "fastpath audit: %s\n", report.status().message().c_str());
     return 1;
   }
+  if (!o.state_dir.empty()) audit::JoinLiveness(liveness, NowNs(), &report.value());
   std::string text;
   if (o.format == "json") {
     text = audit::ReportJson(report.value());

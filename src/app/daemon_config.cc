@@ -41,6 +41,10 @@ const std::vector<ConfigKeyDoc>& TopLevelKeys() {
        ConfigValue::kMap},
       {"lake", "every unique event kept in the lake (keys below; docs/lake.md)",
        ConfigValue::kSection},
+      {"coverage",
+       "silence alerts for delivery paths that went quiet, and the re-audit after a tamper "
+       "alert (keys below; docs/audit.md)",
+       ConfigValue::kSection},
   };
   return kKeys;
 }
@@ -88,6 +92,43 @@ void ReadLake(const ConfigSection& n, DaemonConfig* c) {
   n.Int("part_mib", &l.part_mib, 5, 4096);
   n.Int("compression_level", &l.compression_level, 1, 12);
   c->lake = std::move(l);
+}
+
+const std::vector<ConfigKeyDoc>& CoverageKeys() {
+  static const std::vector<ConfigKeyDoc> kKeys = {
+      {"silence_alerts",
+       "true (default): alert when a path that delivered stays quiet for 3 x its p99 delay or "
+       "gap, at least the floor below"},
+      {"silence_floor_s3", "the least silence that counts on the S3 path (default 15m)"},
+      {"silence_floor", "the same on the other paths (default 10m)"},
+      {"check_every", "how often silences are looked for and the state saved (default 30s)"},
+      {"reaudit_on_tamper",
+       "true: when an alert's event disables collection (StopLogging, DeleteFlowLogs, "
+       "DisableRule, ...), audit that component of that account and region and add the "
+       "result to the alert (default false)"},
+      {"role_name", "role assumed in other accounts for the re-audit (default fastpath-audit)"},
+      {"external_id", "external id for that AssumeRole"},
+      {"central_bus", "ARN of the central event bus the forwarding rules target"},
+      {"data_events", "resource types the trail must record data events of", ConfigValue::kList},
+      {"log_groups", "source log groups that must be subscribed (NAME or PREFIX*)",
+       ConfigValue::kList},
+  };
+  return kKeys;
+}
+
+void ReadCoverage(const ConfigSection& n, DaemonConfig* c) {
+  if (!n.CheckKeys(KeyNames(CoverageKeys()))) return;
+  CoverageSettings& v = c->coverage;
+  n.Bool("silence_alerts", &v.silence_alerts);
+  n.Duration("silence_floor_s3", &v.silence_floor_s3);
+  n.Duration("silence_floor", &v.silence_floor);
+  n.Duration("check_every", &v.check_every);
+  n.Bool("reaudit_on_tamper", &v.reaudit_on_tamper);
+  n.Str("role_name", &v.role_name);
+  n.Str("external_id", &v.external_id);
+  n.Str("central_bus", &v.central_bus);
+  n.StrList("data_events", &v.data_events);
+  n.StrList("log_groups", &v.log_groups);
 }
 
 std::vector<std::string> KeyNames(const std::vector<ConfigKeyDoc>& keys) {
@@ -258,6 +299,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
     }
   }
   if (auto l = root.Section("lake")) ReadLake(*l, &c);
+  if (auto v = root.Section("coverage")) ReadCoverage(*v, &c);
   ReadSources(root, &c);
   if (Status st = file.ProblemsStatus(); !st.ok()) return st;
   return c;
@@ -295,6 +337,8 @@ std::string ConfigurationReference() {
   table(TopLevelKeys(), &out);
   out += "\n### The lake (`lake:`)\n\n";
   table(LakeKeys(), &out);
+  out += "\n### Coverage (`coverage:`)\n\n";
+  table(CoverageKeys(), &out);
   out +=
       "\n### Sources (`sources:`)\n\nEvery source takes `type` and `name` (default "
       "`<type>-<index>`; used in logs and metrics).\n";

@@ -12,6 +12,7 @@
 #include "alerts/outputs.h"
 #include "app/aws_setup.h"
 #include "core/status.h"
+#include "core/time_util.h"
 #include "parse/vpcflow_parser.h"
 #include "sources/source.h"
 
@@ -36,6 +37,20 @@ struct LakeSettings {
   int compression_level = 6;
 };
 
+// Liveness of the delivery paths and the re-audit after a tamper alert (docs/audit.md).
+struct CoverageSettings {
+  bool silence_alerts = true;
+  TimeNs silence_floor_s3 = 15 * 60 * kNsPerSec;
+  TimeNs silence_floor = 10 * 60 * kNsPerSec;
+  TimeNs check_every = 30 * kNsPerSec;
+  bool reaudit_on_tamper = false;
+  std::string role_name = "fastpath-audit";
+  std::string external_id;
+  std::string central_bus;
+  std::vector<std::string> data_events;
+  std::vector<std::string> log_groups;
+};
+
 struct DaemonConfig {
   std::string path;  // of the file, for messages
   std::string state_dir = ".";
@@ -56,6 +71,7 @@ struct DaemonConfig {
   std::vector<DaemonSource> sources;
   std::vector<ConfiguredVpcFlowFormat> vpc_flow_formats;  // for header-less CloudWatch Logs
   std::optional<LakeSettings> lake;
+  CoverageSettings coverage;
 };
 
 // Reads and validates; relative paths are taken from the configuration file's folder.

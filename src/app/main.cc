@@ -327,6 +327,8 @@ int main(int argc, char** argv) {
   audit_cmd->add_option("--format", audit.format, "table (default), json or html")
       ->check(CLI::IsMember({"table", "json", "html"}));
   audit_cmd->add_option("--output,-o", audit.output, "Write the report to FILE");
+  audit_cmd->add_option("--state", audit.state_dir,
+                        "The daemon's state_dir: paths it found silent are marked `silent`");
   audit_cmd->add_flag("--print-policy", audit.print_policy,
                       "Print the read-only IAM policy the audit role needs, and exit");
   audit_cmd->add_flag("--no-progress", audit.no_progress, "Never draw the progress line");

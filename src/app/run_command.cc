@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include "alerts/dispatcher.h"
 #include "app/daemon_config.h"
 #include "app/scan_command.h"
+#include "audit/coverage.h"
 #include "aws/dynamodb.h"
 #include "core/event.h"
 #include "lake/lake_writer.h"
@@ -216,6 +218,48 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     alerts = claims.get();
   }
 
+  // Liveness: when each path last delivered (kept across restarts in the state folder), the
+  // re-audit of tamper alerts, and one lock in front of the alert chain, which the silence
+  // alerts reach from their own thread.
+  const CoverageSettings& cov = cfg.coverage;
+  LivenessOptions lo;
+  lo.floor_s3 = cov.silence_floor_s3;
+  lo.floor_other = cov.silence_floor;
+  auto liveness = std::make_shared<SourceLiveness>(lo);
+  const std::string liveness_path =
+      (std::filesystem::path(cfg.state_dir) / "liveness.json").string();
+  if (Status st = liveness->Load(liveness_path); !st.ok()) {
+    log.Write("warn", "liveness state not read: starting afresh", {{"error", st.message()}});
+  }
+  so.liveness = liveness;
+  std::unique_ptr<audit::ReauditAlertSink> reaudit;
+  if (cov.reaudit_on_tamper && alerts != nullptr) {
+    audit::AuditSettings as;
+    as.role_name = cov.role_name;
+    as.external_id = cov.external_id;
+    as.central_bus_arn = cov.central_bus;
+    as.data_events = cov.data_events;
+    as.log_groups = cov.log_groups;
+    audit::AuditEnvironment env;
+    env.caller = aws_client();
+    env.caller_credentials = env.caller->credentials();
+    env.client_options = env.caller->options();
+    // The re-audit holds the alert: a few seconds at most.
+    env.client_options.max_attempts = 2;
+    env.client_options.backoff_base_seconds = 0.2;
+    env.client_options.timeout_ms = 10000;
+    reaudit = std::make_unique<audit::ReauditAlertSink>(
+        alerts, std::move(as), std::move(env), [&log](const std::string& msg) {
+          log.Write("info", msg, {{"component", "coverage"}});
+        });
+    alerts = reaudit.get();
+  }
+  std::unique_ptr<LockedAlertSink> locked_alerts;
+  if (alerts != nullptr) {
+    locked_alerts = std::make_unique<LockedAlertSink>(alerts);
+    alerts = locked_alerts.get();
+  }
+
   ErrorLog errors;
   ScanPipeline pipeline(so, sink, &errors, alerts);
   pipeline.Start();
@@ -274,6 +318,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       if (dispatcher) dispatcher->WriteMetrics(&w);
       if (claims) claims->WriteMetrics(&w);
       if (lake_writer) lake_writer->WriteMetrics(&w);
+      liveness->WriteMetrics(&w, NowNs());
       w.Add(kUp, {}, uint64_t{1});
       res.set_content(w.Text(), "text/plain; version=0.0.4");
     });
@@ -289,6 +334,37 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       log.Write("info", "serving /healthz and /metrics",
                 {{"address", cfg.http_host + ":" + std::to_string(port)}});
     }
+  }
+
+  // Every check_every: paths newly silent raise an alert; the state is saved.
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool watch_stop = false;
+  std::thread watcher;
+  if (rc == 0) {
+    watcher = std::thread([&] {
+      std::unique_lock<std::mutex> lock(watch_mu);
+      while (!watch_cv.wait_for(lock, std::chrono::nanoseconds(cov.check_every),
+                                [&] { return watch_stop; })) {
+        lock.unlock();
+        const TimeNs now = NowNs();
+        for (const SourceLiveness::Silence& s : liveness->NewSilences(now)) {
+          log.Write("warn", "delivery path silent",
+                    {{"log_type", s.key.log_type},
+                     {"account", s.key.account},
+                     {"region", s.key.region},
+                     {"path", s.key.path},
+                     {"silent_for", FormatDurationMs(s.silent_for / kNsPerMs)},
+                     {"threshold", FormatDurationMs(s.threshold / kNsPerMs)}});
+          if (cov.silence_alerts && alerts != nullptr) alerts->Write(audit::SilenceAlert(s, now));
+        }
+        if (alerts != nullptr) alerts->Flush();
+        if (Status st = liveness->Save(liveness_path); !st.ok()) {
+          log.Write("warn", "liveness state not saved", {{"error", st.message()}});
+        }
+        lock.lock();
+      }
+    });
   }
 
   if (rc == 0) {
@@ -307,6 +383,17 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   for (auto& source : sources) source->RequestStop();
   for (auto& source : sources) source->Stop();
   ScanSummary summary = pipeline.Finish();
+  if (watcher.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(watch_mu);
+      watch_stop = true;
+    }
+    watch_cv.notify_all();
+    watcher.join();
+  }
+  if (Status st = liveness->Save(liveness_path); !st.ok()) {
+    log.Write("warn", "liveness state not saved", {{"error", st.message()}});
+  }
   if (lake_writer) {
     // Open objects close and ship; what cannot be shipped now stays spooled for the next start.
     if (Status st = lake_writer->Close(); !st.ok()) {

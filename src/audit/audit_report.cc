@@ -125,6 +125,25 @@ std::string ReportTable(const AuditReport& r, bool colour) {
   return out;
 }
 
+std::string CellJson(const Cell& c) {
+  std::string out = "{\"account\":" + Quoted(c.account) + ",\"region\":" + Quoted(c.region) +
+                    ",\"component\":" + Quoted(c.component) + ",\"state\":\"" +
+                    CellStateName(c.state) + "\",\"findings\":[";
+  for (size_t j = 0; j < c.findings.size(); ++j) {
+    const Finding& f = c.findings[j];
+    out += std::string(j ? "," : "") + "{\"id\":" + Quoted(f.id) + ",\"state\":\"" +
+           CellStateName(f.state) + "\",\"resource\":" + Quoted(f.resource) +
+           ",\"message\":" + Quoted(f.message);
+    if (!f.fix.empty()) out += ",\"fix\":" + Quoted(f.fix);
+    if (!f.fix_cli.empty()) out += ",\"fix_cli\":" + Quoted(f.fix_cli);
+    if (!f.permission.empty()) out += ",\"permission\":" + Quoted(f.permission);
+    out += "}";
+  }
+  out += "],\"notes\":[";
+  for (size_t j = 0; j < c.notes.size(); ++j) out += (j ? "," : "") + Quoted(c.notes[j]);
+  return out + "]}";
+}
+
 std::string ReportJson(const AuditReport& r) {
   std::string out = "{\"caller_account\":" + Quoted(r.caller_account) +
                     ",\"organization_id\":" + Quoted(r.organization_id) +
@@ -150,23 +169,7 @@ std::string ReportJson(const AuditReport& r) {
   }
   out += "],\"cells\":[";
   for (size_t i = 0; i < r.cells.size(); ++i) {
-    const Cell& c = r.cells[i];
-    out += std::string(i ? ",\n" : "\n") + "{\"account\":" + Quoted(c.account) +
-           ",\"region\":" + Quoted(c.region) + ",\"component\":" + Quoted(c.component) +
-           ",\"state\":\"" + CellStateName(c.state) + "\",\"findings\":[";
-    for (size_t j = 0; j < c.findings.size(); ++j) {
-      const Finding& f = c.findings[j];
-      out += std::string(j ? "," : "") + "{\"id\":" + Quoted(f.id) + ",\"state\":\"" +
-             CellStateName(f.state) + "\",\"resource\":" + Quoted(f.resource) +
-             ",\"message\":" + Quoted(f.message);
-      if (!f.fix.empty()) out += ",\"fix\":" + Quoted(f.fix);
-      if (!f.fix_cli.empty()) out += ",\"fix_cli\":" + Quoted(f.fix_cli);
-      if (!f.permission.empty()) out += ",\"permission\":" + Quoted(f.permission);
-      out += "}";
-    }
-    out += "],\"notes\":[";
-    for (size_t j = 0; j < c.notes.size(); ++j) out += (j ? "," : "") + Quoted(c.notes[j]);
-    out += "]}";
+    out += std::string(i ? ",\n" : "\n") + CellJson(r.cells[i]);
   }
   out += "\n],\"errors\":[";
   for (size_t i = 0; i < r.errors.size(); ++i) out += (i ? "," : "") + Quoted(r.errors[i]);

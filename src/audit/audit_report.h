@@ -12,5 +12,7 @@ namespace fastpath::audit {
 std::string ReportTable(const AuditReport& report, bool colour);
 std::string ReportJson(const AuditReport& report);
 std::string ReportHtml(const AuditReport& report);
+// One cell as a JSON object (the report's `cells` elements; the re-audit on a tamper alert).
+std::string CellJson(const Cell& cell);
 
 }  // namespace fastpath::audit

@@ -17,6 +17,9 @@ struct Alert {
   Event event;                 // the match that raised it
   uint64_t matches = 1;        // matches counted toward it (the threshold's count)
   std::string group;           // threshold group / dedup key values, joined
+  // Members the alerting stage adds to the alert's JSON, as `,"name":value...` (the re-audit
+  // of a tamper alert: `,"audit":{...}`). Empty: none.
+  std::string extra_json;
 };
 
 // Where alerts go: printed by `scan --output alerts`, stored in the outbox by the daemon.

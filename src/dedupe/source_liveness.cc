@@ -127,8 +127,14 @@ std::string SourceLiveness::ToJson() const {
   };
   std::string out = "{\"version\":1,\"saved\":";
   AppendJsonString(&out, FormatRfc3339(NowNs()));
-  out += ",\"paths\":[";
   std::lock_guard<std::mutex> lock(mu_);
+  char opts[160];
+  std::snprintf(opts, sizeof opts,
+                ",\"floor_s3_seconds\":%lld,\"floor_seconds\":%lld,\"factor\":%.3f",
+                static_cast<long long>(options_.floor_s3 / kNsPerSec),
+                static_cast<long long>(options_.floor_other / kNsPerSec), options_.factor);
+  out += opts;
+  out += ",\"paths\":[";
   bool first = true;
   for (const auto& [k, e] : entries_) {
     out += first ? "\n" : ",\n";
@@ -166,6 +172,13 @@ Status SourceLiveness::FromJson(std::string_view text) {
   if (doc["paths"].get(paths) != simdjson::SUCCESS) {
     return Status::Corrupt("liveness state has no \"paths\" array");
   }
+  // The thresholds the writer used (the daemon's configuration) hold for the reader too.
+  LivenessOptions options = options_;
+  int64_t secs = 0;
+  double factor = 0;
+  if (doc["floor_s3_seconds"].get(secs) == simdjson::SUCCESS) options.floor_s3 = secs * kNsPerSec;
+  if (doc["floor_seconds"].get(secs) == simdjson::SUCCESS) options.floor_other = secs * kNsPerSec;
+  if (doc["factor"].get(factor) == simdjson::SUCCESS && factor > 0) options.factor = factor;
   std::map<Key, Entry> loaded;
   size_t index = 0;
   for (simdjson::dom::element p : paths) {
@@ -200,6 +213,7 @@ Status SourceLiveness::FromJson(std::string_view text) {
     ++index;
   }
   std::lock_guard<std::mutex> lock(mu_);
+  options_ = options;
   for (auto& [k, e] : loaded) {
     auto it = entries_.find(k);
     if (it == entries_.end() || it->second.last_received < e.last_received) entries_[k] = e;

@@ -114,6 +114,7 @@ void ScanPipeline::Consume(const Event& e, ScanSummary* summary) {
   StageCounter& dd = counters_.stage(Stage::kDedupe);
   PipelineCounters::Add(dd.records_in, 1);
   latency_.RecordDelay(e);
+  if (options_.liveness) options_.liveness->Observe(e);
   const FirstArrivalDeduper::Arrival a = deduper_.Observe(e.log_type, e.id, e.path, e.received);
   if (!a.first) {
     latency_.RecordLag(e.log_type, a.first_path, a.later_path, a.lag);

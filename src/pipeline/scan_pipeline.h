@@ -25,6 +25,7 @@
 #include "decode/envelope_decoder.h"
 #include "dedupe/delivery_latency.h"
 #include "dedupe/first_arrival_deduper.h"
+#include "dedupe/source_liveness.h"
 #include "parse/vpcflow_parser.h"
 #include "rules/rule_engine.h"
 #include "sinks/event_sink.h"
@@ -44,6 +45,8 @@ struct ScanOptions {
   // Keeps only the events it returns true for (run in the workers, before detection; `record`
   // may be null for records not parsed as JSON). Empty: every event.
   std::function<bool(const Event& e, const simdjson::dom::element* record)> select;
+  // Told of every arrival, duplicates included (a copy is still the path delivering). Null: off.
+  std::shared_ptr<SourceLiveness> liveness;
 };
 
 struct ScanSummary {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,29 @@ class NdjsonAlertSink final : public AlertSink {
  private:
   std::FILE* out_;
   std::string buf_;
+};
+
+// Lets alerts come from more than the pipeline's consumer (the daemon's silence alerts): every
+// call is made under one lock.
+class LockedAlertSink final : public AlertSink {
+ public:
+  explicit LockedAlertSink(AlertSink* inner) : inner_(inner) {}
+  void Write(const Alert& a) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_->Write(a);
+  }
+  void Merged(const std::string& alert_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_->Merged(alert_id);
+  }
+  void Flush() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_->Flush();
+  }
+
+ private:
+  AlertSink* inner_;
+  std::mutex mu_;
 };
 
 }  // namespace fastpath

@@ -30,6 +30,7 @@ start_standin() {  # LOGFILE ARGS...: sets STANDIN
 }
 
 start_standin "$WORK/standin.log" --scenario org --log "$WORK/requests.log"
+STANDIN_ORG="$STANDIN"
 AUDIT=("$FASTPATH" audit --no-progress --endpoint-url "$STANDIN" --organization
   --cloudtrail-via-logs --data-events AWS::S3::Object --log-group '/aws/lambda/*'
   --central-bus arn:aws:events:us-east-1:111111111111:event-bus/fastpath
@@ -219,3 +220,112 @@ else
   if [[ "${UPDATE_SCREENSHOT:-}" == 1 ]]; then cp "$WORK/audit-report.png" "$REPO/docs/audit-report.png"; fi
   pass "HTML in Chromium: $(cat "$WORK/html.out")"
 fi
+
+# 10. The daemon: a tamper alert carries the re-audit of what it touched (StopLogging on a trail
+# that is back to logging: restored; DeleteFlowLogs where a VPC has none: gap confirmed); a path
+# that delivered and went quiet raises a silence alert, /metrics shows its age, and
+# `audit --state` marks that cell silent.
+cat >"$WORK/daemon.yml" <<YAML
+state_dir: $WORK/state
+aws:
+  region: us-east-1
+  endpoint_url: $STANDIN_ORG
+rules: $REPO/rules
+events:
+  output: $WORK/events.ndjson
+alerts:
+  output: $WORK/alerts.ndjson
+http:
+  listen: 127.0.0.1:0
+coverage:
+  reaudit_on_tamper: true
+  silence_floor: 3s
+  check_every: 1s
+sources:
+  - name: eventbridge
+    type: eventbridge
+    listen: 127.0.0.1:0
+    api_key_header: x-fastpath-key
+    api_key_env: EB_KEY
+YAML
+export EB_KEY="eventbridge-key-$$"
+start_daemon "$WORK/daemon.yml"
+EB="$(receiver_url eventbridge)"
+post_call() {  # EVENT-SOURCE EVENT-NAME ACCOUNT REGION
+  python3 - "$@" >"$WORK/call.json" <<'PY'
+import datetime, json, sys, uuid
+src, name, acct, region = sys.argv[1:5]
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+print(json.dumps({"version": "0", "id": str(uuid.uuid4()), "detail-type": "AWS API Call via CloudTrail",
+  "source": "aws." + src.split(".")[0], "account": acct, "time": now, "region": region, "resources": [],
+  "detail": {"eventVersion": "1.09", "userIdentity": {"type": "AssumedRole", "accountId": acct,
+    "arn": f"arn:aws:sts::{acct}:assumed-role/Ops/mallory"}, "eventTime": now, "eventSource": src,
+    "eventName": name, "awsRegion": region, "sourceIPAddress": "198.51.100.7", "userAgent": "aws-cli/2",
+    "requestParameters": {}, "responseElements": None, "requestID": str(uuid.uuid4()),
+    "eventID": str(uuid.uuid4()), "readOnly": False, "eventType": "AwsApiCall", "managementEvent": True,
+    "recipientAccountId": acct, "eventCategory": "Management"}}))
+PY
+  local code
+  code="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EB/" -H "x-fastpath-key: $EB_KEY" \
+    -H 'Content-Type: application/json' --data-binary "@$WORK/call.json")"
+  [[ "$code" == 200 ]] || fail "the EventBridge receiver answered $code"
+}
+post_call cloudtrail.amazonaws.com StopLogging 111111111111 us-east-1
+post_call ec2.amazonaws.com DeleteFlowLogs 111111111111 us-east-1
+both_tamper_alerts() {
+  grep -q '"rule_id":"fastpath-cloudtrail-logging-stopped"' "$WORK/alerts.ndjson" 2>/dev/null &&
+    grep -q '"rule_id":"fastpath-vpc-flow-logs-deleted"' "$WORK/alerts.ndjson"
+}
+wait_for "two tamper alerts" 30 both_tamper_alerts
+python3 - "$WORK/alerts.ndjson" <<'PY' || fail "the tamper alerts do not carry the re-audit: $(cat "$WORK/alerts.ndjson")"
+import json, sys
+alerts = {a["rule_id"]: a for a in map(json.loads, open(sys.argv[1])) if "audit" in a}
+stop = alerts["fastpath-cloudtrail-logging-stopped"]["audit"]
+assert stop["verdict"] == "restored" and stop["cell"]["component"] == "cloudtrail", stop
+flow = alerts["fastpath-vpc-flow-logs-deleted"]["audit"]
+assert flow["verdict"] == "gap_confirmed", flow
+assert any(f["id"] == "vpc_flow_logs.missing" and f["resource"] == "vpc-0unlogged"
+           for f in flow["cell"]["findings"]), flow
+PY
+pass "tamper alerts carry the re-audit: StopLogging restored, DeleteFlowLogs gap confirmed"
+
+wait_for "a silence alert" 30 grep -q '"rule_id":"fastpath-source-silent"' "$WORK/alerts.ndjson"
+grep '"rule_id":"fastpath-source-silent"' "$WORK/alerts.ndjson" | head -1 >"$WORK/silence.json"
+python3 - "$WORK/silence.json" <<'PY' || fail "the silence alert: $(cat "$WORK/silence.json")"
+import json, sys
+a = json.load(open(sys.argv[1]))
+e = a["event"]
+assert a["severity"] == "high" and a["account"] == "111111111111" and a["region"] == "us-east-1", a
+assert e["path"] == "eventbridge" and e["component"] == "eventbridge" and e["threshold_seconds"] >= 3, e
+PY
+age="$(metric 'fastpath_source_last_event_age_seconds{log_type="aws.cloudtrail",account="111111111111",region="us-east-1",path="eventbridge"}')"
+[[ "$age" != missing ]] || fail "no fastpath_source_last_event_age_seconds for the path"
+[[ "$(metric 'fastpath_source_silent{log_type="aws.cloudtrail",account="111111111111",region="us-east-1",path="eventbridge"}')" == 1 ]] ||
+  fail "fastpath_source_silent is not 1"
+[[ "$(grep -c '"rule_id":"fastpath-source-silent"' "$WORK/alerts.ndjson")" -eq 1 ]] ||
+  fail "the silence was alerted more than once"
+stop_daemon
+[[ -s "$WORK/state/liveness.json" ]] || fail "no liveness.json in the state folder"
+pass "a quiet path raises one silence alert (age ${age}s on /metrics); the state is saved"
+
+set +e
+AWS_ACCESS_KEY_ID=AKIASTANDINCALLER001 "$FASTPATH" audit --no-progress --endpoint-url "$STANDIN_ORG" \
+  --regions us-east-1 --components eventbridge,vpc_flow_logs --state "$WORK/state" --format json \
+  -o "$WORK/state-audit.json" 2>/dev/null
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "audit --state: exit $rc"
+python3 - "$WORK/state-audit.json" <<'PY' || fail "audit --state does not mark the silent path"
+import json, sys
+r = json.load(open(sys.argv[1]))
+cell = next(c for c in r["cells"] if c["component"] == "eventbridge")
+assert cell["state"] == "silent", cell
+assert cell["findings"][0]["id"] == "eventbridge.silent", cell
+assert r["summary"]["silent"] == 1, r["summary"]
+PY
+set +e
+"$FASTPATH" audit --state "$WORK/nonesuch" 2>"$WORK/state.err"
+rc=$?
+set -e
+[[ $rc -eq 2 ]] && grep -q 'no liveness.json' "$WORK/state.err" || fail "audit --state on a wrong folder: exit $rc"
+pass "audit --state marks the eventbridge cell silent; a folder without state exits 2"
