@@ -22,7 +22,8 @@ start=$(date +%s.%N)
 set +e
 "$fastpath" audit --no-progress --endpoint-url "http://127.0.0.1:$port" --organization \
   --central-bus arn:aws:events:us-east-1:111111111111:event-bus/fastpath \
-  --securityhub-region us-east-1 --data-events AWS::S3::Object --format json -o "$log.json" "$@" 2>/dev/null
+  --securityhub-region us-east-1 --data-events AWS::S3::Object --s3-bucket org-cloudtrail-logs \
+  --format json -o "$log.json" "$@" 2>/dev/null
 rc=$?
 set -e
 end=$(date +%s.%N)

@@ -314,6 +314,10 @@ int main(int argc, char** argv) {
                    "Fields every flow log format must hold (default srcaddr,dstaddr,"
                    "srcport,dstport,protocol,action,start,end)")
       ->delimiter(',');
+  audit_cmd
+      ->add_option("--s3-bucket", audit.settings.s3_buckets,
+                   "A bucket the s3_sqs source reads: it must announce new objects")
+      ->delimiter(',');
   audit_cmd->add_option("--securityhub-region", audit.settings.securityhub_region,
                         "The Security Hub aggregation region (checked for an aggregator)");
   audit_cmd

@@ -21,6 +21,7 @@ extern const ComponentDescriptor kInspectorComponent;
 extern const ComponentDescriptor kMacieComponent;
 extern const ComponentDescriptor kRoute53QueryLogsComponent;
 extern const ComponentDescriptor kCloudFrontLoggingComponent;
+extern const ComponentDescriptor kS3NotificationsComponent;
 
 const std::vector<const ComponentDescriptor*>& Components() {
   static const std::vector<const ComponentDescriptor*> kAll = {
@@ -39,6 +40,7 @@ const std::vector<const ComponentDescriptor*>& Components() {
       &kMacieComponent,
       &kRoute53QueryLogsComponent,
       &kCloudFrontLoggingComponent,
+      &kS3NotificationsComponent,
   };
   return kAll;
 }

@@ -30,7 +30,8 @@ const char* Short(std::string_view component) {
       {"inspector", "insp"},
       {"macie", "macie"},
       {"route53_query_logs", "r53"},
-      {"cloudfront_logging", "cf"}};
+      {"cloudfront_logging", "cf"},
+      {"s3_notifications", "s3n"}};
   auto it = kShort.find(component);
   return it == kShort.end() ? "?" : it->second;
 }

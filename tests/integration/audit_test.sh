@@ -34,7 +34,7 @@ STANDIN_ORG="$STANDIN"
 AUDIT=("$FASTPATH" audit --no-progress --endpoint-url "$STANDIN" --organization
   --cloudtrail-via-logs --data-events AWS::S3::Object --log-group '/aws/lambda/*'
   --central-bus arn:aws:events:us-east-1:111111111111:event-bus/fastpath
-  --securityhub-region us-east-1)
+  --securityhub-region us-east-1 --s3-bucket org-cloudtrail-logs,prod-flow-logs,prod-cloudtrail-logs)
 
 # 1. The organization, as JSON.
 set +e
@@ -88,6 +88,7 @@ add(P, E, "inspector.disabled"); add(D, E, "macie.disabled"); add(P, W, "macie.p
 add(M, A, "macie.access_denied", "unknown")
 # Global services.
 add(P, "global", "route53_query_logs.missing"); add(D, "global", "cloudfront_logging.missing")
+add(P, "global", "s3_notifications.missing")
 # The sandbox's role does not trust the caller: every cell unknown, AssumeRole named.
 comps = [c["name"] for c in r["components"]]
 for c in r["components"]:
@@ -116,12 +117,12 @@ for cell in r["cells"]:
     worst = max((order[f["state"]] for f in cell["findings"]), default=0)
     assert order[cell["state"]] == worst, cell
 # The scope: four accounts entered or tried, the suspended one reported, me-south-1 (not opted
-# in) left out, 15 components per account x region.
+# in) left out, 13 regional components per account x region and 3 global ones per account.
 assert [a["id"] for a in r["accounts"]] == [M, P, D, S], r["accounts"]
 assert r["regions"] == [A, W, E], r["regions"]
 assert any(C in e and "SUSPENDED" in e for e in r["errors"]), r["errors"]
 assert any(S in e and "AssumeRole" in e for e in r["errors"]), r["errors"]
-assert len(comps) == 15 and len(r["cells"]) == 4 * (3 * 13 + 2), len(r["cells"])
+assert len(comps) == 16 and len(r["cells"]) == 4 * (3 * 13 + 3), len(r["cells"])
 assert r["organization_id"] == "o-fastpath01" and r["all_wired"] is False
 print(len(want), "findings as placed")
 PY
@@ -180,7 +181,8 @@ start_standin "$WORK/standin-bench.log" --scenario bench --accounts 3 --regions 
 BENCH_URL="$STANDIN"
 "$FASTPATH" audit --no-progress --endpoint-url "$BENCH_URL" --organization \
   --central-bus arn:aws:events:us-east-1:111111111111:event-bus/fastpath \
-  --securityhub-region us-east-1 --data-events AWS::S3::Object >"$WORK/wired.txt" 2>&1 ||
+  --securityhub-region us-east-1 --data-events AWS::S3::Object --s3-bucket org-cloudtrail-logs \
+  >"$WORK/wired.txt" 2>&1 ||
   fail "an all-wired organization: exit $? $(tail -5 "$WORK/wired.txt")"
 grep -qE ' cells: [0-9]+ ok, 0 gap, 0 silent, 0 unknown' "$WORK/wired.txt" || fail "wired: $(tail -3 "$WORK/wired.txt")"
 pass "an all-wired organization (3 accounts x 2 regions) exits 0"

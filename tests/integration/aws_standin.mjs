@@ -325,10 +325,20 @@ function handle(req, res, body) {
       break;
     }
     case 's3': {
-      // GetBucketLocation and GetBucketPolicyStatus (path-style: /BUCKET?location).
-      const bucket = world.buckets[decodeURIComponent(rest.pathname.slice(1))];
+      // ListBuckets; GetBucketLocation, GetBucketPolicyStatus, GetBucketNotificationConfiguration
+      // (path-style: /BUCKET?location).
       const s3ns = 'http://s3.amazonaws.com/doc/2006-03-01/';
+      if (rest.pathname === '/') {
+        const mine = Object.entries(world.buckets).filter(([, b]) => b.owner === who.account);
+        return send(res, 200, `<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult xmlns="${s3ns}"><Owner><ID>${'c'.repeat(64)}</ID></Owner><Buckets>` +
+          mine.map(([name]) => `<Bucket><Name>${name}</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket>`).join('') + '</Buckets></ListAllMyBucketsResult>', 'application/xml');
+      }
+      const bucket = world.buckets[decodeURIComponent(rest.pathname.slice(1))];
       if (!bucket) return s3Err(res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
+      if (rest.searchParams.has('notification')) {
+        const q = bucket.queue ? `<QueueConfiguration><Id>fastpath</Id><Queue>${bucket.queue}</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration>` : '';
+        return send(res, 200, `<?xml version="1.0" encoding="UTF-8"?>\n<NotificationConfiguration xmlns="${s3ns}">${q}</NotificationConfiguration>`, 'application/xml');
+      }
       if (rest.searchParams.has('location')) {
         return send(res, 200, `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${s3ns}">${bucket.region === 'us-east-1' ? '' : bucket.region}</LocationConstraint>`, 'application/xml');
       }

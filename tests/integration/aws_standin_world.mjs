@@ -57,7 +57,8 @@ export function scenario(name, nAccounts, nRegions) {
     orgId: 'o-fastpath01', roleName: 'fastpath-audit', accounts: new Map(), trails: [], throttleEvery: 0,
     deniedOps: [],
     // Buckets (GetBucketLocation, GetBucketPolicyStatus); `public` undefined: no bucket policy.
-    buckets: { 'org-cloudtrail-logs': { region: 'us-east-1', public: false } },
+    // `queue`: where its s3:ObjectCreated:* notifications go (none: no notification).
+    buckets: { 'org-cloudtrail-logs': { owner: '111111111111', region: 'us-east-1', public: false, queue: 'arn:aws:sqs:us-east-1:111111111111:fastpath-objects' } },
   };
   const centralBusArn = `arn:aws:events:us-east-1:${caller}:event-bus/fastpath`;
   let ids, regions;
@@ -96,7 +97,9 @@ export function scenario(name, nAccounts, nRegions) {
     // CloudWatch Logs, whose bucket was deleted.
     world.trails.push(trail(caller, 'main', 'us-east-1'));
     world.trails.push(trail(caller, 'sydney-copy', 'ap-southeast-2', { multi: false, logging: false }));
-    world.buckets['prod-cloudtrail-logs'] = { region: 'eu-west-1', public: true };
+    world.buckets['prod-cloudtrail-logs'] = { owner: '222222222222', region: 'eu-west-1', public: true, queue: 'arn:aws:sqs:us-east-1:111111111111:fastpath-objects' };
+    // prod's flow log bucket announces nothing: the s3_sqs source never hears of its objects.
+    world.buckets['prod-flow-logs'] = { owner: '222222222222', region: 'us-east-1' };
     world.trails.push(trail('222222222222', 'prod-trail', 'us-east-1', { validation: false, logs: false, deliveryError: 'AccessDenied', bucket: 'prod-cloudtrail-logs',
       selectors: { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] } }));
     world.trails.push(trail('333333333333', 'dev-trail', 'us-east-1', { multi: false, kms: false, logsError: 'Access denied: logs:PutLogEvents', bucket: 'dev-trail-logs-deleted' }));
