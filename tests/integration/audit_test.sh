@@ -29,7 +29,7 @@ start_standin() {  # LOGFILE ARGS...: sets STANDIN
   fail "the AWS stand-in did not start"
 }
 
-start_standin "$WORK/standin.log" --scenario org --log "$WORK/requests.log"
+start_standin "$WORK/standin.log" --scenario org --log "$WORK/requests.log" --responses "$WORK/responses.ndjson"
 STANDIN_ORG="$STANDIN"
 AUDIT=("$FASTPATH" audit --no-progress --endpoint-url "$STANDIN" --organization
   --cloudtrail-via-logs --data-events AWS::S3::Object --log-group '/aws/lambda/*'
@@ -127,6 +127,17 @@ assert r["organization_id"] == "o-fastpath01" and r["all_wired"] is False
 print(len(want), "findings as placed")
 PY
 pass "every gap kind found where it was placed; AccessDenied is unknown with its permission"
+
+# 2b. Every answer the stand-in gave has the shape of the botocore model of its operation (the
+# models are reference data beside the repository, not in it).
+MODELS="${AWS_MODELS:-$REPO/../shared/aws-reference/botocore}"
+if [[ -d "$MODELS/cloudtrail" ]]; then
+  node "$HERE/aws_standin_shapes.mjs" "$MODELS" "$WORK/responses.ndjson" >"$WORK/shapes.txt" ||
+    fail "stand-in answers differ from the botocore models: $(head -20 "$WORK/shapes.txt")"
+  pass "$(tail -1 "$WORK/shapes.txt")"
+else
+  echo "SKIPPED part 2b: no botocore models at $MODELS (set AWS_MODELS to a botocore data folder)"
+fi
 
 # 3. Throttling was met and retried: the stand-in throttled, no finding says so.
 throttled=$(grep -c '^throttled ' "$WORK/requests.log" || true)

@@ -10,7 +10,8 @@
 //   node aws_standin.mjs --scenario org          3 accounts x 3 regions, one gap of every kind
 //   node aws_standin.mjs --scenario bench --accounts 50 --regions 17   all wired, for timing
 // Prints "listening PORT" once ready. Response shapes follow the botocore service models
-// (member names, pagination tokens); aws_standin_shapes.mjs checks them against the models.
+// (member names, pagination tokens): with --responses FILE every answer is recorded, and
+// aws_standin_shapes.mjs checks them against the models.
 import http from 'node:http';
 import crypto from 'node:crypto';
 import { scenario } from './aws_standin_world.mjs';
@@ -74,7 +75,11 @@ function xml(obj) {
 }
 const list = (tag, items) => ({ $tag: tag, $list: items });
 
+// --responses FILE: every successful answer, for aws_standin_shapes.mjs to check against the
+// botocore models.
+const responses = args.responses ? (await import('node:fs')).createWriteStream(args.responses) : null;
 function send(res, status, body, type, extra = {}) {
+  if (responses && res.call && status < 300) responses.write(JSON.stringify({ ...res.call, body }) + '\n');
   res.writeHead(status, { 'Content-Type': type, 'x-amzn-RequestId': crypto.randomUUID(), ...extra });
   res.end(body);
 }
@@ -131,6 +136,7 @@ function handle(req, res, body) {
   const op = form ? form.Action : target ? target.split('.').pop() : `${req.method} ${new URL(req.url, 'http://x').pathname}`;
   requestCount++;
   if (log) log.write(`${who.account} ${who.region} ${who.service} ${op}\n`);
+  res.call = { service: who.service, kind, op: kind === 'rest' ? null : op, method: req.method, url: req.url };
   // Throttle now and then (never STS: the SDKs' chain would not retry it either).
   if (throttleEvery && who.service !== 'sts' && requestCount % throttleEvery === 0) {
     if (log) log.write(`throttled ${who.service} ${op}\n`);
