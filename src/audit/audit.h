@@ -8,6 +8,7 @@
 // delivered nothing for longer than it should: joined from the daemon's liveness state).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -120,6 +121,11 @@ class AuditContext {
   Reply RestIn(const std::string& region, const char* service, const char* method,
                std::string path) const;
 
+  // Answers every call instead of AWS (the fuzz target feeds the checks arbitrary answers this
+  // way): called with the service and the operation (or "METHOD /path").
+  using Responder = std::function<Reply(std::string_view service, std::string_view operation)>;
+  void UseResponder(Responder r) { responder_ = std::move(r); }
+
   // True when `r` succeeded; else records an `unknown` finding naming `permission` (access
   // denied) or the error, and returns false.
   bool Need(const Reply& r, const std::string& permission);
@@ -142,6 +148,9 @@ class AuditContext {
   const AuditSettings* settings_;
   const AuditShared* shared_;
   Cell* cell_;
+  Responder responder_;
+  bool TooMany(Reply* r) const;
+  mutable int calls_ = 0;
 };
 
 bool IsAccessDenied(const aws::AwsError& e);
