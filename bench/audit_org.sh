@@ -3,6 +3,7 @@
 # stand-in (tests/integration/aws_standin.mjs, which throttles one call in 97), and prints the
 # wall time, the API calls made and the calls per second.
 #   bench/audit_org.sh [ACCOUNTS] [REGIONS] [extra fastpath audit flags]   (default 50 17)
+# LATENCY_MS=40 makes every answer that late, as from a distant AWS endpoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 accounts="${1:-50}"
@@ -10,7 +11,8 @@ regions="${2:-17}"
 shift $(($# > 2 ? 2 : $#))
 fastpath="${FASTPATH:-build/release/fastpath}"
 log="$(mktemp)"
-node tests/integration/aws_standin.mjs --scenario bench --accounts "$accounts" --regions "$regions" >"$log" 2>&1 &
+node tests/integration/aws_standin.mjs --scenario bench --accounts "$accounts" --regions "$regions" \
+  --latency-ms "${LATENCY_MS:-0}" >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log" "$log.json"' EXIT
 for _ in $(seq 1 100); do grep -q '^listening ' "$log" && break; sleep 0.1; done

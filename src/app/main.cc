@@ -322,7 +322,7 @@ int main(int argc, char** argv) {
                         "The Security Hub aggregation region (checked for an aggregator)");
   audit_cmd
       ->add_option("--concurrency", audit.settings.concurrency,
-                   "Account x region audits in flight (default 16)")
+                   "Account x region audits in flight (default 64)")
       ->check(CLI::Range(1, 256));
   audit_cmd
       ->add_option("--per-account", audit.settings.per_account,

@@ -65,7 +65,7 @@ struct AuditSettings {
                                               "protocol", "action",  "start",   "end"};
   std::string securityhub_region;       // the finding aggregation region expected
   std::vector<std::string> s3_buckets;  // buckets the s3_sqs source reads (notification check)
-  int concurrency = 16;                 // API calls in flight overall
+  int concurrency = 64;                 // account x region audits in flight overall
   int per_account = 4;                  // account x region audits in flight per account
 };
 

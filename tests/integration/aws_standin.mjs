@@ -9,6 +9,7 @@
 //
 //   node aws_standin.mjs --scenario org          3 accounts x 3 regions, one gap of every kind
 //   node aws_standin.mjs --scenario bench --accounts 50 --regions 17   all wired, for timing
+//   ... --latency-ms 40                          every answer 40 ms late (a distant endpoint)
 // Prints "listening PORT" once ready. Response shapes follow the botocore service models
 // (member names, pagination tokens): with --responses FILE every answer is recorded, and
 // aws_standin_shapes.mjs checks them against the models.
@@ -22,6 +23,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
 }, []));
 const world = scenario(args.scenario || 'org', +(args.accounts || 0), +(args.regions || 0));
 const throttleEvery = +(args['throttle-every'] || world.throttleEvery || 0);
+const latencyMs = +(args['latency-ms'] || 0);
 const log = args.log ? (await import('node:fs')).createWriteStream(args.log) : null;
 
 // Access keys: the caller's long-term key, and one per AssumeRole answer.
@@ -386,9 +388,13 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', c => chunks.push(c));
   req.on('end', () => {
-    try { handle(req, res, Buffer.concat(chunks).toString()); } catch (e) {
-      send(res, 500, JSON.stringify({ __type: 'InternalFailure', message: String(e.stack || e) }), 'application/x-amz-json-1.1');
-    }
+    const run = () => {
+      try { handle(req, res, Buffer.concat(chunks).toString()); } catch (e) {
+        send(res, 500, JSON.stringify({ __type: 'InternalFailure', message: String(e.stack || e) }), 'application/x-amz-json-1.1');
+      }
+    };
+    // --latency-ms N: answer N ms late, as a distant AWS endpoint would.
+    if (latencyMs > 0) setTimeout(run, latencyMs); else run();
   });
 });
 server.keepAliveTimeout = 30000;
