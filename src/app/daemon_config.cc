@@ -17,6 +17,9 @@ const std::vector<ConfigKeyDoc>& TopLevelKeys() {
   static const std::vector<ConfigKeyDoc> kKeys = {
       {"state_dir", "folder for the outbox, leases, dead letters (default: the file's folder)",
        ConfigValue::kPath},
+      {"umask",
+       "octal mask of the files and folders the daemon creates (default 0077: files 0600, "
+       "folders 0700)"},
       {"aws",
        "region, profile, endpoint_url, endpoints (per service: s3, sqs, sns, sts, "
        "kinesis, dynamodb, firehose, logs, events)",
@@ -253,6 +256,15 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
   root.CheckKeys(KeyNames(TopLevelKeys()));
   c.state_dir = file.PathOf(".");
   root.Path("state_dir", &c.state_dir);
+  if (std::string mask; root.Str("umask", &mask)) {
+    char* end = nullptr;
+    const long v = std::strtol(mask.c_str(), &end, 8);
+    if (mask.empty() || *end != '\0' || v < 0 || v > 0777) {
+      root.Problem("umask", "umask must be an octal mask like 0077 or 0027");
+    } else {
+      c.umask = static_cast<int>(v);
+    }
+  }
   c.outbox_path = (fs::path(c.state_dir) / "alerts.sqlite").string();
   if (auto a = root.Section("aws")) ReadAws(*a, &c.aws);
   root.StrList("rules", &c.rules);

@@ -54,6 +54,7 @@ struct CoverageSettings {
 struct DaemonConfig {
   std::string path;  // of the file, for messages
   std::string state_dir = ".";
+  int umask = 077;  // of what the daemon creates: files 0600, folders 0700
   AwsSettings aws;
   std::vector<std::string> rules;
   bool strict_rules = false;

@@ -3,6 +3,8 @@
 // -> sinks); /healthz and /metrics are served on a loopback port. SIGTERM or SIGINT: stop taking
 // new work, finish and acknowledge what is in flight, exit 0. Logs are JSON lines on stderr.
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -106,6 +108,9 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     std::fprintf(out, "%s: ok, %zu sources\n", config_path.c_str(), cfg.sources.size());
     return 0;
   }
+  // State, outputs, the outbox and the lake spool hold what the accounts did: private by
+  // default.
+  ::umask(static_cast<mode_t>(cfg.umask));
   std::error_code ec;
   std::filesystem::create_directories(cfg.state_dir, ec);
 
@@ -321,6 +326,10 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       liveness->WriteMetrics(&w, NowNs());
       w.Add(kUp, {}, uint64_t{1});
       res.set_content(w.Text(), "text/plain; version=0.0.4");
+    });
+    admin.set_socket_options([](int sock) {  // no SO_REUSEPORT: one daemon per port
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     });
     const int port = cfg.http_port == 0
                          ? admin.bind_to_any_port(cfg.http_host)

@@ -96,6 +96,12 @@ Status HttpReceiver::Start() {
   } else {
     server_ = std::make_unique<httplib::Server>();
   }
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second daemon on the
+  // same port would start and the kernel would split the traffic between the two.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.read_timeout_seconds, 0);
@@ -288,9 +294,23 @@ std::vector<std::pair<std::string, std::string>> HttpReceiver::Describe() const 
 namespace {
 
 // The keys both receiver types take.
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
 void ReadReceiverCommon(const ConfigSection& s, ReceiverOptions* o) {
   if (!s.Has("listen")) s.Problem(s.where() + " needs listen: host:port");
   s.Listen("listen", &o->host, &o->port);
+  bool allow_unauthenticated = false;
+  s.Bool("allow_unauthenticated", &allow_unauthenticated);
+  const bool open = o->kind == ReceiverOptions::Kind::kFirehose
+                        ? o->access_key.empty()
+                        : o->api_key.empty() && o->basic_user.empty();
+  if (open && !allow_unauthenticated && !IsLoopback(o->host)) {
+    s.Problem("listen", s.where() + " listens on " + o->host +
+                            " without a key: anyone who reaches it could send events (set the "
+                            "key, listen on loopback, or say allow_unauthenticated: true)");
+  }
   s.Str("path", &o->path);
   size_t mib = o->max_body_bytes >> 20;
   s.Int("max_body_mib", &mib, 1, 1024);
@@ -330,7 +350,10 @@ std::unique_ptr<SourceSettings> ReadEventBridge(const ConfigSection& s,
   s.Str("basic_user", &o.basic_user);
   s.Secret("basic_password", &o.basic_password);
   o.max_body_bytes = 1u << 20;
-  if (!s.Has("api_key_env") && !s.Has("api_key_file") && !s.Has("basic_user")) {
+  bool allow_unauthenticated = false;
+  s.Bool("allow_unauthenticated", &allow_unauthenticated);
+  if (!s.Has("api_key_env") && !s.Has("api_key_file") && !s.Has("basic_user") &&
+      !allow_unauthenticated) {
     s.Problem(s.where() +
               " needs api_key_env/api_key_file or basic_user: an open endpoint would take events "
               "from anyone");
@@ -352,7 +375,9 @@ std::vector<ConfigKeyDoc> ReceiverKeys(std::initializer_list<ConfigKeyDoc> more)
       {"path", "the request path (default /)"},
       {"tls", "cert_file and key_file (PEM) to serve HTTPS", ConfigValue::kSection},
       {"max_body_mib", "largest request body accepted, in MiB (firehose 64, eventbridge 1)"},
-      {"read_timeout", "a client that sends nothing for this long is cut off (default 10s)"}};
+      {"read_timeout", "a client that sends nothing for this long is cut off (default 10s)"},
+      {"allow_unauthenticated",
+       "true: accept requests without a key on a non-loopback address (refused otherwise)"}};
   keys.insert(keys.end(), more.begin(), more.end());
   return keys;
 }

@@ -163,6 +163,32 @@ too_large_counted() {
 }
 wait_for "the 413 to be counted ($(curl -sf "$ADMIN/metrics" | grep 'result="too_large"'))" 15 too_large_counted
 ! grep -q "$FH_KEY\|$EB_KEY\|$EB_PASSWORD" "$WORK/daemon.log" || fail "a secret appears in the log"
+
+# A second daemon on a port the first holds does not start (no SO_REUSEPORT: the kernel would
+# split the traffic between them), and says which address.
+FH_HOSTPORT="${FH#http://}"
+cat >"$WORK/second.yml" <<YAML
+state_dir: $WORK/state2
+events:
+  output: none
+http:
+  enabled: false
+sources:
+  - name: firehose
+    type: firehose
+    listen: $FH_HOSTPORT
+    access_key_env: FH_KEY
+YAML
+set +e
+timeout 20 "$FASTPATH" run --config "$WORK/second.yml" >/dev/null 2>"$WORK/second.log"
+rc=$?
+set -e
+[[ $rc -eq 1 ]] || fail "a second daemon on $FH_HOSTPORT: exit $rc $(tail -3 "$WORK/second.log")"
+grep -q "cannot listen on $FH_HOSTPORT" "$WORK/second.log" || fail "the refusal does not name the address: $(cat "$WORK/second.log")"
+
+# What the daemon creates is private: the state folder 0700, outputs 0600.
+[[ "$(stat -c %a "$WORK/state")" == 700 ]] || fail "state folder mode $(stat -c %a "$WORK/state")"
+[[ "$(stat -c %a "$WORK/events.ndjson")" == 600 ]] || fail "events file mode $(stat -c %a "$WORK/events.ndjson")"
 stop_daemon
-pass "rejections counted in /metrics; no secret in the logs; graceful stop"
+pass "rejections counted in /metrics; no secret in the logs; a second daemon on the same port refused; state 0700, outputs 0600; graceful stop"
 echo "all receiver checks passed"
