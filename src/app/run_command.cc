@@ -94,9 +94,12 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       return 2;
     }
   }
+  JsonLog log(err);
   if (!cfg.rules.empty()) {
     RuleSet set = LoadRules(cfg.rules);
-    PrintRuleProblems(set, err);
+    for (const RuleProblem& p : set.problems) {
+      log.Write("warn", "rule problem", {{"where", p.where}, {"error", p.message}});
+    }
     if (!set.problems.empty() && cfg.strict_rules) {
       std::fprintf(err, "%s: %zu rule problems and strict_rules: not starting\n",
                    config_path.c_str(), set.problems.size());
@@ -134,7 +137,6 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   EventSink* sink = events_file != nullptr ? static_cast<EventSink*>(&ndjson) : &null_sink;
   AlertSink* alerts = alerts_file != nullptr ? &alert_lines : nullptr;
 
-  JsonLog log(err);
   std::unique_ptr<aws::AwsClient> client;
   std::function<const aws::AwsClient*()> aws_client = [&]() -> const aws::AwsClient* {
     if (!client) client = MakeAwsClient(cfg.aws);
@@ -265,7 +267,35 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     alerts = locked_alerts.get();
   }
 
+  // Bad input is a JSON log line like everything the daemon says: up to 100 per reason a
+  // minute (the counters in /metrics have them all).
   ErrorLog errors;
+  struct {
+    TimeNs minute = 0;
+    std::array<int, kNumDropReasons> logged{};
+    uint64_t held_back = 0;
+  } bad_input;  // guarded by the ErrorLog's lock
+  errors.SetStructuredSink([&log, &bad_input](DropReason reason, std::string_view where,
+                                              uint64_t offset, std::string_view what) {
+    const TimeNs minute = NowNs() / (60 * kNsPerSec);
+    if (minute != bad_input.minute) {
+      if (bad_input.held_back > 0) {
+        log.Write("warn", "bad input messages held back",
+                  {{"count", std::to_string(bad_input.held_back)}});
+      }
+      bad_input = {};
+      bad_input.minute = minute;
+    }
+    if (++bad_input.logged[static_cast<int>(reason)] > 100) {
+      ++bad_input.held_back;
+      return;
+    }
+    log.Write("warn", "bad input",
+              {{"input", std::string(where)},
+               {"offset", std::to_string(offset)},
+               {"reason", std::string(DropReasonName(reason))},
+               {"error", std::string(what)}});
+  });
   ScanPipeline pipeline(so, sink, &errors, alerts);
   pipeline.Start();
   if (dispatcher) dispatcher->Start();  // first: what a previous run left undelivered

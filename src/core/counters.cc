@@ -98,6 +98,11 @@ void ErrorLog::SetSinkForTest(std::function<void(const std::string&)> sink) {
   sink_ = std::move(sink);
 }
 
+void ErrorLog::SetStructuredSink(StructuredSink sink) {
+  std::lock_guard<std::mutex> l(mu_);
+  structured_ = std::move(sink);
+}
+
 void ErrorLog::Report(DropReason reason, std::string_view where, uint64_t offset,
                       std::string_view what) {
   std::string line = "fastpath: ";
@@ -119,6 +124,10 @@ void ErrorLog::Report(DropReason reason, std::string_view where, uint64_t offset
     AppendJsonString(&j, what);
     j.append("}\n");
     std::fwrite(j.data(), 1, j.size(), ndjson_);
+  }
+  if (structured_) {
+    structured_(reason, where, offset, what);
+    return;
   }
   if (sink_) {
     sink_(line);

@@ -83,6 +83,10 @@ class ErrorLog {
   explicit ErrorLog(int max_per_reason = 10) : max_per_reason_(max_per_reason) {}
   // Replaces stderr output, e.g. to collect messages in a test.
   void SetSinkForTest(std::function<void(const std::string&)> sink);
+  // Every report goes to `sink` instead of stderr (the daemon writes them as JSON log lines).
+  using StructuredSink = std::function<void(DropReason reason, std::string_view where,
+                                            uint64_t offset, std::string_view what)>;
+  void SetStructuredSink(StructuredSink sink);
   void Report(DropReason reason, std::string_view where, uint64_t offset, std::string_view what);
   // Also writes every report, printed or not, as one JSON line {"input","offset","reason",
   // "error"} to `f` (not owned; flushed by the caller), for `scan --errors FILE`.
@@ -94,6 +98,7 @@ class ErrorLog {
   std::mutex mu_;
   std::array<int, kNumDropReasons> printed_{};    // guarded by mu_
   std::function<void(const std::string&)> sink_;  // guarded by mu_
+  StructuredSink structured_;                     // guarded by mu_
   std::FILE* ndjson_ = nullptr;                   // guarded by mu_
   std::atomic<uint64_t> suppressed_{0};
 };

@@ -99,6 +99,21 @@ stop_daemon() {
   kill -TERM "$DAEMON_PID"
   wait "$DAEMON_PID" || fail "the daemon exited with status $? after SIGTERM"
   grep -q '"msg":"stopped"' "$WORK/daemon.log" || fail "no 'stopped' log line"
+  daemon_log_is_json
+}
+
+# Every line the daemon wrote to stderr is a JSON log line (time, level, msg).
+daemon_log_is_json() {
+  python3 - "$WORK/daemon.log" <<'PY' || fail "a daemon log line is not JSON"
+import json, sys
+for n, line in enumerate(open(sys.argv[1], errors="replace"), 1):
+    try:
+        j = json.loads(line)
+        assert {"time", "level", "msg"} <= set(j)
+    except Exception:
+        print(f"daemon.log:{n}: not a JSON log line: {line.rstrip()[:200]}")
+        sys.exit(1)
+PY
 }
 
 metric() {  # NAME-WITH-LABELS: its value from /metrics

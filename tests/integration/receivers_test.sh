@@ -164,6 +164,18 @@ too_large_counted() {
 wait_for "the 413 to be counted ($(curl -sf "$ADMIN/metrics" | grep 'result="too_large"'))" 15 too_large_counted
 ! grep -q "$FH_KEY\|$EB_KEY\|$EB_PASSWORD" "$WORK/daemon.log" || fail "a secret appears in the log"
 
+# Bad input inside an accepted request (a record that is a truncated gzip stream) is a JSON log
+# line naming the input and the reason, like everything else the daemon writes to stderr.
+RID=66666666-2222-3333-4444-555555555555
+python3 -c '
+import base64, json, sys, time
+data = base64.b64encode(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03truncated").decode()
+print(json.dumps({"requestId": sys.argv[1], "timestamp": int(time.time() * 1000), "records": [{"data": data}]}))' "$RID" >"$WORK/badrec.json"
+out="$(post_fh "$FH_KEY" "$WORK/badrec.json")"
+[[ "$out" == 200* ]] || fail "a request with a bad record: $out"
+wait_for "a bad-input log line" 10 grep -q '"msg":"bad input".*"reason":"' "$WORK/daemon.log"
+daemon_log_is_json
+
 # A second daemon on a port the first holds does not start (no SO_REUSEPORT: the kernel would
 # split the traffic between them), and says which address.
 FH_HOSTPORT="${FH#http://}"
