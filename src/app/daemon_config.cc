@@ -1,5 +1,7 @@
 #include "app/daemon_config.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -163,9 +165,33 @@ void ReadAws(const ConfigSection& a, AwsSettings* aws) {
   }
 }
 
-// A sink output: stdout, none or a file (made absolute).
-void ReadSinkOutput(const ConfigSection& s, std::string* out) {
-  if (s.Str("output", out) && *out != "stdout" && *out != "none") *out = s.file().PathOf(*out);
+// Why the daemon could not create or append to `file` ("" when it can): its folder must exist
+// and be writable, unless it is (inside) the state folder, which the daemon creates.
+std::string NotWritable(const std::string& file, const std::string& state_dir) {
+  std::error_code ec;
+  const fs::path path(file);
+  if (fs::exists(path, ec)) {
+    return ::access(file.c_str(), W_OK) == 0 ? "" : "cannot write " + file + ": permission denied";
+  }
+  fs::path dir = path.parent_path();
+  const fs::path state = fs::path(state_dir).lexically_normal();
+  const std::string rel = dir.lexically_normal().lexically_relative(state).string();
+  const bool in_state = !rel.empty() && !rel.starts_with("..");
+  if (!fs::exists(dir, ec) && !in_state) return "folder " + dir.string() + " does not exist";
+  while (!dir.empty() && !fs::exists(dir, ec)) dir = dir.parent_path();
+  if (dir.empty()) dir = ".";
+  return ::access(dir.c_str(), W_OK) == 0
+             ? ""
+             : "cannot create files in " + dir.string() + ": permission denied";
+}
+
+// A sink output: stdout, none or a file (made absolute), which must be writable.
+void ReadSinkOutput(const ConfigSection& s, const std::string& state_dir, std::string* out) {
+  if (s.Str("output", out) && *out != "stdout" && *out != "none") {
+    *out = s.file().PathOf(*out);
+    if (!s.file().check_files()) return;
+    if (std::string why = NotWritable(*out, state_dir); !why.empty()) s.Problem("output", why);
+  }
 }
 
 void ReadAlerts(const ConfigSection& n, DaemonConfig* c) {
@@ -193,7 +219,7 @@ void ReadAlerts(const ConfigSection& n, DaemonConfig* c) {
       c->alert_outputs.push_back(std::move(oc));
     }
   }
-  ReadSinkOutput(n, &c->alerts_output);
+  ReadSinkOutput(n, c->state_dir, &c->alerts_output);
   n.Str("claim_table", &c->alert_claim_table);
   if (n.Str("claim_ttl", &c->alert_claim_ttl) && !ParseDuration(c->alert_claim_ttl)) {
     n.Problem("claim_ttl", "claim_ttl must be a duration like 24h");
@@ -243,13 +269,15 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
   if (!in) return Status::NotFound(path + ": cannot be read");
   std::stringstream ss;
   ss << in.rdbuf();
-  return ParseDaemonConfig(ss.str(), path);
+  return ParseDaemonConfig(ss.str(), path, /*check_files=*/true);
 }
 
-Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path) {
+Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path,
+                                       bool check_files) {
   auto parsed = ConfigFile::Parse(text, path);
   if (!parsed.ok()) return parsed.status();
   ConfigFile& file = *parsed.value();
+  file.set_check_files(check_files);
   const ConfigSection root = file.Root();
   DaemonConfig c;
   c.path = path;
@@ -271,7 +299,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
   for (std::string& r : c.rules) r = file.PathOf(r);
   root.Bool("strict_rules", &c.strict_rules);
   if (auto n = root.Section("events")) {
-    if (n->CheckKeys({"output"})) ReadSinkOutput(*n, &c.events_output);
+    if (n->CheckKeys({"output"})) ReadSinkOutput(*n, c.state_dir, &c.events_output);
   }
   if (auto n = root.Section("alerts")) ReadAlerts(*n, &c);
   // Flow logs delivered through CloudWatch Logs have no header line: their custom formats,

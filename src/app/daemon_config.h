@@ -78,8 +78,11 @@ struct DaemonConfig {
 // Reads and validates; relative paths are taken from the configuration file's folder.
 // Problems are "file:line: message", all of them.
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
-// The same from text; `path` names it in messages and anchors relative paths.
-Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path);
+// The same from text; `path` names it in messages and anchors relative paths. With
+// `check_files` (as when loading), the files it names are looked at too: TLS files readable,
+// output folders writable.
+Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::string& path,
+                                       bool check_files = false);
 
 // The configuration reference in Markdown: the top-level keys, then every source and output type
 // with its keys, generated from the descriptors (docs/configuration.md holds a copy, which a test

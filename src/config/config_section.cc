@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <yaml-cpp/yaml.h>
 
@@ -34,6 +35,30 @@ struct ConfigFile::Doc {
 
 ConfigFile::~ConfigFile() = default;
 
+namespace {
+// yaml-cpp keeps both entries of a repeated key and answers lookups with the first: a second
+// value would be ignored without a word. Each repeat is a problem.
+void FindDuplicateKeys(const YAML::Node& n, ConfigFile* f) {
+  if (n.IsMap()) {
+    std::map<std::string, int> seen;
+    for (const auto& kv : n) {
+      if (kv.first.IsScalar()) {
+        const int line = kv.first.Mark().line + 1;
+        auto [it, fresh] = seen.emplace(kv.first.Scalar(), line);
+        if (!fresh) {
+          f->AddProblem(Line(f->path(), kv.first) + ": duplicate key '" + kv.first.Scalar() +
+                        "' (first at line " + std::to_string(it->second) +
+                        "): one of the two would be ignored");
+        }
+      }
+      FindDuplicateKeys(kv.second, f);
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& item : n) FindDuplicateKeys(item, f);
+  }
+}
+}  // namespace
+
 Result<std::unique_ptr<ConfigFile>> ConfigFile::Parse(const std::string& text,
                                                       const std::string& path) {
   if (Status st = CheckYamlText(text); !st.ok())
@@ -50,6 +75,7 @@ Result<std::unique_ptr<ConfigFile>> ConfigFile::Parse(const std::string& text,
   if (!f->doc_->root.IsMap()) {
     return Status::InvalidArgument(path + ": the configuration must be a mapping");
   }
+  FindDuplicateKeys(f->doc_->root, f.get());
   return f;
 }
 
@@ -282,8 +308,14 @@ bool ConfigSection::Listen(std::string_view key, std::string* host, int* port) c
   char* end = nullptr;
   const long p =
       colon == std::string::npos ? -1 : std::strtol(listen.c_str() + colon + 1, &end, 10);
-  if (colon == std::string::npos || end == nullptr || *end != '\0' || p < 0 || p > 65535) {
+  if (colon == std::string::npos || end == nullptr || *end != '\0' ||
+      end == listen.c_str() + colon + 1 || p < 0 || p > 65535) {
     Problem(key, std::string(key) + " must be host:port, got '" + listen + "'");
+    return false;
+  }
+  if (colon == 0) {
+    Problem(key, std::string(key) + " needs a host before the port, got '" + listen +
+                     "' (127.0.0.1 for loopback, 0.0.0.0 for every IPv4 address)");
     return false;
   }
   *host = listen.substr(0, colon);

@@ -62,6 +62,10 @@ class ConfigFile {
   std::string PathOf(const std::string& p) const;
 
   void AddProblem(std::string problem) { problems_.push_back(std::move(problem)); }
+  // Whether readers look at the files a configuration names (TLS files readable, output folders
+  // writable): on for a file being loaded to run, off for text parsed on its own.
+  bool check_files() const { return check_files_; }
+  void set_check_files(bool on) { check_files_ = on; }
   const std::vector<std::string>& problems() const { return problems_; }
   // InvalidArgument with every problem, one per line; Ok when there is none.
   Status ProblemsStatus() const;
@@ -74,6 +78,7 @@ class ConfigFile {
   std::string base_;
   std::unique_ptr<Doc> doc_;
   std::vector<std::string> problems_;
+  bool check_files_ = false;
 };
 
 // One mapping (or value) of the file. Cheap to copy; valid while its ConfigFile lives.

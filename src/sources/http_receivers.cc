@@ -1,5 +1,8 @@
 #include "sources/http_receivers.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <future>
@@ -322,6 +325,14 @@ void ReadReceiverCommon(const ConfigSection& s, ReceiverOptions* o) {
       t->Path("key_file", &o->tls_key_file);
       if (o->tls_cert_file.empty() || o->tls_key_file.empty()) {
         t->Problem(s.where() + ".tls needs cert_file and key_file");
+      }
+      for (const auto& [key, file] :
+           {std::pair<const char*, const std::string*>{"cert_file", &o->tls_cert_file},
+            {"key_file", &o->tls_key_file}}) {
+        if (s.file().check_files() && !file->empty() && ::access(file->c_str(), R_OK) != 0) {
+          t->Problem(key,
+                     std::string("cannot read ") + key + " " + *file + ": " + std::strerror(errno));
+        }
       }
     }
   }
