@@ -132,6 +132,14 @@ Result<bool> DynamoDbLeaseStore::Renew(Lease* lease) {
   return true;
 }
 
+Result<bool> DynamoDbLeaseStore::Held(const std::string& key, const std::string& owner) {
+  Lease probe;
+  probe.key = key;
+  auto got = db_->GetItem(table_, Key(probe));
+  if (!got.ok()) return got.status();
+  return got.value() && LeaseFromItem(*got.value()).owner == owner;
+}
+
 Result<bool> DynamoDbLeaseStore::Take(Lease* lease, const std::string& owner) {
   const bool switching = lease->owner != owner;
   ConditionalWrite w = Fenced(*lease, owner, false, ", leaseOwner = :me");
@@ -235,6 +243,17 @@ Result<std::vector<Lease>> SqliteLeaseStore::List() {
     out.push_back(std::move(le));
   }
   return out;
+}
+
+Result<bool> SqliteLeaseStore::Held(const std::string& key, const std::string& owner) {
+  std::lock_guard<std::mutex> l(mu_);
+  SqliteStatement st(db_, "SELECT leaseOwner FROM leases WHERE leaseKey = ?1");
+  if (!st.ok()) return db_.Error();
+  st.Text(key);
+  const int rc = st.Step();
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) return st.Error("lease " + key);
+  return st.Col(0) == owner;
 }
 
 Result<bool> SqliteLeaseStore::Create(const Lease& le) {

@@ -48,6 +48,10 @@ class LeaseStore {
   virtual Result<bool> Checkpoint(Lease* lease, const std::string& checkpoint, int64_t sub,
                                   const std::vector<std::string>& children) = 0;
   virtual Result<bool> Release(Lease* lease) = 0;
+  // Whether `owner` still holds the lease of `key` as the store says now (a strongly consistent
+  // read): a reader asks before it hands a batch on, so a lease taken by another process is not
+  // read twice.
+  virtual Result<bool> Held(const std::string& key, const std::string& owner) = 0;
   virtual std::string Describe() const = 0;
 };
 
@@ -63,6 +67,7 @@ class DynamoDbLeaseStore final : public LeaseStore {
   Result<bool> Checkpoint(Lease* lease, const std::string& checkpoint, int64_t sub,
                           const std::vector<std::string>& children) override;
   Result<bool> Release(Lease* lease) override;
+  Result<bool> Held(const std::string& key, const std::string& owner) override;
   std::string Describe() const override { return "DynamoDB table " + table_; }
 
  private:
@@ -84,6 +89,7 @@ class SqliteLeaseStore final : public LeaseStore {
   Result<bool> Checkpoint(Lease* lease, const std::string& checkpoint, int64_t sub,
                           const std::vector<std::string>& children) override;
   Result<bool> Release(Lease* lease) override;
+  Result<bool> Held(const std::string& key, const std::string& owner) override;
   std::string Describe() const override { return "SQLite file " + db_.path(); }
 
  private:

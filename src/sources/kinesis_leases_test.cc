@@ -75,6 +75,10 @@ TEST_F(SqliteLeases, CounterFencesEveryWrite) {
   ASSERT_TRUE(store_->Take(&theirs, "w2").value());
   EXPECT_FALSE(store_->Renew(&mine).value());
   EXPECT_FALSE(store_->Checkpoint(&mine, "123", 0, {}).value());
+  // Before it emits a batch the old owner asks, and learns the lease is gone.
+  EXPECT_FALSE(store_->Held(mine.key, "w1").value());
+  EXPECT_TRUE(store_->Held(mine.key, "w2").value());
+  EXPECT_FALSE(store_->Held("shardId-000000000999", "w2").value());
   // A stale take (old counter) is refused too.
   Lease stale = mine;
   EXPECT_FALSE(store_->Take(&stale, "w3").value());

@@ -459,6 +459,26 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
         --r->in_flight;
         r->cv.notify_all();
       };
+      // Still ours? Another process may have taken the lease since the last renewal: then the
+      // batch is its to emit, not ours (asked of the store before every batch; a store that
+      // cannot answer counts as lost too, and the lease is taken again from its checkpoint).
+      std::string owner;
+      {
+        std::lock_guard<std::mutex> l(r->mu);
+        owner = r->lease.owner;
+      }
+      auto held = leases_->Held(shard, owner);
+      if (!held.ok() || !held.value()) {
+        if (!held.ok()) {
+          stats_.api_errors.fetch_add(1);
+          log_("lease check of " + shard + ": " + held.status().message());
+        } else {
+          log_("shard " + shard + ": the lease was taken by another process; batch left to it");
+        }
+        stats_.leases_lost.fetch_add(1);
+        r->lost = true;
+        break;
+      }
       {
         std::lock_guard<std::mutex> l(r->mu);
         ++r->in_flight;
