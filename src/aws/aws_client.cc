@@ -199,6 +199,9 @@ Result<T> AwsClient::WithRetries(
     if (attempt > 0) {
       std::this_thread::sleep_for(std::chrono::duration<double>(BackoffSeconds(attempt - 1)));
     }
+    if (req.cancel != nullptr && req.cancel->load()) {
+      return Status::IoError(std::string(service) + ": cancelled");
+    }
     HttpRequest signed_req = req;
     Status s = Sign(service, &signed_req, s3);
     if (!s.ok()) return s;
@@ -256,12 +259,14 @@ Result<std::unique_ptr<HttpStreamReader>> AwsClient::OpenStream(std::string_view
 
 Result<std::string> AwsClient::CallJson(std::string_view service, std::string_view target_prefix,
                                         std::string_view operation, std::string body,
-                                        std::string_view json_version, AwsError* error) const {
+                                        std::string_view json_version, AwsError* error,
+                                        const std::atomic<bool>* cancel) const {
   HttpRequest req;
   req.method = "POST";
   req.url = Endpoint(service) + "/";
   req.headers = {{"Content-Type", "application/x-amz-json-" + std::string(json_version)},
                  {"X-Amz-Target", std::string(target_prefix) + "." + std::string(operation)}};
+  req.cancel = cancel;
   req.body = std::move(body);
   auto resp = Send(service, std::move(req), false, error);
   if (!resp.ok()) {

@@ -67,8 +67,8 @@ class AwsClient {
   // JSON protocol: returns the response body.
   Result<std::string> CallJson(std::string_view service, std::string_view target_prefix,
                                std::string_view operation, std::string body,
-                               std::string_view json_version = "1.0",
-                               AwsError* error = nullptr) const;
+                               std::string_view json_version = "1.0", AwsError* error = nullptr,
+                               const std::atomic<bool>* cancel = nullptr) const;
   // Query protocol: `params` without Action/Version; returns the XML response body.
   Result<std::string> CallQuery(std::string_view service, std::string_view action,
                                 std::string_view version,

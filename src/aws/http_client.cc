@@ -92,6 +92,12 @@ std::string HttpResponse::Header(std::string_view name) const {
   return "";
 }
 
+namespace {
+int CancelProgress(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+}
+}  // namespace
+
 Result<HttpResponse> HttpSend(const HttpRequest& req) {
   GlobalInit();
   // One handle per thread keeps its connection cache between calls.
@@ -108,8 +114,16 @@ Result<HttpResponse> HttpSend(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, SendHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
+  if (req.cancel != nullptr) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, CancelProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(req.cancel));
+  }
   const CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
+  if (rc == CURLE_ABORTED_BY_CALLBACK) {
+    return Status::IoError(req.method + " " + req.url + ": cancelled");
+  }
   if (rc != CURLE_OK) {
     return Status::IoError(req.method + " " + req.url + ": " + curl_easy_strerror(rc));
   }

@@ -6,6 +6,7 @@
 // bounded memory (curl's buffer plus one chunk).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,9 @@ struct HttpRequest {
   std::string body;
   long connect_timeout_ms = 5000;
   long timeout_ms = 60000;  // whole request; streams use a stall timeout instead
+  // When it turns true the transfer is abandoned (seen within about a second, even while the
+  // server is silent, as in a long poll). Null: never.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {

@@ -35,8 +35,8 @@ Result<std::vector<SqsMessage>> ParseReceiveMessage(std::string_view json) {
 }
 
 Result<std::vector<SqsMessage>> SqsClient::Receive(const std::string& queue_url, int max_messages,
-                                                   int wait_seconds,
-                                                   int visibility_timeout_seconds) const {
+                                                   int wait_seconds, int visibility_timeout_seconds,
+                                                   const std::atomic<bool>* cancel) const {
   std::string body = "{" + JsonField("QueueUrl", queue_url) +
                      ",\"MaxNumberOfMessages\":" + std::to_string(max_messages) +
                      ",\"WaitTimeSeconds\":" + std::to_string(wait_seconds);
@@ -44,7 +44,8 @@ Result<std::vector<SqsMessage>> SqsClient::Receive(const std::string& queue_url,
     body += ",\"VisibilityTimeout\":" + std::to_string(visibility_timeout_seconds);
   }
   body += R"(,"AttributeNames":["All"],"MessageSystemAttributeNames":["All"]})";
-  auto resp = client_->CallJson("sqs", "AmazonSQS", "ReceiveMessage", std::move(body));
+  auto resp = client_->CallJson("sqs", "AmazonSQS", "ReceiveMessage", std::move(body), "1.0",
+                                nullptr, cancel);
   if (!resp.ok()) return resp.status();
   return ParseReceiveMessage(resp.value());
 }

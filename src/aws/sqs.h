@@ -22,9 +22,12 @@ Result<std::vector<SqsMessage>> ParseReceiveMessage(std::string_view json);
 class SqsClient {
  public:
   explicit SqsClient(const AwsClient* client) : client_(client) {}
-  // Long polls up to `wait_seconds` (0..20).
+  // Long polls up to `wait_seconds` (0..20); given to a stop flag, the poll ends within about a
+  // second of it turning true (messages SQS was handing out reappear after their visibility
+  // timeout).
   Result<std::vector<SqsMessage>> Receive(const std::string& queue_url, int max_messages,
-                                          int wait_seconds, int visibility_timeout_seconds) const;
+                                          int wait_seconds, int visibility_timeout_seconds,
+                                          const std::atomic<bool>* cancel = nullptr) const;
   Status Delete(const std::string& queue_url, const std::string& receipt_handle) const;
   Status ChangeVisibility(const std::string& queue_url, const std::string& receipt_handle,
                           int seconds) const;

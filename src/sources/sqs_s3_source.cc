@@ -49,8 +49,9 @@ void SqsS3Source::Run(const std::atomic<bool>& stop) {
     if (stop.load()) break;
     stats_.receives.fetch_add(1);
     auto msgs = sqs_.Receive(options_.queue_url, options_.max_messages, options_.wait_seconds,
-                             options_.visibility_timeout);
+                             options_.visibility_timeout, &stop);
     if (!msgs.ok()) {
+      if (stop.load()) break;  // a long poll cut short by the stop
       stats_.api_errors.fetch_add(1);
       log_("ReceiveMessage " + options_.queue_url + ": " + msgs.status().message());
       std::this_thread::sleep_for(std::chrono::seconds(1));

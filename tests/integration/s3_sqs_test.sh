@@ -145,4 +145,34 @@ stop_daemon
 grep -q '"msg":"stopping: finishing work in flight","signal":"SIGTERM"' "$WORK/daemon.log" || fail "no stopping line"
 [[ "$(queue_depth "$SLOW_QURL")" -eq 0 ]] || fail "the in-flight message was not deleted before the exit"
 pass "SIGTERM: work in flight finished and acknowledged, exit 0"
+
+# SIGTERM during a 20 s long poll on an empty queue: the poll is cut short, the daemon is out
+# within 5 s.
+cat >"$WORK/poll.yml" <<YAML
+state_dir: $WORK/poll-state
+aws:
+  endpoint_url: $ENDPOINT
+events:
+  output: none
+alerts:
+  output: none
+http:
+  enabled: false
+sources:
+  - name: idle
+    type: s3_sqs
+    queue_url: $QURL
+    wait_time: 20s
+YAML
+"$FASTPATH" run --config "$WORK/poll.yml" >/dev/null 2>"$WORK/poll.log" &
+poll=$!
+PIDS+=($poll)
+wait_for "the long-polling daemon" 30 grep -q '"msg":"started"' "$WORK/poll.log"
+sleep 2  # well into the poll
+t0=$SECONDS
+kill -TERM "$poll"
+wait "$poll" || fail "the long-polling daemon exited with $?"
+took=$((SECONDS - t0))
+[[ $took -le 5 ]] || fail "SIGTERM during a 20 s long poll took ${took}s"
+pass "SIGTERM during a 20 s long poll: out in ${took}s"
 echo "all S3-via-SQS checks passed"
