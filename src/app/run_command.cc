@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -300,16 +301,41 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   pipeline.Start();
   if (dispatcher) dispatcher->Start();  // first: what a previous run left undelivered
 
+  // Each source's health, from its own warnings (API errors, refused requests it cannot serve,
+  // lost leases): ok; degraded while a warning is under a minute old; failing with five or more
+  // in the last minute, the latest under 30 s old.
+  struct SourceHealth {
+    std::mutex mu;
+    std::deque<TimeNs> warnings;  // of the last minute
+    std::string last_error;
+    TimeNs last_time = 0;
+    std::string State(TimeNs now) {
+      std::lock_guard<std::mutex> l(mu);
+      while (!warnings.empty() && now - warnings.front() > 60 * kNsPerSec) warnings.pop_front();
+      if (warnings.size() >= 5 && now - last_time <= 30 * kNsPerSec) return "failing";
+      return warnings.empty() ? "ok" : "degraded";
+    }
+  };
+  std::vector<std::unique_ptr<SourceHealth>> health;
+  for (size_t i = 0; i < cfg.sources.size(); ++i)
+    health.push_back(std::make_unique<SourceHealth>());
+
   // Sources, from the registry's descriptors: built, then started in configuration order.
   std::vector<std::unique_ptr<Source>> sources;
   std::vector<std::string> source_names;
   int rc = 0;
-  for (const DaemonSource& d : cfg.sources) {
+  for (size_t i = 0; i < cfg.sources.size(); ++i) {
+    const DaemonSource& d = cfg.sources[i];
     SourceBuildContext ctx;
     ctx.inputs = &pipeline;
     ctx.aws = aws_client;
-    ctx.warn = [&log, name = d.name](const std::string& msg) {
+    ctx.warn = [&log, name = d.name, h = health[i].get()](const std::string& msg) {
       log.Write("warn", msg, {{"source", name}});
+      std::lock_guard<std::mutex> l(h->mu);
+      h->last_time = NowNs();
+      h->warnings.push_back(h->last_time);
+      if (h->warnings.size() > 1000) h->warnings.pop_front();
+      h->last_error = msg;
     };
     ctx.info = [&log, name = d.name](const std::string& msg) {
       log.Write("info", msg, {{"source", name}});
@@ -338,13 +364,35 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   std::thread admin_thread;
   if (rc == 0 && cfg.http_port >= 0) {
     admin.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
-      const bool ok = !stopping.load();
-      res.status = ok ? 200 : 503;
-      res.set_content(
-          std::string("{\"status\":\"") + (ok ? "ok" : "stopping") +
-              "\",\"uptime_seconds\":" + std::to_string((NowNs() - started) / 1000000000) +
-              ",\"sources\":" + std::to_string(cfg.sources.size()) + "}",
-          "application/json");
+      // 200 while every source is ok or degraded; 503 when one is failing, or stopping.
+      const TimeNs now = NowNs();
+      std::string list;
+      bool failing = false, degraded = false;
+      for (size_t i = 0; i < source_names.size(); ++i) {
+        const std::string state = health[i]->State(now);
+        failing |= state == "failing";
+        degraded |= state == "degraded";
+        list += (i ? "," : "") + std::string("{\"name\":");
+        AppendJsonString(&list, source_names[i]);
+        list += ",\"state\":\"" + state + "\"";
+        std::lock_guard<std::mutex> l(health[i]->mu);
+        if (!health[i]->last_error.empty()) {
+          list += ",\"last_error\":";
+          AppendJsonString(&list, health[i]->last_error);
+          list += ",\"last_error_time\":";
+          AppendJsonString(&list, FormatRfc3339(health[i]->last_time));
+        }
+        list += "}";
+      }
+      const char* status = stopping.load() ? "stopping"
+                           : failing       ? "failing"
+                           : degraded      ? "degraded"
+                                           : "ok";
+      res.status = stopping.load() || failing ? 503 : 200;
+      res.set_content(std::string("{\"status\":\"") + status +
+                          "\",\"uptime_seconds\":" + std::to_string((now - started) / 1000000000) +
+                          ",\"sources\":[" + list + "]}",
+                      "application/json");
     });
     admin.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
       MetricsWriter w;

@@ -157,18 +157,39 @@ events:
 alerts:
   output: none
 http:
-  enabled: false
+  listen: 127.0.0.1:0
 sources:
   - name: idle
     type: s3_sqs
     queue_url: $QURL
     wait_time: 20s
+  - name: missing
+    type: s3_sqs
+    queue_url: ${QURL%/*}/no-such-queue
+    wait_time: 1s
 YAML
 "$FASTPATH" run --config "$WORK/poll.yml" >/dev/null 2>"$WORK/poll.log" &
 poll=$!
 PIDS+=($poll)
 wait_for "the long-polling daemon" 30 grep -q '"msg":"started"' "$WORK/poll.log"
-sleep 2  # well into the poll
+POLL_ADMIN="http://$(grep -o '"msg":"serving /healthz and /metrics","address":"[^"]*' "$WORK/poll.log" | sed 's/.*"address":"//')"
+
+# /healthz names each source's state: the one whose queue does not exist is failing (503, with
+# its last error), the idle one ok.
+health_failing() {
+  curl -s -o "$WORK/health.json" -w '%{http_code}' "$POLL_ADMIN/healthz" | grep -qx 503
+}
+wait_for "/healthz to say failing" 30 health_failing
+python3 - "$WORK/health.json" <<'PY' || fail "/healthz: $(cat "$WORK/health.json")"
+import json, sys
+h = json.load(open(sys.argv[1]))
+s = {x["name"]: x for x in h["sources"]}
+assert h["status"] == "failing", h
+assert s["missing"]["state"] == "failing" and "ReceiveMessage" in s["missing"]["last_error"], s
+assert s["idle"]["state"] == "ok" and "last_error" not in s["idle"], s
+PY
+pass "/healthz: the source on a missing queue failing (503, last error named), the other ok"
+sleep 1  # well into the idle source's 20 s poll
 t0=$SECONDS
 kill -TERM "$poll"
 wait "$poll" || fail "the long-polling daemon exited with $?"
