@@ -340,6 +340,9 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     ctx.info = [&log, name = d.name](const std::string& msg) {
       log.Write("info", msg, {{"source", name}});
     };
+    ctx.input_problem = [&log, name = d.name](const std::string& msg) {
+      log.Write("warn", msg, {{"source", name}});
+    };
     auto built = d.type->build(*d.settings, ctx);
     Status st = built.ok() ? built.value()->Start() : built.status();
     if (!st.ok()) {

@@ -376,7 +376,9 @@ std::unique_ptr<SourceSettings> ReadEventBridge(const ConfigSection& s,
 Result<std::unique_ptr<Source>> BuildReceiver(const SourceSettings& settings,
                                               const SourceBuildContext& ctx) {
   const auto& o = static_cast<const ReceiverSettings&>(settings).options;
-  return std::unique_ptr<Source>(new HttpReceiver(o, ctx.inputs, ctx.warn));
+  // What the receiver logs is each refused request: the client's fault, not the receiver's.
+  return std::unique_ptr<Source>(
+      new HttpReceiver(o, ctx.inputs, ctx.input_problem ? ctx.input_problem : ctx.warn));
 }
 
 // The keys both receiver types take, then `more`.

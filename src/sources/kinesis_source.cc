@@ -415,7 +415,8 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
         auto users = Deaggregate(rec.data, rec.partition_key);
         if (!users.ok()) {
           stats_.bad_aggregates.fetch_add(1);
-          log_("record " + rec.sequence_number + " of " + shard + ": " + users.status().message());
+          (input_problem_ ? input_problem_ : log_)("record " + rec.sequence_number + " of " +
+                                                   shard + ": " + users.status().message());
           continue;
         }
         for (UserRecord& u : users.value()) {
@@ -669,6 +670,7 @@ Result<std::unique_ptr<Source>> BuildKinesis(const SourceSettings& settings,
   auto source = std::make_unique<KinesisSource>(owned->kinesis.get(), owned->leases.get(), o,
                                                 ctx.inputs, ctx.warn, ctx.info);
   source->Own(std::move(owned));
+  if (ctx.input_problem) source->set_input_problem_log(ctx.input_problem);
   return std::unique_ptr<Source>(std::move(source));
 }
 

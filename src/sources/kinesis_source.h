@@ -94,6 +94,11 @@ class KinesisSource final : public Source {
   // Runs the coordinator on a thread of its own until Stop, which stops gracefully (see above).
   Status Start() override;
   void RequestStop() override { stop_ = true; }
+  // Where undecodable records are told (a problem of the record, not of the source); default:
+  // the source's log.
+  void set_input_problem_log(std::function<void(const std::string&)> f) {
+    input_problem_ = std::move(f);
+  }
   void Stop() override;
   void WriteMetrics(MetricsWriter* w) const override;
   std::vector<std::pair<std::string, std::string>> Describe() const override;
@@ -122,6 +127,7 @@ class KinesisSource final : public Source {
   KinesisSourceOptions options_;
   InputQueue* pipeline_;
   std::function<void(const std::string&)> log_;
+  std::function<void(const std::string&)> input_problem_;
   std::function<void(const std::string&)> info_;
   KinesisSourceStats stats_;
   mutable std::mutex latency_mu_;

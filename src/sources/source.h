@@ -66,6 +66,10 @@ struct SourceBuildContext {
   std::function<const aws::AwsClient*()> aws;
   std::function<void(const std::string&)> warn;  // problems, logged with the source's name
   std::function<void(const std::string&)> info;  // notable changes (leases, shard ends)
+  // Problems of what was sent rather than of the source (a request with a wrong key or a bad
+  // body, a poison message, an undecodable record): logged as warnings, but the source's health
+  // does not count them. Empty: `warn`.
+  std::function<void(const std::string&)> input_problem;
 };
 
 struct SourceDescriptor {

@@ -70,8 +70,9 @@ void SqsS3Source::Run(const std::atomic<bool>& stop) {
 
 void SqsS3Source::DeadLetter(const aws::SqsMessage& m, const std::string& why) {
   stats_.poison.fetch_add(1);
-  log_("poison message " + m.message_id + " (" + why + "): given up after " +
-       std::to_string(m.receive_count) + " receives");
+  (input_problem_ ? input_problem_ : log_)("poison message " + m.message_id + " (" + why +
+                                           "): given up after " + std::to_string(m.receive_count) +
+                                           " receives");
   if (!options_.dead_letter_file.empty()) {
     std::string line = "{\"time\":";
     AppendJsonString(&line, FormatRfc3339(NowNs()));
@@ -258,7 +259,9 @@ std::unique_ptr<SourceSettings> ReadSqsS3(const ConfigSection& s, const SourceCo
 Result<std::unique_ptr<Source>> BuildSqsS3(const SourceSettings& settings,
                                            const SourceBuildContext& ctx) {
   const auto& o = static_cast<const SqsS3SourceSettings&>(settings).options;
-  return std::unique_ptr<Source>(new SqsS3Source(ctx.aws(), o, ctx.inputs, ctx.warn));
+  auto source = std::make_unique<SqsS3Source>(ctx.aws(), o, ctx.inputs, ctx.warn);
+  if (ctx.input_problem) source->set_input_problem_log(ctx.input_problem);
+  return std::unique_ptr<Source>(std::move(source));
 }
 
 }  // namespace

@@ -71,6 +71,11 @@ class SqsS3Source final : public Source {
   // acknowledged (or left to reappear, when its objects failed).
   Status Start() override;
   void RequestStop() override { stop_ = true; }
+  // Where poison messages are told (a problem of the message, not of the source); default: the
+  // source's log.
+  void set_input_problem_log(std::function<void(const std::string&)> f) {
+    input_problem_ = std::move(f);
+  }
   void Stop() override;
   void WriteMetrics(MetricsWriter* w) const override;
   std::vector<std::pair<std::string, std::string>> Describe() const override;
@@ -104,6 +109,7 @@ class SqsS3Source final : public Source {
   bool stopping_ = false;                                       // guarded by mu_
   std::thread housekeeper_;
   std::atomic<bool> stop_{false};
+  std::function<void(const std::string&)> input_problem_;
   std::thread poller_;
 };
 

@@ -163,6 +163,10 @@ grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="unauthori
 grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="too_large"} 1$' "$WORK/metrics.txt" ||
   fail "413 not counted: $(grep 'result="too_large"' "$WORK/metrics.txt")"
 ! grep -q "$FH_KEY\|$EB_KEY\|$EB_PASSWORD" "$WORK/daemon.log" || fail "a secret appears in the log"
+# Refused requests are the clients' fault: the receivers stay healthy.
+curl -s "$ADMIN/healthz" >"$WORK/health.json"
+python3 -c 'import json,sys; h=json.load(open(sys.argv[1])); assert h["status"]=="ok", h' "$WORK/health.json" ||
+  fail "clients' bad requests made /healthz say $(cat "$WORK/health.json")"
 
 # Bad input inside an accepted request (a record that is a truncated gzip stream) is a JSON log
 # line naming the input and the reason, like everything else the daemon writes to stderr.
