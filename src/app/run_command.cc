@@ -301,8 +301,8 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   pipeline.Start();
   if (dispatcher) dispatcher->Start();  // first: what a previous run left undelivered
 
-  // Each source's health, from its own warnings (API errors, refused requests it cannot serve,
-  // lost leases): ok; degraded while a warning is under a minute old; failing with five or more
+  // Each source's health, from its own warnings (API errors, lost leases; not what the input
+  // got wrong): ok; degraded while a warning is under a minute old; failing with five or more
   // in the last minute, the latest under 30 s old.
   struct SourceHealth {
     std::mutex mu;
