@@ -236,5 +236,22 @@ alerts:
   EXPECT_EQ(ok->alert_outputs[2].to.size(), 2u);
 }
 
+TEST(DaemonConfig, HeaderValuesMustBeStrings) {
+  // A nested value would otherwise be sent as an empty header.
+  auto c = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+alerts:
+  outputs:
+    - type: webhook
+      url: https://example.com/x
+      headers: {A: {b: c}}
+)",
+                             "f.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("f.yml:8: headers.A must be a string"), std::string::npos)
+      << c.status().message();
+}
+
 }  // namespace
 }  // namespace fastpath

@@ -297,8 +297,16 @@ bool ConfigSection::StrMap(std::string_view key, std::map<std::string, std::stri
     Problem(key, std::string(key) + " must be a mapping");
     return false;
   }
-  for (const auto& kv : n) (*out)[kv.first.Scalar()] = kv.second.Scalar();
-  return true;
+  bool ok = true;
+  for (const auto& kv : n) {
+    if (!kv.second.IsScalar()) {  // a nested map or list would read as an empty string
+      Problem(key, std::string(key) + "." + kv.first.Scalar() + " must be a string");
+      ok = false;
+      continue;
+    }
+    (*out)[kv.first.Scalar()] = kv.second.Scalar();
+  }
+  return ok;
 }
 
 bool ConfigSection::Listen(std::string_view key, std::string* host, int* port) const {
