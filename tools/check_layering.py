@@ -11,7 +11,7 @@ import re
 import sys
 
 ORDER = ["core", "config", "storage", "decode", "aws", "sources", "parse", "ocsf", "rules",
-         "dedupe", "alerts", "sinks", "lake", "audit", "pipeline", "simulate", "server", "app"]
+         "dedupe", "alerts", "sinks", "lake", "audit", "pipeline", "simulate", "dashboard", "app"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"', re.M)
 
 

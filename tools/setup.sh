@@ -50,4 +50,10 @@ if [[ ! -d "$it/node_modules/fauxqs" || ! -d "$it/node_modules/kinesalite" ||
   echo "setup: npm ci in tests/integration"
   npm ci --prefix "$it" --no-audit --no-fund --loglevel=error >/dev/null
 fi
+# The dashboard's front-end packages, embedded into the binary at build time.
+web="$(dirname "$0")/../web"
+if [[ ! -f "$web/node_modules/uplot/dist/uPlot.iife.min.js" ]]; then
+  echo "setup: npm ci in web"
+  npm ci --prefix "$web" --no-audit --no-fund --loglevel=error >/dev/null
+fi
 echo "setup: done"

@@ -201,14 +201,33 @@ Result<std::vector<StoredAlert>> Outbox::List(const AlertFilter& f) {
   std::lock_guard<std::mutex> l(mu_);
   std::string sql = "SELECT * FROM (SELECT " + std::string(kAlertColumns) +
                     " AS state FROM alerts a WHERE (? = '' OR a.rule_id = ?) AND (? = '' OR "
-                    "a.severity = ?) AND a.created >= ? AND (? = 0 OR a.created <= ?)) WHERE "
-                    "(? = '' OR state = ?) ORDER BY created DESC LIMIT ?";
+                    "a.severity = ?) AND (? = '' OR a.account = ?) AND (CASE WHEN ? THEN "
+                    "a.event_time ELSE a.created END) >= ? AND (? = 0 OR (CASE WHEN ? THEN "
+                    "a.event_time ELSE a.created END) <= ?)) WHERE (? = '' OR state = ?) ORDER BY "
+                    "created DESC LIMIT ?";
   Stmt s(db_, sql.c_str());
   if (!s.ok()) return db_.Error("list");
-  s.Text(f.rule_id).Text(f.rule_id).Text(f.severity).Text(f.severity).Int(f.since);
-  s.Int(f.until).Int(f.until).Text(f.state).Text(f.state).Int(f.limit);
+  s.Text(f.rule_id).Text(f.rule_id).Text(f.severity).Text(f.severity).Text(f.account);
+  s.Text(f.account).Int(f.by_event_time ? 1 : 0).Int(f.since).Int(f.until);
+  s.Int(f.by_event_time ? 1 : 0).Int(f.until).Text(f.state).Text(f.state).Int(f.limit);
   std::vector<StoredAlert> out;
   while (s.Step() == SQLITE_ROW) out.push_back(ReadAlert(s, 0));
+  return out;
+}
+
+Result<AlertFacets> Outbox::Facets() {
+  std::lock_guard<std::mutex> l(mu_);
+  AlertFacets out;
+  const std::pair<const char*, std::vector<std::string>*> columns[] = {
+      {"SELECT DISTINCT rule_id FROM alerts ORDER BY 1", &out.rule_ids},
+      {"SELECT DISTINCT severity FROM alerts ORDER BY 1", &out.severities},
+      {"SELECT DISTINCT account FROM alerts ORDER BY 1", &out.accounts}};
+  for (const auto& [sql, into] : columns) {
+    Stmt s(db_, sql);
+    if (!s.ok()) return db_.Error("facets");
+    while (s.Step() == SQLITE_ROW) into->push_back(s.Col(0));
+  }
+  out.states = {"pending", "delivered", "dead", "acked"};
   return out;
 }
 

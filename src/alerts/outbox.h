@@ -55,9 +55,16 @@ struct AlertFilter {
   std::string rule_id;
   std::string severity;
   std::string state;
+  std::string account;
   TimeNs since = 0;
   TimeNs until = 0;
+  bool by_event_time = false;  // since/until bound the event's time instead of the alert's
   int limit = 100;
+};
+
+// The values alerts have, for filter menus.
+struct AlertFacets {
+  std::vector<std::string> rule_ids, severities, accounts, states;
 };
 
 // Builds the stored form of an alert (principal, source IP, event name read from the record).
@@ -85,6 +92,7 @@ class Outbox {
   Result<TimeNs> NextDue(const std::string& output);
 
   Result<std::vector<StoredAlert>> List(const AlertFilter& f);
+  Result<AlertFacets> Facets();
   Result<std::optional<StoredAlert>> Get(const std::string& id);
   Result<std::vector<Delivery>> Deliveries(const std::string& alert_id);
   // Dead (or, with `all`, undelivered) deliveries of the alert go back to pending, due now.

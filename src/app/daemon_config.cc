@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/time_util.h"
+#include "dashboard/dashboard.h"
 
 namespace fastpath {
 namespace {
@@ -36,7 +37,11 @@ const std::vector<ConfigKeyDoc>& TopLevelKeys() {
       {"workers", "decode/parse threads (default: one per core)"},
       {"dedupe", "window (default 24h) and memory_mib (default 512) of first-arrival dedupe",
        ConfigValue::kSection},
-      {"http", "listen (host:port of /healthz and /metrics, default 127.0.0.1:9108), enabled",
+      {"http",
+       "listen (host:port of /healthz and /metrics, default 127.0.0.1:9108), enabled, "
+       "dashboard (true: the web dashboard and /api/ on the same listener), "
+       "dashboard_token_env or dashboard_token_file (its access token; required when listen is "
+       "not loopback), audit_report (an audit JSON report for the Coverage page)",
        ConfigValue::kSection},
       {"sources", "a list of sources, each with a type (below) and an optional name",
        ConfigValue::kSection},
@@ -331,11 +336,23 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
     }
   }
   if (auto h = root.Section("http")) {
-    if (h->CheckKeys({"listen", "enabled"})) {
+    if (h->CheckKeys({"listen", "enabled", "dashboard", "dashboard_token_env",
+                      "dashboard_token_file", "dashboard_token", "audit_report"})) {
       h->Listen("listen", &c.http_host, &c.http_port);
       bool enabled = true;
       h->Bool("enabled", &enabled);
       if (!enabled) c.http_port = -1;
+      h->Bool("dashboard", &c.dashboard);
+      if (h->Secret("dashboard_token", &c.dashboard_token) && c.dashboard_token.size() < 16) {
+        h->Problem("dashboard_token", "the dashboard token must be at least 16 characters");
+      }
+      h->Path("audit_report", &c.audit_report);
+      if (c.dashboard && c.http_port >= 0 && c.dashboard_token.empty() &&
+          !Dashboard::IsLoopback(c.http_host)) {
+        h->Problem("dashboard", "the dashboard on " + c.http_host +
+                                    " (not loopback) needs a token: dashboard_token_env or "
+                                    "dashboard_token_file");
+      }
     }
   }
   if (auto l = root.Section("lake")) ReadLake(*l, &c);

@@ -69,6 +69,9 @@ struct DaemonConfig {
   size_t dedupe_memory_mib = 512;
   std::string http_host = "127.0.0.1";  // /healthz and /metrics
   int http_port = 9108;                 // 0: any free port; -1: off
+  bool dashboard = false;               // the dashboard and /api/ on the same listener
+  std::string dashboard_token;          // required when http_host is not loopback
+  std::string audit_report;             // an audit JSON report the Coverage page shows
   std::vector<DaemonSource> sources;
   std::vector<ConfiguredVpcFlowFormat> vpc_flow_formats;  // for header-less CloudWatch Logs
   std::optional<LakeSettings> lake;

@@ -1,15 +1,23 @@
 // `fastpath demo`: the bundled CloudTrail data replayed as AWS delivers it on all three paths,
 // through the real pipeline: events out, later arrivals dropped, and how late each path was.
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <thread>
 
+#include <httplib.h>
 #include <simdjson.h>
 
+#include "alerts/dispatcher.h"
+#include "alerts/outputs.h"
 #include "app/scan_command.h"
 #include "core/latency_histogram.h"
+#include "core/metrics_writer.h"
+#include "dashboard/dashboard.h"
 #include "pipeline/scan_pipeline.h"
 #include "simulate/delivery_simulator.h"
 #include "sources/file_source.h"
@@ -72,6 +80,62 @@ std::string DefaultDataDir() {
   return std::string(FASTPATH_SOURCE_DIR) + "/data/demo";
 }
 
+// Serves the dashboard over what the replay left until SIGINT/SIGTERM.
+int ServeDashboard(const std::string& host, int port, const std::string& token, TimeNs replay_end,
+                   size_t records, const ScanSummary& summary, ScanPipeline* pipeline,
+                   const ScanOptions& so, Outbox* outbox, AlertDispatcher* dispatcher,
+                   const sigset_t& sigs, std::FILE* out, std::FILE* err) {
+  DashboardOptions dopt;
+  dopt.title = "fastpath demo";
+  dopt.token = token;
+  dopt.now = [replay_end] { return replay_end; };
+  char note[640];
+  std::snprintf(
+      note, sizeof note,
+      "A replay of %zu real CloudTrail records (an attack simulation) delivered as AWS delivers "
+      "them: %llu unique events, %llu later copies dropped as duplicates. EventBridge brings "
+      "write events in seconds; S3 and CloudWatch Logs bring every event minutes later. The "
+      "clock is the replay's (its last delivery). The trails stopped in this data were the "
+      "attack's own, not the one that recorded it, so no path goes silent here.",
+      records, static_cast<unsigned long long>(summary.events_out),
+      static_cast<unsigned long long>(summary.duplicates));
+  dopt.note = note;
+  DashboardSources dsrc;
+  dsrc.outbox = outbox;
+  dsrc.on_retry = [dispatcher] { dispatcher->Wake(); };
+  dsrc.timeline = so.timeline;
+  dsrc.liveness = so.liveness;
+  dsrc.metrics_text = [pipeline, dispatcher, liveness = so.liveness, replay_end] {
+    MetricsWriter w;
+    pipeline->WriteMetrics(&w);
+    dispatcher->WriteMetrics(&w);
+    liveness->WriteMetrics(&w, replay_end);
+    return w.Text();
+  };
+  Dashboard dashboard(std::move(dopt), std::move(dsrc));
+  httplib::Server server;
+  dashboard.Mount(&server);
+  const int bound =
+      port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
+  if (bound < 0) {
+    std::fprintf(err,
+                 "fastpath demo: cannot listen on %s:%d for the dashboard (in use? try --listen "
+                 "127.0.0.1:0, or --once)\n",
+                 host.c_str(), port);
+    return 1;
+  }
+  std::thread serving([&server] { server.listen_after_bind(); });
+  const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::fprintf(out, "\ndashboard: http://%s:%d/%s  (Ctrl-C to stop)\n", shown.c_str(), bound,
+               token.empty() ? "" : "  (asks for the token)");
+  std::fflush(out);
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  server.stop();
+  serving.join();
+  return 0;
+}
+
 }  // namespace
 
 int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
@@ -79,6 +143,55 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "fastpath demo: --rules %s: no such file or folder\n", o.rules_dir.c_str());
     return 2;
   }
+  // The dashboard's listener and token are checked before anything is replayed.
+  std::string host = "127.0.0.1";
+  int port = 8108;
+  std::string token;
+  if (!o.once) {
+    const size_t colon = o.listen.rfind(':');
+    char* end = nullptr;
+    const long p =
+        colon == std::string::npos ? -1 : std::strtol(o.listen.c_str() + colon + 1, &end, 10);
+    if (colon == std::string::npos || colon == 0 || end == o.listen.c_str() + colon + 1 ||
+        *end != '\0' || p < 0 || p > 65535) {
+      std::fprintf(err, "fastpath demo: --listen %s: give HOST:PORT (port 0: any free port)\n",
+                   o.listen.c_str());
+      return 2;
+    }
+    host = o.listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    port = static_cast<int>(p);
+    if (const char* env = std::getenv("FASTPATH_DASHBOARD_TOKEN")) token = env;
+    if (!o.token_file.empty()) {
+      std::ifstream in(o.token_file);
+      if (!in || !std::getline(in, token)) {
+        std::fprintf(err, "fastpath demo: --token-file %s cannot be read\n", o.token_file.c_str());
+        return 2;
+      }
+      while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    }
+    if (!token.empty() && token.size() < 16) {
+      std::fprintf(err, "fastpath demo: the dashboard token must be at least 16 characters\n");
+      return 2;
+    }
+    if (token.empty() && !Dashboard::IsLoopback(host)) {
+      std::fprintf(err,
+                   "fastpath demo: --listen %s is not loopback: the dashboard needs a token "
+                   "(FASTPATH_DASHBOARD_TOKEN or --token-file)\n",
+                   o.listen.c_str());
+      return 2;
+    }
+  }
+  // SIGINT/SIGTERM end the serving below: blocked here, before any thread starts, and taken by
+  // sigwait on this thread.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  if (!o.once) pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
   const std::string data = o.data_dir.empty() ? DefaultDataDir() : o.data_dir;
   auto objects = LoadTrailObjects({data});
   if (!objects.ok()) {
@@ -110,7 +223,9 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
     return 1;
   }
   std::map<DeliveryPath, std::pair<size_t, size_t>> per_path;  // deliveries, record copies
+  TimeNs replay_end = 0;  // the clock of the replay: the last delivery's arrival
   for (const SimulatedDelivery& d : deliveries.value()) {
+    replay_end = std::max(replay_end, d.received);
     per_path[d.path].first++;
     per_path[d.path].second += d.records;
   }
@@ -140,10 +255,54 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
     rule_count = set.rules.size();
     so.rules = std::make_shared<RuleEngine>(std::move(set.rules));
   }
+  // What the dashboard shows: each path minute by minute, and its liveness.
+  so.timeline = std::make_shared<PathTimeline>();
+  so.liveness = std::make_shared<SourceLiveness>();
+  // Alerts go to an outbox in the demo's folder and from there to a file output, as the daemon
+  // sends them: the dashboard lists, acks and retries them there.
+  // They live in a folder of their own (removed at exit), not among the deliveries.
+  std::string state =
+      (std::filesystem::temp_directory_path() / "fastpath-demo-state-XXXXXX").string();
+  if (::mkdtemp(state.data()) == nullptr) {
+    std::fprintf(err, "fastpath demo: cannot create a temporary folder\n");
+    return 1;
+  }
+  struct RemoveState {
+    std::string path;
+    ~RemoveState() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } remove_state{state};
+  Outbox outbox((std::filesystem::path(state) / "alerts.sqlite").string());
+  if (Status st = outbox.Open(); !st.ok()) {
+    std::fprintf(err, "fastpath demo: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  auto output_log = [err](const std::string& m) {
+    std::fprintf(err, "fastpath demo: %s\n", m.c_str());
+  };
+  AlertDispatcher dispatcher(&outbox, output_log);
+  OutputConfig file_output;
+  file_output.name = "file";
+  file_output.type = "file";
+  file_output.settings["path"] = (std::filesystem::path(state) / "alerts.ndjson").string();
+  file_output.rate_per_second = 1000;
+  file_output.burst = 1000;
+  {
+    auto made = FindOutputType("file")->build(file_output, nullptr);
+    if (!made.ok()) {
+      std::fprintf(err, "fastpath demo: %s\n", made.status().ToString().c_str());
+      return 1;
+    }
+    dispatcher.Add(file_output, std::move(made.value()));
+  }
   DemoSink sink;
   DemoAlerts alerts;
+  OutboxAlertSink outbox_sink(&outbox, &dispatcher, &alerts, output_log);
+  dispatcher.Start();
   ErrorLog errors;
-  ScanPipeline pipeline(so, &sink, &errors, &alerts);
+  ScanPipeline pipeline(so, &sink, &errors, &outbox_sink);
   ListedInputs listed = ListInputs({dir});
   ScanSummary summary = pipeline.Run(listed.inputs);
 
@@ -210,12 +369,17 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
       "timeout and its shards are taken over when its leases expire (10 s by default), from the\n"
       "last checkpoint: nothing is lost; records read again may be written as events again\n"
       "(at-least-once), but their alerts are claimed already and are not raised twice.\n");
+  int rc = 0;
+  if (!o.once) {
+    rc = ServeDashboard(host, port, token, replay_end, records, summary, &pipeline, so, &outbox,
+                        &dispatcher, sigs, out, err);
+  }
+  dispatcher.Stop();
   if (temporary) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
-  (void)o.once;  // the dashboard (served until Ctrl-C without --once) is not part of this build yet
-  return 0;
+  return rc;
 }
 
 }  // namespace fastpath

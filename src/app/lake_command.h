@@ -11,6 +11,7 @@
 
 #include "app/aws_setup.h"
 #include "core/status.h"
+#include "dashboard/dashboard.h"
 #include "lake/lake_reader.h"
 
 namespace fastpath {
@@ -36,9 +37,14 @@ struct SearchCommandOptions {
   std::string output = "events";      // events | alerts
   int workers = 0;
   bool progress = true;
+  size_t max_selected = 0;  // > 0: stop reading objects once this many events were selected
   AwsSettings aws;
 };
 int RunSearch(const SearchCommandOptions& options, std::FILE* out, std::FILE* err);
+// The dashboard's Search page over `lake`: at most query.limit event lines, or the error the
+// search command would print.
+Result<std::vector<std::string>> SearchForDashboard(const std::string& lake, const AwsSettings& aws,
+                                                    const DashboardSearchQuery& query);
 
 // `rules backtest RULE... --lake LAKE`: per rule, the matches and alerts it would have raised
 // over the lake, per day, with the top principals and source IPs.

@@ -111,7 +111,13 @@ int main(int argc, char** argv) {
                                           "Replay the bundled CloudTrail data over all three "
                                           "delivery paths and show what fastpath sees");
   demo_cmd->add_flag("--once", demo.once,
-                     "Print the results and exit (the default until the dashboard lands)");
+                     "Print the results and exit (without it, the dashboard is served after the "
+                     "replay until Ctrl-C)");
+  demo_cmd->add_option("--listen", demo.listen,
+                       "HOST:PORT of the dashboard (default 127.0.0.1:8108; port 0: any free)");
+  demo_cmd->add_option("--token-file", demo.token_file,
+                       "File holding the dashboard's access token (or FASTPATH_DASHBOARD_TOKEN); "
+                       "required when --listen is not loopback");
   demo_cmd->add_option("--data", demo.data_dir,
                        "Folder of CloudTrail data to replay (default: the bundled data/demo)");
   demo_cmd->add_option("--keep", demo.keep_dir,

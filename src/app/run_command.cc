@@ -20,10 +20,12 @@
 #include "alerts/alert_claims.h"
 #include "alerts/dispatcher.h"
 #include "app/daemon_config.h"
+#include "app/lake_command.h"
 #include "app/scan_command.h"
 #include "audit/coverage.h"
 #include "aws/dynamodb.h"
 #include "core/event.h"
+#include "dashboard/dashboard.h"
 #include "lake/lake_writer.h"
 #include "pipeline/scan_pipeline.h"
 
@@ -240,6 +242,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     log.Write("warn", "liveness state not read: starting afresh", {{"error", st.message()}});
   }
   so.liveness = liveness;
+  if (cfg.dashboard) so.timeline = std::make_shared<PathTimeline>();
   std::unique_ptr<audit::ReauditAlertSink> reaudit;
   if (cov.reaudit_on_tamper && alerts != nullptr) {
     audit::AuditSettings as;
@@ -364,10 +367,12 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   std::atomic<bool> stopping{false};
   const TimeNs started = NowNs();
   httplib::Server admin;
+  std::unique_ptr<Dashboard> dashboard;
   std::thread admin_thread;
   if (rc == 0 && cfg.http_port >= 0) {
-    admin.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
-      // 200 while every source is ok or degraded; 503 when one is failing, or stopping.
+    // The /healthz body; 200 while every source is ok or degraded, 503 when one is failing or
+    // the daemon is stopping.
+    auto health_body = [&](int* status_code) {
       const TimeNs now = NowNs();
       std::string list;
       bool failing = false, degraded = false;
@@ -391,13 +396,16 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
                            : failing       ? "failing"
                            : degraded      ? "degraded"
                                            : "ok";
-      res.status = stopping.load() || failing ? 503 : 200;
-      res.set_content(std::string("{\"status\":\"") + status +
-                          "\",\"uptime_seconds\":" + std::to_string((now - started) / 1000000000) +
-                          ",\"sources\":[" + list + "]}",
-                      "application/json");
+      if (status_code) *status_code = stopping.load() || failing ? 503 : 200;
+      return std::string("{\"status\":\"") + status +
+             "\",\"uptime_seconds\":" + std::to_string((now - started) / 1000000000) +
+             ",\"sources\":[" + list + "]}";
+    };
+    admin.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
+      const std::string body = health_body(&res.status);
+      res.set_content(body, "application/json");
     });
-    admin.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    auto metrics_text = [&] {
       MetricsWriter w;
       pipeline.WriteMetrics(&w);
       for (const auto& source : sources) source->WriteMetrics(&w);
@@ -406,8 +414,30 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       if (lake_writer) lake_writer->WriteMetrics(&w);
       liveness->WriteMetrics(&w, NowNs());
       w.Add(kUp, {}, uint64_t{1});
-      res.set_content(w.Text(), "text/plain; version=0.0.4");
+      return w.Text();
+    };
+    admin.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(metrics_text(), "text/plain; version=0.0.4");
     });
+    if (cfg.dashboard) {
+      DashboardOptions dopt;
+      dopt.token = cfg.dashboard_token;
+      dopt.audit_report = cfg.audit_report;
+      DashboardSources dsrc;
+      dsrc.outbox = outbox.get();
+      if (dispatcher) dsrc.on_retry = [&] { dispatcher->Wake(); };
+      dsrc.timeline = so.timeline;
+      dsrc.liveness = liveness;
+      dsrc.health_json = [health_body] { return health_body(nullptr); };
+      dsrc.metrics_text = metrics_text;
+      if (cfg.lake) {
+        dsrc.search = [lake = cfg.lake->uri, aws = cfg.aws](const DashboardSearchQuery& q) {
+          return SearchForDashboard(lake, aws, q);
+        };
+      }
+      dashboard = std::make_unique<Dashboard>(std::move(dopt), std::move(dsrc));
+      dashboard->Mount(&admin);
+    }
     admin.set_socket_options([](int sock) {  // no SO_REUSEPORT: one daemon per port
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
@@ -421,7 +451,9 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       rc = 1;
     } else {
       admin_thread = std::thread([&] { admin.listen_after_bind(); });
-      log.Write("info", "serving /healthz and /metrics",
+      log.Write("info",
+                cfg.dashboard ? "serving /healthz, /metrics and the dashboard"
+                              : "serving /healthz and /metrics",
                 {{"address", cfg.http_host + ":" + std::to_string(port)}});
     }
   }

@@ -50,7 +50,10 @@ struct DemoCommandOptions {
   std::string data_dir;   // bundled CloudTrail data; empty: the copy in the source tree
   std::string keep_dir;   // write the simulated deliveries here and keep them
   std::string rules_dir;  // rules to run; empty: the bundled rule pack
-  bool once = false;
+  bool once = false;      // print the results and exit; else serve the dashboard
+  std::string listen = "127.0.0.1:8108";  // the dashboard's address
+  std::string token_file;  // the dashboard's token (else FASTPATH_DASHBOARD_TOKEN); required
+                           // when `listen` is not loopback
   int workers = 0;
 };
 

@@ -271,6 +271,12 @@ int SearchLake(const SearchCommandOptions& o, const char* cmd, std::FILE* err, b
       first_result_s =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     }
+    if (o.max_selected > 0 && selected >= o.max_selected && i + 1 < listing.objects.size()) {
+      std::lock_guard<std::mutex> l(s.mu);  // enough: the workers take no more objects
+      s.next = listing.objects.size();
+      s.cv.notify_all();
+      break;
+    }
     const auto now = std::chrono::steady_clock::now();
     if (bar && now - last_draw > std::chrono::milliseconds(100)) {
       last_draw = now;
@@ -490,6 +496,56 @@ int RunRulesBacktest(const BacktestOptions& options, std::FILE* out, std::FILE* 
   }
   std::fputs(s.c_str(), out);
   return rc;
+}
+
+}  // namespace fastpath
+
+namespace fastpath {
+
+Result<std::vector<std::string>> SearchForDashboard(const std::string& lake, const AwsSettings& aws,
+                                                    const DashboardSearchQuery& q) {
+  SearchCommandOptions o;
+  o.lake = lake;
+  o.aws = aws;
+  o.progress = false;
+  o.max_selected = q.limit;
+  if (!q.log_type.empty()) o.filter.log_types.push_back(q.log_type);
+  if (!q.account.empty()) o.filter.accounts.push_back(q.account);
+  if (!q.region.empty()) o.filter.regions.push_back(q.region);
+  o.filter.since = q.since;
+  o.filter.until = q.until;
+  o.where = q.where;
+  char* out_buf = nullptr;
+  char* err_buf = nullptr;
+  size_t out_len = 0, err_len = 0;
+  std::FILE* out = open_memstream(&out_buf, &out_len);
+  std::FILE* err = open_memstream(&err_buf, &err_len);
+  if (out == nullptr || err == nullptr) {
+    if (out) std::fclose(out);
+    if (err) std::fclose(err);
+    std::free(out_buf);
+    std::free(err_buf);
+    return Status::IoError("search: cannot allocate its output");
+  }
+  const int rc = RunSearch(o, out, err);
+  std::fclose(out);
+  std::fclose(err);
+  const std::string text(out_buf, out_len), messages(err_buf, err_len);
+  std::free(out_buf);
+  std::free(err_buf);
+  if (rc == 2) {
+    // Usage problems: the first line says which option was wrong.
+    return Status::InvalidArgument(messages.substr(0, messages.find('\n')));
+  }
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < text.size() && lines.size() < q.limit) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    if (end > pos) lines.emplace_back(text, pos, end - pos);
+    pos = end + 1;
+  }
+  return lines;
 }
 
 }  // namespace fastpath

@@ -40,6 +40,18 @@ int64_t P99(std::vector<int64_t> v) {
 
 }  // namespace
 
+void AppendPathKeyFields(std::string* out, std::string_view log_type, std::string_view account,
+                         std::string_view region, std::string_view path) {
+  out->append("\"log_type\":");
+  AppendJsonString(out, log_type);
+  out->append(",\"account\":");
+  AppendJsonString(out, account);
+  out->append(",\"region\":");
+  AppendJsonString(out, region);
+  out->append(",\"path\":");
+  AppendJsonString(out, path);
+}
+
 bool SourceLiveness::SameAsLast(const Event& e) const {
   return e.received == last_received_ && e.log_type == last_type_ && e.path == last_path_ &&
          e.account == last_account_ && e.region == last_region_;
@@ -112,6 +124,28 @@ void SourceLiveness::WriteMetrics(MetricsWriter* w, TimeNs now) const {
   }
 }
 
+std::string SourceLiveness::StatusJson(TimeNs now) const {
+  std::string out = "[";
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [k, e] : entries_) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('{');
+    AppendPathKeyFields(&out, k.log_type, k.account, k.region, k.path);
+    out += ",\"last_received\":";
+    AppendJsonString(&out, FormatRfc3339(e.last_received));
+    const TimeNs t = Threshold(k, e);
+    char nums[160];
+    std::snprintf(nums, sizeof nums,
+                  ",\"deliveries\":%llu,\"quiet_seconds\":%.3f,\"threshold_seconds\":%.3f,"
+                  "\"silent\":%s}",
+                  static_cast<unsigned long long>(e.deliveries),
+                  static_cast<double>(now - e.last_received) / 1e9, static_cast<double>(t) / 1e9,
+                  now - e.last_received > t ? "true" : "false");
+    out += nums;
+  }
+  return out + "]";
+}
+
 size_t SourceLiveness::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();
@@ -139,14 +173,8 @@ std::string SourceLiveness::ToJson() const {
   for (const auto& [k, e] : entries_) {
     out += first ? "\n" : ",\n";
     first = false;
-    out += "{\"log_type\":";
-    AppendJsonString(&out, k.log_type);
-    out += ",\"account\":";
-    AppendJsonString(&out, k.account);
-    out += ",\"region\":";
-    AppendJsonString(&out, k.region);
-    out += ",\"path\":";
-    AppendJsonString(&out, k.path);
+    out.push_back('{');
+    AppendPathKeyFields(&out, k.log_type, k.account, k.region, k.path);
     out += ",\"last_received\":";
     AppendJsonString(&out, FormatRfc3339(e.last_received));
     out += ",\"last_event_time\":";

@@ -25,6 +25,11 @@
 
 namespace fastpath {
 
+// Appends "log_type":..,"account":..,"region":..,"path":.. (no braces): the key of a path, as the
+// liveness state, the dashboard's status and its timeline write it.
+void AppendPathKeyFields(std::string* out, std::string_view log_type, std::string_view account,
+                         std::string_view region, std::string_view path);
+
 struct LivenessOptions {
   TimeNs floor_s3 = 15 * 60 * kNsPerSec;
   TimeNs floor_other = 10 * 60 * kNsPerSec;
@@ -73,6 +78,10 @@ class SourceLiveness {
 
   // fastpath_source_last_event_age_seconds and fastpath_source_silence_threshold_seconds.
   void WriteMetrics(MetricsWriter* w, TimeNs now) const;
+
+  // Every watched path at `now`, for the dashboard: [{"log_type","account","region","path",
+  // "last_received","deliveries","quiet_seconds","threshold_seconds","silent"}].
+  std::string StatusJson(TimeNs now) const;
 
   std::string ToJson() const;
   Status FromJson(std::string_view text);

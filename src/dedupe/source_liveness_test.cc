@@ -33,6 +33,13 @@ TEST(SourceLiveness, S3PathIsSilentAfterItsFloor) {
   EXPECT_EQ(s[0].key.log_type, "aws.cloudtrail");
   EXPECT_EQ(s[0].threshold, 15 * kMin);
   EXPECT_EQ(s[0].silent_for, 16 * kMin);
+  // The dashboard's view says the same.
+  const std::string status = l.StatusJson(last + 16 * kMin);
+  EXPECT_NE(status.find("\"path\":\"s3\""), std::string::npos) << status;
+  EXPECT_NE(status.find("\"quiet_seconds\":960.000,\"threshold_seconds\":900.000,\"silent\":true"),
+            std::string::npos)
+      << status;
+  EXPECT_NE(l.StatusJson(last).find("\"silent\":false"), std::string::npos);
 }
 
 TEST(SourceLiveness, ThresholdIsThreeTimesTheObservedP99AboveTheFloor) {

@@ -116,6 +116,7 @@ void ScanPipeline::Consume(const Event& e, ScanSummary* summary) {
   latency_.RecordDelay(e);
   if (options_.liveness) options_.liveness->Observe(e);
   const FirstArrivalDeduper::Arrival a = deduper_.Observe(e.log_type, e.id, e.path, e.received);
+  if (options_.timeline) options_.timeline->Observe(e, !a.first, a.out_of_order ? -1 : a.lag);
   if (!a.first) {
     latency_.RecordLag(e.log_type, a.first_path, a.later_path, a.lag);
     counters_.Drop(DropReason::kDuplicate);

@@ -25,6 +25,7 @@
 #include "decode/envelope_decoder.h"
 #include "dedupe/delivery_latency.h"
 #include "dedupe/first_arrival_deduper.h"
+#include "dedupe/path_timeline.h"
 #include "dedupe/source_liveness.h"
 #include "parse/vpcflow_parser.h"
 #include "rules/rule_engine.h"
@@ -47,6 +48,8 @@ struct ScanOptions {
   std::function<bool(const Event& e, const simdjson::dom::element* record)> select;
   // Told of every arrival, duplicates included (a copy is still the path delivering). Null: off.
   std::shared_ptr<SourceLiveness> liveness;
+  // Told of every arrival, per minute, for the dashboard's plots. Null: off.
+  std::shared_ptr<PathTimeline> timeline;
 };
 
 struct ScanSummary {
