@@ -123,6 +123,11 @@ void AppendAlertJsonLine(const Alert& a, std::string* out) {
   AppendJsonString(out, e.id);
   out->push_back(',');
   AppendEventCoreFields(e, out);
+  if (e.received != 0) {  // when its first copy arrived: how fast the alert could be raised
+    out->append(",\"received\":\"");
+    out->append(FormatRfc3339(e.received));
+    out->push_back('"');
+  }
   out->append(",\"matches\":");
   out->append(std::to_string(a.matches));
   if (!a.group.empty()) {

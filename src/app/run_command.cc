@@ -451,10 +451,13 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       rc = 1;
     } else {
       admin_thread = std::thread([&] { admin.listen_after_bind(); });
-      log.Write("info",
-                cfg.dashboard ? "serving /healthz, /metrics and the dashboard"
-                              : "serving /healthz and /metrics",
+      log.Write("info", "serving /healthz and /metrics",
                 {{"address", cfg.http_host + ":" + std::to_string(port)}});
+      if (dashboard) {
+        log.Write("info", "serving the dashboard",
+                  {{"address", cfg.http_host + ":" + std::to_string(port)},
+                   {"token", cfg.dashboard_token.empty() ? "none" : "required"}});
+      }
     }
   }
 

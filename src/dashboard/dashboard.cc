@@ -106,6 +106,16 @@ std::string AlertJson(const StoredAlert& a) {
   AppendField(&out, "created", TimeText(a.created));
   AppendField(&out, "state", a.state);
   AppendField(&out, "acked", TimeText(a.acked));
+  // The path its event first came by and when, from the alert line.
+  simdjson::dom::parser p;
+  simdjson::dom::element line;
+  std::string_view path, received;
+  if (p.parse(a.json).get(line) == simdjson::SUCCESS) {
+    if (line["path"].get_string().get(path) != simdjson::SUCCESS) path = {};
+    if (line["received"].get_string().get(received) != simdjson::SUCCESS) received = {};
+  }
+  AppendField(&out, "path", path);
+  AppendField(&out, "received", received);
   out += ",\"matches\":" + std::to_string(a.matches) + "}";
   return out;
 }

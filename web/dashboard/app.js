@@ -77,7 +77,9 @@ async function loadAlerts() {
       el('td', { text: a.event_time }), el('td', {}, badge('sev', a.severity)),
       el('td', { text: a.title || a.rule_id }), el('td', { text: a.event_name }),
       el('td', { text: a.account }), el('td', { text: a.region }),
-      el('td', { text: a.principal, title: a.principal }), el('td', {}, badge('state', a.state)));
+      el('td', { text: a.principal, title: a.principal }), el('td', { text: a.path }),
+      el('td', { text: a.received ? seconds((Date.parse(a.received) - Date.parse(a.event_time)) / 1000) : '-' }),
+      el('td', {}, badge('state', a.state)));
     if (a.id === selectedAlert) tr.classList.add('selected');
     return tr;
   }));
@@ -97,6 +99,7 @@ async function showAlert(id) {
   }
   const aside = $('#alert-detail');
   aside.hidden = false;
+  aside.parentElement.classList.add('with-detail');
   let d;
   try {
     d = await api(`/api/alerts/${encodeURIComponent(id)}`);
@@ -113,6 +116,10 @@ async function showAlert(id) {
   add('state', badge('state', a.state));
   add('event', `${a.event_name} (${a.event_id})`);
   add('event time', a.event_time);
+  if (d.line && d.line.received) {
+    const after = (Date.parse(d.line.received) - Date.parse(a.event_time)) / 1000;
+    add('first arrival', `${d.line.received} by ${d.line.path}: ${seconds(after)} after the event`);
+  }
   add('alerted', a.created);
   add('principal', a.principal);
   add('source IP', a.source_ip);
@@ -161,7 +168,7 @@ function drawPlot(container, title, keys, field, yLabel) {
     series.push({
       label: `${k.path}${keys.some(o => o !== k && o.path === k.path) ? ` ${k.account} ${k.region}` : ''}`,
       stroke: pathColors[k.path] || '#555', width: 2, points: { show: true, size: 4 },
-      spanGaps: false,
+      spanGaps: true,
     });
   }
   container.replaceChildren();
@@ -237,13 +244,18 @@ async function loadCoverage() {
     `${s.ok || 0} OK, ${s.gap || 0} GAP, ${s.silent || 0} SILENT, ${s.unknown || 0} UNKNOWN (${data.file})`;
   const matrix = $('#coverage-matrix');
   matrix.replaceChildren();
+  // Components are columns; global ones (one cell per account) have a row of their own.
+  const components = r.components.map(c => (typeof c === 'string' ? { name: c, title: c } : c));
+  const regions = [...r.regions];
+  if (r.cells.some(c => c.region === 'global')) regions.push('global');
   for (const account of r.accounts) {
     const table = el('table', { class: 'matrix', 'data-account': account.id },
       el('caption', { text: `${account.id} ${account.name || ''}` }),
-      el('tr', {}, el('th', { text: 'region' }), ...r.components.map(c => el('th', { text: c }))));
-    for (const region of r.regions) {
+      el('tr', {}, el('th', { text: 'region' }),
+        ...components.map(c => el('th', { text: c.title || c.name, title: c.why || '' }))));
+    for (const region of regions) {
       const row = el('tr', {}, el('th', { text: region }));
-      for (const component of r.components) {
+      for (const { name: component } of components) {
         const i = r.cells.findIndex(c => c.account === account.id && c.region === region && c.component === component);
         const cell = r.cells[i];
         row.append(cell
@@ -324,7 +336,7 @@ async function runSearch(ev) {
   }
   $('#search-count').textContent = `${data.events.length} event(s)${data.truncated ? ' (the first 500)' : ''}`;
   tbody.replaceChildren(...data.events.map(e => {
-    const r = e.record || {};
+    const r = e.event || {};
     const what = r.eventName ? `${r.eventSource || ''} ${r.eventName}` : (r.action || r.type || '');
     return el('tr', { onclick: () => alert(JSON.stringify(e, null, 2)) },
       el('td', { text: e.time }), el('td', { text: e.log_type }), el('td', { text: e.account }),
