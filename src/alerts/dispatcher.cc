@@ -126,6 +126,10 @@ namespace {
 
 constexpr MetricFamily kDeliveries = {"fastpath_alert_deliveries_total", "counter",
                                       "Alert deliveries per output, by result."};
+constexpr MetricFamily kBacklog = {
+    "fastpath_outbox_backlog", "gauge",
+    "Deliveries in the outbox not delivered, per output: pending (due or waiting to retry) and "
+    "dead (given up; `fastpath alerts retry` sends them again)."};
 
 }  // namespace
 
@@ -136,6 +140,19 @@ void AlertDispatcher::WriteMetrics(MetricsWriter* w) const {
     w->Add(kDeliveries, {{"output", n}, {"result", "delivered"}}, stats_[i]->delivered.load());
     w->Add(kDeliveries, {{"output", n}, {"result", "failed"}}, stats_[i]->failed.load());
     w->Add(kDeliveries, {{"output", n}, {"result", "dead"}}, stats_[i]->dead.load());
+  }
+  w->Declare(kBacklog);
+  auto backlog = outbox_->Backlog();
+  if (backlog.ok()) {
+    for (const OutputConfig& c : configs_) {
+      for (const char* state : {"pending", "dead"}) {
+        int64_t n = 0;
+        for (const auto& [output, st, count] : backlog.value()) {
+          if (output == c.name && st == state) n = count;
+        }
+        w->Add(kBacklog, {{"output", c.name}, {"state", state}}, static_cast<uint64_t>(n));
+      }
+    }
   }
 }
 

@@ -231,6 +231,17 @@ Result<AlertFacets> Outbox::Facets() {
   return out;
 }
 
+Result<std::vector<std::tuple<std::string, std::string, int64_t>>> Outbox::Backlog() {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_,
+         "SELECT output, state, COUNT(*) FROM deliveries WHERE state IN ('pending', 'dead') "
+         "GROUP BY output, state ORDER BY output, state");
+  if (!s.ok()) return db_.Error("backlog");
+  std::vector<std::tuple<std::string, std::string, int64_t>> out;
+  while (s.Step() == SQLITE_ROW) out.emplace_back(s.Col(0), s.Col(1), std::stoll(s.Col(2)));
+  return out;
+}
+
 Result<std::optional<StoredAlert>> Outbox::Get(const std::string& id) {
   std::lock_guard<std::mutex> l(mu_);
   const std::string sql =

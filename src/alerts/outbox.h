@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "alerts/alert_policy.h"
@@ -93,6 +94,8 @@ class Outbox {
 
   Result<std::vector<StoredAlert>> List(const AlertFilter& f);
   Result<AlertFacets> Facets();
+  // Deliveries not delivered, per output: {output, state (pending | dead), count}.
+  Result<std::vector<std::tuple<std::string, std::string, int64_t>>> Backlog();
   Result<std::optional<StoredAlert>> Get(const std::string& id);
   Result<std::vector<Delivery>> Deliveries(const std::string& alert_id);
   // Dead (or, with `all`, undelivered) deliveries of the alert go back to pending, due now.

@@ -164,6 +164,7 @@ void ScanPipeline::Start() {
                           ? options_.workers
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   queues_ = std::make_unique<Queues>(static_cast<size_t>(workers) * 2);
+  capacity_ = workers * 2;
   summary_ = ScanSummary();
   for (int i = 0; i < workers; ++i) pool_.emplace_back([this] { Work(); });
   consumer_ = std::thread([this] { ConsumeAll(); });
@@ -175,7 +176,11 @@ bool ScanPipeline::Submit(InputSpec spec) {
   // consumer could wait for an input no worker can reach). The order queue first: the consumer
   // learns the input's place before a worker can fill it.
   std::lock_guard<std::mutex> lock(submit_mu_);
-  if (!queues_->order.Push(item)) return false;
+  ++queued_;
+  if (!queues_->order.Push(item)) {
+    --queued_;
+    return false;
+  }
   return queues_->work.Push(item);
 }
 
@@ -194,6 +199,7 @@ ScanSummary ScanPipeline::Finish() {
 void ScanPipeline::ConsumeAll() {
   while (auto next = queues_->order.Pop()) {
     std::shared_ptr<Item> item = std::move(*next);
+    --queued_;  // taken by the consumer: its events follow
     ++summary_.inputs;
     InputOutcome outcome;
     while (auto batch = item->events.Pop()) {
@@ -288,9 +294,23 @@ void ScanPipeline::PublishMetrics() {
   metrics_ = std::move(w);
 }
 
+namespace {
+constexpr MetricFamily kQueued = {
+    "fastpath_pipeline_inputs_queued", "gauge",
+    "Inputs (objects, requests, batches) submitted to the pipeline and not yet taken by its "
+    "ordered consumer; at capacity, sources wait."};
+constexpr MetricFamily kCapacity = {"fastpath_pipeline_queue_capacity", "gauge",
+                                    "How many inputs the pipeline's queues hold before sources "
+                                    "wait (two per worker)."};
+}  // namespace
+
 void ScanPipeline::WriteMetrics(MetricsWriter* w) const {
-  std::lock_guard<std::mutex> lock(metrics_mu_);
-  w->Merge(metrics_);
+  {
+    std::lock_guard<std::mutex> lock(metrics_mu_);
+    w->Merge(metrics_);
+  }
+  w->Add(kQueued, {}, static_cast<uint64_t>(std::max<int64_t>(0, queued_.load())));
+  w->Add(kCapacity, {}, static_cast<uint64_t>(capacity_.load()));
 }
 
 std::string ScanPipeline::FormatStats(const ScanSummary& s) const {

@@ -9,6 +9,7 @@
 // Per-stage counters are live while it runs and can be read from another thread.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -116,6 +117,8 @@ class ScanPipeline final : public InputQueue {
   void ConsumeAll();
   void PublishMetrics();
   std::mutex submit_mu_;
+  std::atomic<int64_t> queued_{0};  // inputs submitted and not yet through the consumer
+  std::atomic<int64_t> capacity_{0};
   mutable std::mutex metrics_mu_;
   MetricsWriter metrics_;  // guarded by metrics_mu_
 };

@@ -54,6 +54,7 @@ struct KinesisSource::Reader {
   // it from then on, so the next holder of the lease reads it again.
   bool unstored = false;  // guarded by mu
   std::condition_variable cv;
+  std::atomic<int64_t> millis_behind{-1};  // the last GetRecords' MillisBehindLatest (-1: none)
 };
 
 KinesisSource::KinesisSource(const aws::KinesisClient* kinesis, LeaseStore* leases,
@@ -406,6 +407,7 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
     }
     backoff = static_cast<int64_t>(options_.poll_ms) * 1000000;
     aws::GetRecordsResult& batch = res.value();
+    r->millis_behind = batch.millis_behind_latest;
     if (!batch.records.empty()) {
       std::vector<KinesisRecordOut> out;
       int64_t last_sub = 0;
@@ -579,6 +581,10 @@ constexpr MetricFamily kCheckpoints = {"fastpath_kinesis_checkpoints_total", "co
                                        "Checkpoints written."};
 constexpr MetricFamily kShardsEnded = {"fastpath_kinesis_shards_ended_total", "counter",
                                        "Closed shards read to their end."};
+constexpr MetricFamily kMillisBehind = {
+    "fastpath_kinesis_millis_behind_latest", "gauge",
+    "How far the reader of each held shard is behind the tip of the stream (GetRecords' "
+    "MillisBehindLatest)."};
 constexpr MetricFamily kLeasesHeld = {"fastpath_kinesis_leases_held", "gauge",
                                       "Shard leases this worker holds."};
 constexpr MetricFamily kBatchSeconds = {
@@ -602,6 +608,14 @@ void KinesisSource::WriteMetrics(MetricsWriter* w) const {
   w->Add(kCheckpoints, {{"source", n}}, stats_.checkpoints.load());
   w->Add(kShardsEnded, {{"source", n}}, stats_.shards_ended.load());
   w->Add(kLeasesHeld, {{"source", n}}, static_cast<uint64_t>(HeldShards().size()));
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& [shard, r] : readers_) {
+      if (r->finished || r->lost || r->millis_behind.load() < 0) continue;
+      w->Add(kMillisBehind, {{"source", n}, {"shard", shard}},
+             static_cast<uint64_t>(r->millis_behind.load()));
+    }
+  }
   w->Add(kAwsApiErrors, {{"source", n}}, stats_.api_errors.load());
   const LatencyHistogram h = BatchLatencyMicros();
   for (const char* q : {"0.5", "0.99"}) {

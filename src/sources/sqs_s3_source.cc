@@ -216,6 +216,8 @@ constexpr MetricFamily kMessages = {"fastpath_sqs_messages_total", "counter",
                                     "SQS messages, by what became of them."};
 constexpr MetricFamily kObjects = {"fastpath_sqs_objects_total", "counter",
                                    "S3 objects announced on SQS, and those that failed."};
+constexpr MetricFamily kInFlight = {"fastpath_sqs_in_flight_messages", "gauge",
+                                    "SQS messages received and not yet deleted or released."};
 constexpr MetricFamily kHeartbeats = {"fastpath_sqs_visibility_heartbeats_total", "counter",
                                       "Visibility timeout extensions of messages in flight."};
 
@@ -231,6 +233,10 @@ void SqsS3Source::WriteMetrics(MetricsWriter* w) const {
   w->Add(kObjects, {{"source", n}, {"result", "announced"}}, stats_.objects.load());
   w->Add(kObjects, {{"source", n}, {"result", "failed"}}, stats_.object_failures.load());
   w->Add(kHeartbeats, {{"source", n}}, stats_.heartbeats.load());
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    w->Add(kInFlight, {{"source", n}}, static_cast<uint64_t>(in_flight_.size()));
+  }
   w->Add(kAwsApiErrors, {{"source", n}}, stats_.api_errors.load());
 }
 

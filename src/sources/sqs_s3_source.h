@@ -102,7 +102,7 @@ class SqsS3Source final : public Source {
   std::function<void(const std::string&)> log_;
   SqsS3SourceStats stats_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::shared_ptr<InFlight>> in_flight_;  // by receipt; guarded by mu_
   std::deque<std::shared_ptr<InFlight>> to_delete_;             // guarded by mu_

@@ -101,6 +101,12 @@ async function demo(shots) {
   await page.waitForSelector('[data-metric="fastpath_duplicates_total"] tbody tr');
   const metrics = await page.$$eval('#health-metrics .metric', ms => ms.length);
   check(metrics > 5, `the Health page shows ${metrics} metric families`);
+  const stageRows = await page.$$eval('#stages tbody tr td:first-child', tds => tds.map(t => t.textContent));
+  check(['source', 'decode', 'parse', 'dedupe', 'detect', 'sink'].every(s => stageRows.includes(s)),
+    `the stage table has every stage (${stageRows})`);
+  const glance = await page.textContent('#glance');
+  check(glance.includes('outbox pending') && glance.includes('inputs queued'),
+    `at a glance: ${glance.replace(/\s+/g, ' ').slice(0, 200)}`);
   await page.screenshot({ path: `${shots}/dashboard-health.png` });
 
   // Coverage without an audit says how to get one.

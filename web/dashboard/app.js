@@ -240,7 +240,7 @@ async function loadCoverage() {
   const r = data.report;
   const s = r.summary || {};
   $('#coverage-summary').textContent =
-    `audit of ${r.accounts.length} account(s) x ${r.regions.length} region(s), ${r.started || ''}: ` +
+    `audit of ${r.accounts.length} account(s) x ${r.regions.length} region(s): ` +
     `${s.ok || 0} OK, ${s.gap || 0} GAP, ${s.silent || 0} SILENT, ${s.unknown || 0} UNKNOWN (${data.file})`;
   const matrix = $('#coverage-matrix');
   matrix.replaceChildren();
@@ -298,20 +298,57 @@ async function loadHealth() {
   $('#health-sources tbody').replaceChildren(...((h && h.sources) || []).map(s => el('tr', {},
     el('td', { text: s.name }), el('td', {}, badge('state', s.state)),
     el('td', { text: s.last_error || '' }), el('td', { text: s.last_error_time || '' }))));
+  $('#health-sources').hidden = !(h && h.sources && h.sources.length);
+  const byName = Object.fromEntries(data.metrics.map(m => [m.name, m]));
+  const sum = (name, pred = () => true) =>
+    (byName[name]?.samples || []).filter(x => pred(x.labels)).reduce((a, x) => a + x.value, 0);
+  const max = name => Math.max(0, ...(byName[name]?.samples || []).map(x => x.value));
+  const has = name => (byName[name]?.samples || []).length > 0;
+  // At a glance: what an operator checks first.
+  const glance = [
+    ['events out', sum('fastpath_events_total')],
+    ['duplicates dropped', sum('fastpath_duplicates_total')],
+    ['bad input dropped', sum('fastpath_drops_total', l => l.reason !== 'duplicate')],
+    ['alerts raised', sum('fastpath_alerts_total')],
+    ['inputs queued', `${sum('fastpath_pipeline_inputs_queued')} / ${sum('fastpath_pipeline_queue_capacity')}`],
+  ];
+  if (has('fastpath_outbox_backlog')) {
+    glance.push(['outbox pending', sum('fastpath_outbox_backlog', l => l.state === 'pending')]);
+    glance.push(['outbox dead', sum('fastpath_outbox_backlog', l => l.state === 'dead')]);
+  }
+  if (has('fastpath_sqs_in_flight_messages')) glance.push(['SQS in flight', sum('fastpath_sqs_in_flight_messages')]);
+  if (has('fastpath_kinesis_leases_held')) glance.push(['Kinesis shards held', sum('fastpath_kinesis_leases_held')]);
+  if (has('fastpath_kinesis_millis_behind_latest')) {
+    glance.push(['Kinesis behind (max)', seconds(max('fastpath_kinesis_millis_behind_latest') / 1000)]);
+  }
+  if (has('fastpath_source_silent')) glance.push(['paths silent', sum('fastpath_source_silent')]);
+  // The stages, one row each, from the fastpath_stage_* families.
+  const stageFamilies = data.metrics.filter(m => m.name.startsWith('fastpath_stage_'));
+  const stages = [...new Set(stageFamilies.flatMap(m => m.samples.map(x => x.labels.stage)))];
+  const stageTable = el('table', { class: 'list', id: 'stages' },
+    el('thead', {}, el('tr', {}, el('th', { text: 'stage' }),
+      ...stageFamilies.map(m => el('th', { text: m.name.replace('fastpath_stage_', '').replace('_total', '').replace(/_/g, ' ') })))),
+    el('tbody', {}, ...stages.map(st => el('tr', {}, el('td', { text: st }),
+      ...stageFamilies.map(m => el('td', { text: m.samples.find(x => x.labels.stage === st)?.value ?? '' }))))));
   const box = $('#health-metrics');
-  box.replaceChildren(...data.metrics.filter(m => m.samples.length).map(m => {
-    const labelNames = [...new Set(m.samples.flatMap(s => Object.keys(s.labels)))];
-    const multi = new Set(m.samples.map(s => s.series)).size > 1;
-    return el('div', { class: 'metric', 'data-metric': m.name },
-      el('h2', { text: m.name }), el('p', { class: 'muted', text: `${m.type} - ${m.help}` }),
-      el('table', { class: 'list' },
-        el('thead', {}, el('tr', {}, ...(multi ? ['series'] : []).concat(labelNames, ['value'])
-          .map(x => el('th', { text: x })))),
-        el('tbody', {}, ...m.samples.map(s => el('tr', {},
-          ...(multi ? [el('td', { text: s.series })] : []),
-          ...labelNames.map(n => el('td', { text: s.labels[n] ?? '' })),
-          el('td', { text: s.value }))))));
-  }));
+  const rest = data.metrics.filter(m => m.samples.length && !m.name.startsWith('fastpath_stage_'));
+  box.replaceChildren(
+    el('div', { class: 'cards', id: 'glance' }, ...glance.map(([k, v]) => el('div', { class: 'card' }, el('b', { text: v }), k))),
+    el('h2', { text: 'Pipeline stages' }), stageTable,
+    el('h2', { text: 'Every metric (as /metrics has them)' }),
+    el('div', { class: 'metric-grid' }, ...rest.map(m => {
+      const labelNames = [...new Set(m.samples.flatMap(x => Object.keys(x.labels)))];
+      const multi = new Set(m.samples.map(x => x.series)).size > 1;
+      return el('div', { class: 'metric', 'data-metric': m.name },
+        el('h3', { text: m.name }), el('p', { class: 'muted', text: `${m.type} - ${m.help}` }),
+        el('table', { class: 'list' },
+          el('thead', {}, el('tr', {}, ...(multi ? ['series'] : []).concat(labelNames, ['value'])
+            .map(x => el('th', { text: x })))),
+          el('tbody', {}, ...m.samples.map(x => el('tr', {},
+            ...(multi ? [el('td', { text: x.series })] : []),
+            ...labelNames.map(n => el('td', { text: x.labels[n] ?? '' })),
+            el('td', { text: x.value }))))));
+    })));
 }
 
 // ---- Search ----------------------------------------------------------------------------------
