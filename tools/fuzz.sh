@@ -13,7 +13,7 @@ cmake -S . -B build/libfuzzer -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE
   -DFASTPATH_FUZZ=ON -DFASTPATH_WERROR=OFF >/dev/null
 ninja -C build/libfuzzer fuzz_targets
 targets=("$@")
-if [[ ${#targets[@]} -eq 0 ]]; then targets=(envelope_decoder document_splitter inflate rfc3339 s3_notification eventbridge_pattern rule_loader aws_responses receiver_bodies daemon_config kinesis_records vpcflow text_logs service_records lake_objects); fi
+if [[ ${#targets[@]} -eq 0 ]]; then targets=(envelope_decoder document_splitter inflate rfc3339 s3_notification eventbridge_pattern rule_loader aws_responses receiver_bodies daemon_config kinesis_records vpcflow text_logs service_records lake_objects audit_responses dashboard_inputs); fi
 for t in "${targets[@]}"; do
   mkdir -p "build/libfuzzer/corpus/$t" "fuzz/crashes/$t"
   echo "=== fuzz_$t for ${seconds}s"

@@ -51,23 +51,6 @@ std::string Hex(std::string_view raw) {
   return out;
 }
 
-std::string CookieValue(const httplib::Request& req, std::string_view name) {
-  const std::string header = req.get_header_value("Cookie");
-  size_t pos = 0;
-  while (pos < header.size()) {
-    size_t end = header.find(';', pos);
-    if (end == std::string::npos) end = header.size();
-    std::string_view part(header.data() + pos, end - pos);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
-        part[name.size()] == '=') {
-      return std::string(part.substr(name.size() + 1));
-    }
-    pos = end + 1;
-  }
-  return {};
-}
-
 void JsonError(httplib::Response& res, int status, std::string_view message) {
   std::string body = "{\"error\":";
   AppendJsonString(&body, message);
@@ -160,6 +143,22 @@ Dashboard::Dashboard(DashboardOptions options, DashboardSources sources)
     session_ = Hex(HmacSha256(options_.token, "fastpath dashboard session v1"));
   }
   if (!options_.now) options_.now = [] { return NowNs(); };
+}
+
+std::string Dashboard::CookieFrom(std::string_view header, std::string_view name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view part = header.substr(pos, end - pos);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    pos = end + 1;
+  }
+  return {};
 }
 
 bool Dashboard::IsLoopback(std::string_view host) {
@@ -290,7 +289,7 @@ void Dashboard::Mount(httplib::Server* server) {
         SameSecret(auth.substr(7), options_.token)) {
       return true;
     }
-    const std::string cookie = CookieValue(req, kCookie);
+    const std::string cookie = CookieFrom(req.get_header_value("Cookie"), kCookie);
     if (!cookie.empty() && SameSecret(cookie, session_)) return true;
     if (req.path.rfind("/api/", 0) == 0) {
       JsonError(res, 401, "this dashboard needs its token (Authorization: Bearer TOKEN)");
@@ -462,7 +461,7 @@ void Dashboard::Mount(httplib::Server* server) {
     if (options_.audit_report.empty()) {
       out += "false,\"reason\":";
       AppendJsonString(&out,
-                       "no audit report is configured: run `fastpath audit --format json --out "
+                       "no audit report is configured: run `fastpath audit --format json --output "
                        "FILE` and set http.audit_report to FILE");
       res.set_content(out + "}", kJson);
       return;
