@@ -108,9 +108,8 @@ Status HttpReceiver::Start() {
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.read_timeout_seconds, 0);
-  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-    Handle(&req, &res);
-  };
+  auto handler = [this](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) { Handle(&req, &res, &reader); };
   server_->Post(options_.path, handler);
   auto not_allowed = [this](const httplib::Request&, httplib::Response& res) {
     Count(kMethodNotAllowed);
@@ -120,10 +119,6 @@ Status HttpReceiver::Start() {
   server_->Get(options_.path, not_allowed);
   server_->Put(options_.path, not_allowed);
   server_->Delete(options_.path, not_allowed);
-  // Bodies over the limit never reach the handler: httplib answers 413 itself; count them.
-  server_->set_logger([this](const httplib::Request&, const httplib::Response& res) {
-    if (res.status == 413) Count(kTooLarge);
-  });
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);
   } else {
@@ -163,9 +158,10 @@ bool HttpReceiver::Authorized(const void* r) const {
   return true;
 }
 
-void HttpReceiver::Handle(const void* rq, void* rs) {
+void HttpReceiver::Handle(const void* rq, void* rs, const void* rd) {
   const auto& req = *static_cast<const httplib::Request*>(rq);
   auto& res = *static_cast<httplib::Response*>(rs);
+  const auto& reader = *static_cast<const httplib::ContentReader*>(rd);
   const bool firehose = options_.kind == ReceiverOptions::Kind::kFirehose;
   const std::string request_id = req.get_header_value("X-Amz-Firehose-Request-Id");
   auto reply = [&](int status, RequestResult result, const std::string& error) {
@@ -195,22 +191,53 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
            req.remote_addr);
     }
   };
-  if (stopping_) return reply(503, kShuttingDown, "shutting down");
+  // A request refused before its body is read leaves the body unread: the connection is closed
+  // after the answer (httplib cannot reuse it), and nothing of the body is buffered.
+  auto refuse = [&](int status, RequestResult result, const std::string& error) {
+    res.set_header("Connection", "close");
+    reply(status, result, error);
+  };
+  if (stopping_) return refuse(503, kShuttingDown, "shutting down");
   if (!Authorized(rq)) {
-    return reply(401, kUnauthorized,
-                 firehose ? "invalid or missing X-Amz-Firehose-Access-Key" : "invalid credentials");
+    return refuse(
+        401, kUnauthorized,
+        firehose ? "invalid or missing X-Amz-Firehose-Access-Key" : "invalid credentials");
   }
   const std::string ct = req.get_header_value("Content-Type");
   if (!ct.empty() && ct.find("json") == std::string::npos) {
-    return reply(415, kUnsupportedMediaType, "Content-Type must be application/json, got " + ct);
+    return refuse(415, kUnsupportedMediaType, "Content-Type must be application/json, got " + ct);
   }
+  if (firehose && request_id.empty()) {
+    return refuse(400, kBadRequest, "X-Amz-Firehose-Request-Id is missing");
+  }
+  if (req.has_header("Content-Length") &&
+      std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
+          options_.max_body_bytes) {
+    return refuse(
+        413, kTooLarge,
+        "body over max_body_mib (" + std::to_string(options_.max_body_bytes >> 20) + " MiB)");
+  }
+  // The body, decompressed (Content-Encoding gzip/deflate) and de-chunked by httplib as it is
+  // read, and bounded whatever its framing: a chunked or compressed body stops at the limit.
+  std::string body;
+  bool too_large = false;
+  const bool read = reader([&](const char* data, size_t n) {
+    if (body.size() + n > options_.max_body_bytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, n);
+    return true;
+  });
+  if (too_large) {
+    return refuse(413, kTooLarge,
+                  "body over max_body_mib (" + std::to_string(options_.max_body_bytes >> 20) +
+                      " MiB) once decompressed");
+  }
+  if (!read) return refuse(400, kBadRequest, "the body could not be read (framing or encoding)");
   // Validate the shape before taking the request: a bad body is the sender's error (400), not
   // something to retry.
-  if (firehose && request_id.empty()) {
-    return reply(400, kBadRequest, "X-Amz-Firehose-Request-Id is missing");
-  }
-  if (Status st =
-          firehose ? ValidateFirehoseBody(req.body, request_id) : ValidateEventBridgeBody(req.body);
+  if (Status st = firehose ? ValidateFirehoseBody(body, request_id) : ValidateEventBridgeBody(body);
       !st.ok()) {
     return reply(400, kBadRequest, st.message());
   }
@@ -237,13 +264,13 @@ void HttpReceiver::Handle(const void* rq, void* rs) {
     pending = std::make_shared<Pending>();
   }
   if (first) {
-    auto body = std::make_shared<const std::string>(req.body);
+    auto shared = std::make_shared<const std::string>(std::move(body));
     InputSpec spec;
     spec.path = options_.name + (request_id.empty() ? "" : ":" + request_id);
     spec.received_at = NowNs();
-    spec.size = body->size();
-    spec.open = [body]() -> Result<std::unique_ptr<ByteReader>> {
-      return std::unique_ptr<ByteReader>(std::make_unique<SharedStringReader>(body));
+    spec.size = shared->size();
+    spec.open = [shared]() -> Result<std::unique_ptr<ByteReader>> {
+      return std::unique_ptr<ByteReader>(std::make_unique<SharedStringReader>(shared));
     };
     spec.done = [pending](const InputOutcome& outcome) {
       std::lock_guard<std::mutex> l(pending->mu);

@@ -88,7 +88,9 @@ class HttpReceiver final : public Source {
 
  private:
   struct Pending;
-  void Handle(const void* req, void* res);
+  // `reader` is the request's httplib::ContentReader: the body is read only after the
+  // credentials, headers and size are checked, and never beyond max_body_bytes (decompressed).
+  void Handle(const void* req, void* res, const void* reader);
   bool Authorized(const void* req) const;
   void Count(RequestResult r) { counts_[r].fetch_add(1); }
 

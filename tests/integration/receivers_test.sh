@@ -118,6 +118,23 @@ out="$(post_fh "$FH_KEY" "$WORK/huge" || true)"
 [[ "$out" == 413* ]] || fail "oversized body: $out"
 pass "bad gzip 400, bad JSON 400, text/plain 415, 2 MB body over a 1 MiB limit 413"
 
+# Bodies whose size the headers do not give are bounded too, and never buffered before the key
+# check: a chunked 200 MB body without the key, a gzip bomb (200 MB of zeros in ~200 KB) and a
+# chunked body over the limit with the key. The daemon's memory stays where it was.
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$DAEMON_PID/status"; }
+rss0="$(rss_kib)"
+head -c 200000000 /dev/zero | gzip -1 >"$WORK/bomb.gz"
+RID=77777777-2222-3333-4444-555555555555
+out="$(head -c 200000000 /dev/zero | post_fh wrong-key - -H "Transfer-Encoding: chunked" || true)"
+[[ "$out" == 401* ]] || fail "chunked body without the key: $out"
+out="$(post_fh "$FH_KEY" "$WORK/bomb.gz" -H "Content-Encoding: gzip" || true)"
+[[ "$out" == 413* ]] || fail "gzip bomb: $out"
+out="$(head -c 3000000 /dev/zero | tr '\0' 'a' | post_fh "$FH_KEY" - -H "Transfer-Encoding: chunked" || true)"
+[[ "$out" == 413* ]] || fail "chunked body over the limit: $out"
+rss1="$(rss_kib)"
+(( rss1 - rss0 < 60000 )) || fail "the daemon grew from ${rss0} to ${rss1} KiB on refused bodies"
+pass "chunked and gzip bodies bounded: 401 before a 200 MB chunked body, 413 for a gzip bomb and an oversized chunked body (RSS ${rss0} -> ${rss1} KiB)"
+
 # A slow client: headers promise a body that never comes; the read timeout cuts it off.
 host="${FH#http://}"
 (exec 3<>"/dev/tcp/${host%:*}/${host#*:}"; printf 'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{' >&3; sleep 5) &
@@ -158,9 +175,11 @@ pass "Firehose receiver over TLS (certificate verified by curl)"
 # The counts are read whole before they are matched: `curl | grep -q` under pipefail fails when
 # grep has its line and exits while curl is still writing.
 curl -sf "$ADMIN/metrics" >"$WORK/metrics.txt" || fail "/metrics did not answer"
-grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="unauthorized"} 2$' "$WORK/metrics.txt" ||
+# Four: the wrong and the missing key, the chunked body, and the slow client (which sends no key:
+# it is refused as soon as its headers are in, before its body).
+grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="unauthorized"} 4$' "$WORK/metrics.txt" ||
   fail "401s not counted: $(grep 'result="unauthorized"' "$WORK/metrics.txt")"
-grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="too_large"} 1$' "$WORK/metrics.txt" ||
+grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="too_large"} 3$' "$WORK/metrics.txt" ||
   fail "413 not counted: $(grep 'result="too_large"' "$WORK/metrics.txt")"
 ! grep -q "$FH_KEY\|$EB_KEY\|$EB_PASSWORD" "$WORK/daemon.log" || fail "a secret appears in the log"
 # Refused requests are the clients' fault: the receivers stay healthy.

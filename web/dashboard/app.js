@@ -210,7 +210,8 @@ async function loadPaths() {
   $('#path-summary').replaceChildren(el('div', { class: 'cards' },
     ...Object.entries(byPath).map(([path, t]) => el('div', { class: 'card', 'data-path': path },
       el('b', { text: path }), `${t.events} events, ${t.duplicates} dropped as duplicates`))));
-  drawPlot($('#plot-delay'), 'delay p90 by path', shown, 'delay_p90_s', 'seconds');
+  const stat = f('stat') || 'p90';
+  drawPlot($('#plot-delay'), `delay ${stat} by path`, shown, `delay_${stat}_s`, 'seconds');
   drawPlot($('#plot-lag'), 'lag of later copies behind the first (p50)', shown, 'lag_p50_s', 'seconds');
   drawPlot($('#plot-events'), 'events per minute by path', shown, 'events_per_minute', 'events');
   const live = data.liveness.filter(l => (!f('log_type') || l.log_type === f('log_type')) &&
