@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <future>
 
 #include <httplib.h>
@@ -21,7 +23,66 @@ namespace {
 
 constexpr const char* kResultNames[] = {
     "accepted",    "duplicate",          "unauthorized",  "too_large", "unsupported_media_type",
-    "bad_request", "method_not_allowed", "shutting_down", "failed"};
+    "bad_request", "method_not_allowed", "shutting_down", "failed",    "overloaded"};
+
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// How long the connection the current thread serves waited for a thread: set by the pool below
+// before it runs a connection, read (and cleared) by the first request of that connection.
+thread_local int64_t t_queue_wait_ns = 0;
+
+// httplib's thread pool, but each connection remembers when it was queued, so a receiver can
+// answer 503 at once to connections that waited too long instead of making every later one
+// wait longer (httplib's own queue has no bound and no clock).
+class TimedPool final : public httplib::TaskQueue {
+ public:
+  explicit TimedPool(size_t n) {
+    for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { Run(); });
+  }
+  ~TimedPool() override { shutdown(); }
+  void enqueue(std::function<void()> fn) override {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      jobs_.emplace_back(std::move(fn), SteadyNs());
+    }
+    cv_.notify_one();
+  }
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (stop_) return;
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      std::pair<std::function<void()>, int64_t> job;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return stop_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // stopping, and nothing left to serve
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      t_queue_wait_ns = SteadyNs() - job.second;
+      job.first();
+      t_queue_wait_ns = 0;
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<std::function<void()>, int64_t>> jobs_;  // guarded by mu_
+  bool stop_ = false;                                           // guarded by mu_
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace
 
@@ -105,6 +166,11 @@ Status HttpReceiver::Start() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  const size_t threads =
+      options_.threads > 0
+          ? static_cast<size_t>(options_.threads)
+          : std::max<size_t>(8, std::max(1u, std::thread::hardware_concurrency()) - 1);
+  server_->new_task_queue = [threads] { return new TimedPool(threads); };
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.read_timeout_seconds, 0);
@@ -202,6 +268,25 @@ void HttpReceiver::Handle(const void* rq, void* rs, const void* rd) {
     return refuse(
         401, kUnauthorized,
         firehose ? "invalid or missing X-Amz-Firehose-Access-Key" : "invalid credentials");
+  }
+  // Load shedding: better a quick 503 the sender retries than a queue that grows until every
+  // sender times out.
+  const int64_t waited = t_queue_wait_ns;
+  t_queue_wait_ns = 0;  // later requests on the same connection did not wait in the queue
+  struct InFlight {
+    std::atomic<int>& n;
+    ~InFlight() { --n; }
+  } in_flight{in_flight_};
+  const int now_in_flight = ++in_flight_;
+  if (now_in_flight > options_.max_in_flight ||
+      waited > static_cast<int64_t>(options_.max_queue_wait_ms) * 1000000) {
+    res.set_header("Retry-After", "1");
+    return refuse(503, kOverloaded,
+                  now_in_flight > options_.max_in_flight
+                      ? "overloaded: " + std::to_string(options_.max_in_flight) +
+                            " requests in flight (max_in_flight); retry"
+                      : "overloaded: waited " + std::to_string(waited / 1000000) +
+                            " ms for a thread (max_queue_wait); retry");
   }
   const std::string ct = req.get_header_value("Content-Type");
   if (!ct.empty() && ct.find("json") == std::string::npos) {
@@ -346,6 +431,9 @@ void ReadReceiverCommon(const ConfigSection& s, ReceiverOptions* o) {
   s.Int("max_body_mib", &mib, 1, 1024);
   o->max_body_bytes = mib << 20;
   s.Seconds("read_timeout", &o->read_timeout_seconds, 1, 600);
+  s.Int("max_in_flight", &o->max_in_flight, 1, 4096);
+  s.Millis("max_queue_wait", &o->max_queue_wait_ms, 1, 600000);
+  s.Int("threads", &o->threads, 1, 1024);
   if (auto t = s.Section("tls")) {
     if (t->CheckKeys({"cert_file", "key_file"})) {
       t->Path("cert_file", &o->tls_cert_file);
@@ -416,6 +504,11 @@ std::vector<ConfigKeyDoc> ReceiverKeys(std::initializer_list<ConfigKeyDoc> more)
       {"tls", "cert_file and key_file (PEM) to serve HTTPS", ConfigValue::kSection},
       {"max_body_mib", "largest request body accepted, in MiB (firehose 64, eventbridge 1)"},
       {"read_timeout", "a client that sends nothing for this long is cut off (default 10s)"},
+      {"max_in_flight",
+       "requests handled at once; more are answered 503 with Retry-After (default 16)"},
+      {"max_queue_wait",
+       "a connection that waited this long for a thread is answered 503 (default 2s)"},
+      {"threads", "handler threads (default: max(8, cores - 1))"},
       {"allow_unauthenticated",
        "true: accept requests without a key on a non-loopback address (refused otherwise)"}};
   keys.insert(keys.end(), more.begin(), more.end());

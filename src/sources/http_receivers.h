@@ -49,6 +49,12 @@ struct ReceiverOptions {
   std::string api_key;
   std::string basic_user, basic_password;
   size_t remembered_request_ids = 10000;
+  // Load shedding: a request is answered 503 with Retry-After (which Firehose and EventBridge
+  // retry) when this many requests of the receiver are already being handled, or when it waited
+  // longer than max_queue_wait_ms for a free thread.
+  int max_in_flight = 16;
+  int max_queue_wait_ms = 2000;
+  int threads = 0;  // handler threads; 0: max(8, cores - 1)
 };
 
 // The `firehose` and `eventbridge` source types' settings (SourceDescriptor::read).
@@ -69,6 +75,7 @@ class HttpReceiver final : public Source {
     kMethodNotAllowed,
     kShuttingDown,
     kFailed,
+    kOverloaded,
     kNumResults
   };
 
@@ -93,6 +100,7 @@ class HttpReceiver final : public Source {
   void Handle(const void* req, void* res, const void* reader);
   bool Authorized(const void* req) const;
   void Count(RequestResult r) { counts_[r].fetch_add(1); }
+  std::atomic<int> in_flight_{0};
 
   const ReceiverOptions options_;
   InputQueue* pipeline_;
