@@ -80,6 +80,8 @@ const std::vector<ConfigKeyDoc>& LakeKeys() {
   return kKeys;
 }
 
+std::string DirNotWritable(const std::string& dir);
+
 void ReadLake(const ConfigSection& n, DaemonConfig* c) {
   if (!n.CheckKeys(KeyNames(LakeKeys()))) return;
   LakeSettings l;
@@ -87,7 +89,12 @@ void ReadLake(const ConfigSection& n, DaemonConfig* c) {
     n.Problem("lake needs a uri: a folder or s3://bucket/prefix");
     return;
   }
-  if (!l.uri.starts_with("s3://")) l.uri = n.file().PathOf(l.uri);
+  if (!l.uri.starts_with("s3://")) {
+    l.uri = n.file().PathOf(l.uri);
+    if (n.file().check_files()) {
+      if (std::string why = DirNotWritable(l.uri); !why.empty()) n.Problem("uri", "lake: " + why);
+    }
+  }
   if (n.Str("format", &l.format) && l.format != "events" && l.format != "ocsf") {
     n.Problem("format", "format must be events or ocsf");
   }
@@ -190,6 +197,18 @@ std::string NotWritable(const std::string& file, const std::string& state_dir) {
              : "cannot create files in " + dir.string() + ": permission denied";
 }
 
+// Why the daemon could not create files in folder `dir` (made if missing), "" when it can.
+std::string DirNotWritable(const std::string& dir) {
+  std::error_code ec;
+  fs::path d(dir);
+  while (!d.empty() && !fs::exists(d, ec)) d = d.parent_path();
+  if (d.empty()) d = ".";
+  if (!fs::is_directory(d, ec)) return d.string() + " is not a folder";
+  return ::access(d.c_str(), W_OK | X_OK) == 0
+             ? ""
+             : "cannot create files in " + d.string() + ": permission denied";
+}
+
 // A sink output: stdout, none or a file (made absolute), which must be writable.
 void ReadSinkOutput(const ConfigSection& s, const std::string& state_dir, std::string* out) {
   if (s.Str("output", out) && *out != "stdout" && *out != "none") {
@@ -221,6 +240,11 @@ void ReadAlerts(const ConfigSection& n, DaemonConfig* c) {
         continue;
       }
       ReadOutputConfig(o, *d, &oc);
+      if (oc.type == "file" && o.file().check_files() && !oc.settings["path"].empty()) {
+        if (std::string why = NotWritable(oc.settings["path"], c->state_dir); !why.empty()) {
+          o.Problem("path", why);
+        }
+      }
       c->alert_outputs.push_back(std::move(oc));
     }
   }

@@ -253,5 +253,62 @@ alerts:
       << c.status().message();
 }
 
+TEST(DaemonConfig, AlertFileAndLakeFolderMustBeWritable) {
+  auto c = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+alerts:
+  outputs:
+    - type: file
+      path: /nonexistent-folder/alerts.ndjson
+lake:
+  uri: /proc/version/lake
+)",
+                             "/tmp/f.yml", /*check_files=*/true);
+  ASSERT_FALSE(c.ok());
+  const std::string& m = c.status().message();
+  EXPECT_NE(m.find("f.yml:7: folder /nonexistent-folder does not exist"), std::string::npos) << m;
+  EXPECT_NE(m.find("f.yml:9: lake: /proc/version is not a folder"), std::string::npos) << m;
+}
+
+TEST(DaemonConfig, DashboardOffLoopbackNeedsAToken) {
+  auto c = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+http:
+  listen: 0.0.0.0:9108
+  dashboard: true
+)",
+                             "f.yml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("not loopback) needs a token"), std::string::npos)
+      << c.status().message();
+  setenv("FASTPATH_TEST_DASH_TOKEN", "short", 1);
+  auto short_token = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+http:
+  listen: 0.0.0.0:9108
+  dashboard: true
+  dashboard_token_env: FASTPATH_TEST_DASH_TOKEN
+)",
+                                       "f.yml");
+  ASSERT_FALSE(short_token.ok());
+  EXPECT_NE(short_token.status().message().find("at least 16 characters"), std::string::npos);
+  setenv("FASTPATH_TEST_DASH_TOKEN", "a-long-enough-dashboard-token", 1);
+  auto ok = ParseDaemonConfig(R"(sources:
+  - type: s3_sqs
+    queue_url: q
+http:
+  listen: 0.0.0.0:9108
+  dashboard: true
+  dashboard_token_env: FASTPATH_TEST_DASH_TOKEN
+)",
+                              "f.yml");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_TRUE(ok.value().dashboard);
+  EXPECT_EQ(ok.value().dashboard_token, "a-long-enough-dashboard-token");
+}
+
 }  // namespace
 }  // namespace fastpath
