@@ -26,6 +26,13 @@ void LatencyHistogram::Record(int64_t ms) {
   ++buckets_[BucketOf(ms)];
   ++count_;
   max_ = std::max(max_, ms);
+  sum_ += ms;
+}
+
+uint64_t LatencyHistogram::CountAtMost(int64_t ms) const {
+  uint64_t n = 0;
+  for (int b = 0; b < kBuckets && UpperBound(b) <= ms; ++b) n += buckets_[b];
+  return n;
 }
 
 int64_t LatencyHistogram::Quantile(double q) const {
@@ -44,6 +51,7 @@ void LatencyHistogram::Merge(const LatencyHistogram& other) {
   for (int b = 0; b < kBuckets; ++b) buckets_[b] += other.buckets_[b];
   count_ += other.count_;
   max_ = std::max(max_, other.max_);
+  sum_ += other.sum_;
 }
 
 std::string FormatDurationMs(int64_t ms) {

@@ -16,6 +16,10 @@ class LatencyHistogram {
   // The value at quantile q in [0, 1]: the upper bound of the bucket that holds it, capped by max.
   int64_t Quantile(double q) const;
   void Merge(const LatencyHistogram& other);
+  // Values recorded whose bucket lies wholly at or below `ms`: exact below 64 ms, within the
+  // bucket width (about 3%) above. For Prometheus histogram buckets.
+  uint64_t CountAtMost(int64_t ms) const;
+  int64_t sum() const { return sum_; }  // of the values recorded, in ms
 
  private:
   static constexpr int kSubBits = 5;  // 32 sub-buckets per power of two
@@ -26,6 +30,7 @@ class LatencyHistogram {
   std::array<uint64_t, kBuckets> buckets_{};
   uint64_t count_ = 0;
   int64_t max_ = 0;
+  int64_t sum_ = 0;
 };
 
 // "850ms", "4.2s", "5m12s", "3h05m", "2d04h".

@@ -249,8 +249,12 @@ constexpr MetricFamily kAlerts = {"fastpath_alerts_total", "counter", "Alerts ra
 constexpr MetricFamily kDedupeIds = {"fastpath_dedupe_ids", "gauge",
                                      "Event ids held for de-duplication."};
 constexpr MetricFamily kDelay = {
-    "fastpath_delivery_delay_seconds", "summary",
-    "Delay from event time to receipt, by log type and delivery path."};
+    "fastpath_delivery_delay_seconds", "histogram",
+    "Delay from event time to receipt, by log type and delivery path (bucket bounds within "
+    "about 3%)."};
+// From seconds to a day: EventBridge's seconds, CloudWatch Logs' and S3's minutes, backfills.
+constexpr double kDelayBuckets[] = {1,   2,   5,   10,   30,   60,    120,
+                                    300, 600, 900, 1800, 3600, 21600, 86400};
 
 }  // namespace
 
@@ -284,10 +288,16 @@ void ScanPipeline::PublishMetrics() {
   w.Declare(kDelay);
   for (const auto& [key, h] : merged) {
     const std::string_view type = LogTypeName(key.first), path = DeliveryPathName(key.second);
-    for (const char* q : {"0.5", "0.9", "0.99"}) {
-      w.Add(kDelay, {{"log_type", type}, {"path", path}, {"quantile", q}},
-            static_cast<double>(h.Quantile(std::strtod(q, nullptr))) / 1000.0);
+    for (double le : kDelayBuckets) {
+      char bound[32];
+      std::snprintf(bound, sizeof bound, "%g", le);
+      w.Add(kDelay, {{"log_type", type}, {"path", path}, {"le", bound}},
+            h.CountAtMost(static_cast<int64_t>(le * 1000)), "_bucket");
     }
+    w.Add(kDelay, {{"log_type", type}, {"path", path}, {"le", "+Inf"}},
+          static_cast<uint64_t>(h.count()), "_bucket");
+    w.Add(kDelay, {{"log_type", type}, {"path", path}}, static_cast<double>(h.sum()) / 1000.0,
+          "_sum");
     w.Add(kDelay, {{"log_type", type}, {"path", path}}, static_cast<uint64_t>(h.count()), "_count");
   }
   std::lock_guard<std::mutex> lock(metrics_mu_);

@@ -97,6 +97,8 @@ PY
 
 start_one a
 wait_for "a to hold all 4 shards" 30 holds "$a_ADMIN" 4
+metrics_well_formed "$a_ADMIN" >/dev/null
+pass "/metrics with a Kinesis source: every family has HELP and TYPE"
 start_one b
 split_evenly() { holds "$a_ADMIN" 2 && holds "$b_ADMIN" 2; }
 wait_for "the shards to split 2/2" 90 split_evenly

@@ -119,3 +119,39 @@ PY
 metric() {  # NAME-WITH-LABELS: its value from /metrics
   curl -sf "$ADMIN/metrics" | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print "missing"}'
 }
+
+# metrics_well_formed ADMIN-URL: every sample of /metrics belongs to a family with HELP and TYPE
+# (a histogram's _bucket, _sum and _count to theirs), and histogram buckets are cumulative.
+metrics_well_formed() {
+  curl -sf "$1/metrics" >"$WORK/metrics-check.txt" || fail "/metrics did not answer"
+  python3 - "$WORK/metrics-check.txt" <<'PY' || fail "/metrics is not well formed (above)"
+import re, sys
+helps, types, bad, buckets = set(), {}, set(), {}
+for line in open(sys.argv[1]):
+    if line.startswith("# HELP "):
+        helps.add(line.split()[2])
+    elif line.startswith("# TYPE "):
+        p = line.split()
+        types[p[2]] = p[3]
+    elif line.strip():
+        name = re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", line).group(0)
+        family = name
+        for suffix in ("_bucket", "_sum", "_count"):
+            base = name[: -len(suffix)]
+            if name.endswith(suffix) and types.get(base) in ("histogram", "summary"):
+                family = base
+        if family not in helps or family not in types:
+            bad.add(name)
+        if name.endswith("_bucket"):
+            series = re.sub(r',?le="[^"]*"', "", line.split(" ")[0])
+            buckets.setdefault(series, []).append(float(line.split(" ")[1]))
+for series, counts in buckets.items():
+    if counts != sorted(counts):
+        print(f"buckets not cumulative: {series} {counts}")
+        sys.exit(1)
+if bad:
+    print("samples without HELP or TYPE:", sorted(bad))
+    sys.exit(1)
+print(f"{len(types)} metric families, each with HELP and TYPE")
+PY
+}

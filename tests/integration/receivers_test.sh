@@ -174,6 +174,7 @@ pass "Firehose receiver over TLS (certificate verified by curl)"
 
 # The counts are read whole before they are matched: `curl | grep -q` under pipefail fails when
 # grep has its line and exits while curl is still writing.
+metrics_well_formed "$ADMIN" >/dev/null
 curl -sf "$ADMIN/metrics" >"$WORK/metrics.txt" || fail "/metrics did not answer"
 # Four: the wrong and the missing key, the chunked body, and the slow client (which sends no key:
 # it is refused as soon as its headers are in, before its body).

@@ -141,6 +141,8 @@ before="$(lines "$WORK/events.ndjson")"
 sqsl send "$QURL" "$(s3_notification trail "${KEYS[1]}" "${SIZES[1]}")" >/dev/null
 sqsl send "$SLOW_QURL" "$(s3_notification trail AWSLogs/111122223333/CloudTrail/us-east-1/big.json.gz 1)" >/dev/null
 wait_for "the large object to be taken" 30 metric_at_least 'fastpath_sqs_messages_total{source="big",result="received"}' 2
+metrics_well_formed "$ADMIN" >/dev/null
+pass "/metrics with an SQS source: every family has HELP and TYPE"
 stop_daemon
 grep -q '"msg":"stopping: finishing work in flight","signal":"SIGTERM"' "$WORK/daemon.log" || fail "no stopping line"
 [[ "$(queue_depth "$SLOW_QURL")" -eq 0 ]] || fail "the in-flight message was not deleted before the exit"
