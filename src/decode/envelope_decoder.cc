@@ -299,7 +299,6 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
   }
   Document doc;
   SplitProblem problem;
-  uint64_t documents = 0;
   for (;;) {
     const DocumentSplitter::Step step = splitter.Next(&doc, &problem);
     if (step == DocumentSplitter::Step::kEnd) break;
@@ -309,14 +308,16 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
       Problem(problem.reason, at, problem.what);
       continue;
     }
-    ++documents;
     RecordContext at = ctx;
     if (top) at.offset = doc.offset;
     HandleDocument(doc, at, sink);
   }
   StageCounter& dec = counters_->stage(Stage::kDecode);
-  PipelineCounters::Add(dec.records_out, documents);
   if (top) {
+    // Records out: what reached the parser (envelopes and the documents nested in them are not
+    // records), so decode's records_out is parse's records_in.
+    PipelineCounters::Add(dec.records_out, records_out_);
+    records_out_ = 0;
     PipelineCounters::Add(dec.records_in, 1);
     PipelineCounters::Add(dec.bytes_in, raw_size != 0 ? raw_size : reader->raw_offset());
     PipelineCounters::Add(dec.bytes_out, splitter.bytes_read());
@@ -329,6 +330,7 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
 void EnvelopeDecoder::HandleDocument(const Document& doc, const RecordContext& ctx,
                                      RecordSink* sink) {
   if (doc.kind == Document::Kind::kTextLine) {
+    ++records_out_;  // a record handed to the parser
     sink->OnTextLine(doc.bytes, ctx);
     return;
   }
@@ -567,6 +569,7 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
   // No envelope: a native record (a digest file's path is S3's).
   RecordContext rc = ctx;
   if (k.digest_object.present() && rc.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
+  ++records_out_;  // a record handed to the parser
   sink->OnJsonRecord(el, raw, /*cloudtrail=*/false, rc);
 }
 
@@ -576,6 +579,7 @@ void EnvelopeDecoder::Route(element el, std::string_view raw, bool in_records,
 void EnvelopeDecoder::EmitCloudTrail(const Shape& k, const RecordContext& ctx, RecordSink* sink) {
   RecordContext rc = ctx;
   if (k.in_records && ctx.path == DeliveryPath::kFile) rc.path = DeliveryPath::kS3;
+  ++records_out_;  // a record handed to the parser
   sink->OnJsonRecord(k.el, k.raw, /*cloudtrail=*/true, rc);
 }
 
@@ -589,8 +593,10 @@ void EnvelopeDecoder::UnwrapEventBridge(const Shape& k, const RecordContext& ctx
   constexpr std::string_view kViaCloudTrail = "via CloudTrail";
   if (dt.size() > kViaCloudTrail.size() &&
       dt.substr(dt.size() - kViaCloudTrail.size()) == kViaCloudTrail && k.detail.is_object()) {
+    ++records_out_;  // a record handed to the parser
     sink->OnJsonRecord(k.detail.v, {}, /*cloudtrail=*/false, rc);
   } else {
+    ++records_out_;  // a record handed to the parser
     sink->OnJsonRecord(k.el, k.raw, /*cloudtrail=*/false, rc);
   }
 }
@@ -760,6 +766,7 @@ void EnvelopeDecoder::DecodeLogMessage(std::string_view text, const RecordContex
   if (p < text.size() && text[p] == '{') {
     DecodeEmbeddedJson(text, rc, sink);
   } else {
+    ++records_out_;  // a record handed to the parser
     sink->OnTextLine(text, rc);
   }
 }

@@ -87,6 +87,7 @@ class EnvelopeDecoder {
   // Constant after construction.
   const Limits limits_;
   PipelineCounters* const counters_;
+  uint64_t records_out_ = 0;  // handed to the parser since the top-level input began
   ErrorLog* const errors_;
 
   std::vector<std::unique_ptr<simdjson::dom::parser>> parsers_;  // one per envelope depth
