@@ -130,8 +130,9 @@ bool ParseBound(const std::string& text, TimeNs now, TimeNs* out) {
 const char kLoginPage[] =
     "<!doctype html><meta charset=utf-8><title>fastpath: token required</title>"
     "<body style=\"font-family:sans-serif;margin:3em\"><h1>fastpath</h1>"
-    "<p>This dashboard needs its access token (the daemon's <code>http.dashboard_token</code>, or "
-    "the token the demo printed).</p><form method=get action=\"/\">"
+    "<p>This dashboard needs its access token (the one in the daemon's "
+    "<code>http.dashboard_token_env</code> or <code>_file</code>, or the demo's).</p>"
+    "<form method=post action=\"/login\">"
     "<input type=password name=token id=token autofocus size=40> "
     "<button type=submit>Open</button></form></body>";
 
@@ -308,6 +309,17 @@ void Dashboard::Mount(httplib::Server* server) {
     return true;
   };
 
+  // The login form posts the token (form-encoded), so it never appears in an address.
+  server->Post("/login", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!options_.token.empty() && SameSecret(req.get_param_value("token"), options_.token)) {
+      res.set_header("Set-Cookie",
+                     std::string(kCookie) + "=" + session_ + "; Path=/; HttpOnly; SameSite=Strict");
+      res.set_redirect("/", 303);
+      return;
+    }
+    res.status = 401;
+    res.set_content(kLoginPage, "text/html; charset=utf-8");
+  });
   server->Get("/", [this, guard](const httplib::Request& req, httplib::Response& res) {
     if (!options_.token.empty() && req.has_param("token")) {
       if (SameSecret(req.get_param_value("token"), options_.token)) {

@@ -135,6 +135,13 @@ TEST_F(DashboardTest, TokenByHeaderOrByTheCookieItsFirstVisitSets) {
   const std::string value = cookie.substr(0, cookie.find(';'));
   EXPECT_EQ(client_->Get("/api/alerts", {{"Cookie", value}})->status, 200);
   EXPECT_EQ(client_->Get("/api/alerts", {{"Cookie", "fastpath_session=forged"}})->status, 401);
+  // The login form posts the token instead.
+  EXPECT_EQ(client_->Post("/login", "token=wrong", "application/x-www-form-urlencoded")->status,
+            401);
+  auto login =
+      client_->Post("/login", std::string("token=") + kToken, "application/x-www-form-urlencoded");
+  ASSERT_EQ(login->status, 303);
+  EXPECT_EQ(login->get_header_value("Set-Cookie").substr(0, value.size()), value);
 }
 
 TEST_F(DashboardTest, HealthParsesTheMetricsAndMissingPartsSaySo) {
