@@ -401,7 +401,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
              "\",\"uptime_seconds\":" + std::to_string((now - started) / 1000000000) +
              ",\"sources\":[" + list + "]}";
     };
-    admin.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
+    admin.Get("/healthz", [health_body](const httplib::Request&, httplib::Response& res) {
       const std::string body = health_body(&res.status);
       res.set_content(body, "application/json");
     });
@@ -416,7 +416,7 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       w.Add(kUp, {}, uint64_t{1});
       return w.Text();
     };
-    admin.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    admin.Get("/metrics", [metrics_text](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics_text(), "text/plain; version=0.0.4");
     });
     if (cfg.dashboard) {
