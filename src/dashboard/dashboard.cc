@@ -169,6 +169,21 @@ bool Dashboard::IsLoopback(std::string_view host) {
   return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
+namespace {
+
+// `s` itself when it is valid UTF-8, else with every byte above 0x7F replaced by '?': a JSON
+// string must be UTF-8, and label values can come from records.
+std::string Utf8(std::string_view s) {
+  if (simdjson::validate_utf8(s.data(), s.size())) return std::string(s);
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) > 0x7F) c = '?';
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string Dashboard::MetricsToJson(std::string_view text) {
   struct Family {
     std::string name, type, help;
@@ -228,9 +243,9 @@ std::string Dashboard::MetricsToJson(std::string_view text) {
           break;
         }
         if (labels.size() > 1) labels.push_back(',');
-        AppendJsonString(&labels, key);
+        AppendJsonString(&labels, Utf8(key));
         labels.push_back(':');
-        AppendJsonString(&labels, value);
+        AppendJsonString(&labels, Utf8(value));
         i = j + 1;
         if (i < line.size() && line[i] == ',') ++i;
       }
@@ -266,16 +281,16 @@ std::string Dashboard::MetricsToJson(std::string_view text) {
     if (!std::isfinite(number)) std::snprintf(num, sizeof num, "null");
     if (!f->samples.empty()) f->samples.push_back(',');
     f->samples += "{\"series\":";
-    AppendJsonString(&f->samples, name);
+    AppendJsonString(&f->samples, Utf8(name));
     f->samples += ",\"labels\":" + labels + ",\"value\":" + num + "}";
   }
   std::string out = "[";
   for (const Family& f : families) {
     if (out.size() > 1) out.push_back(',');
     out += "{";
-    AppendField(&out, "name", f.name, true);
-    AppendField(&out, "type", f.type);
-    AppendField(&out, "help", f.help);
+    AppendField(&out, "name", Utf8(f.name), true);
+    AppendField(&out, "type", Utf8(f.type));
+    AppendField(&out, "help", Utf8(f.help));
     out += ",\"samples\":[" + f.samples + "]}";
   }
   return out + "]";

@@ -169,6 +169,13 @@ TEST(Dashboard, LoopbackAddresses) {
   }
 }
 
+TEST(Dashboard, MetricsWithInvalidUtf8StayValidJson) {
+  const std::string json = Dashboard::MetricsToJson("x\xa1\x86{a=\"\xff\"} 1\n");
+  simdjson::dom::parser p;
+  ASSERT_EQ(p.parse(json).error(), simdjson::SUCCESS) << json;
+  EXPECT_NE(json.find("\"x??\""), std::string::npos) << json;
+}
+
 TEST(Dashboard, MetricsTextWithBadLinesKeepsTheGoodOnes) {
   const std::string json = Dashboard::MetricsToJson(
       "x_total 1\nbroken{a=\"b 2\ny{a=\"1\"} nan-ish\nz{a=\"1\",b=\"2\"} 3 1700000000\n");
