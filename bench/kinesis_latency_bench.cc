@@ -29,12 +29,6 @@ using namespace fastpath;
 
 namespace {
 
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string EventId(int n) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "b0000000-0000-4000-8000-%012d", n);

@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "core/time_util.h"
-#include "dashboard/dashboard.h"
 
 namespace fastpath {
 namespace {
@@ -372,7 +371,7 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
       }
       h->Path("audit_report", &c.audit_report);
       if (c.dashboard && c.http_port >= 0 && c.dashboard_token.empty() &&
-          !Dashboard::IsLoopback(c.http_host)) {
+          !IsLoopbackHost(c.http_host)) {
         h->Problem("dashboard", "the dashboard on " + c.http_host +
                                     " (not loopback) needs a token: dashboard_token_env or "
                                     "dashboard_token_file");

@@ -15,6 +15,7 @@
 #include "alerts/dispatcher.h"
 #include "alerts/outputs.h"
 #include "app/scan_command.h"
+#include "config/config_section.h"
 #include "core/latency_histogram.h"
 #include "core/metrics_writer.h"
 #include "dashboard/dashboard.h"
@@ -176,7 +177,7 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
       std::fprintf(err, "fastpath demo: the dashboard token must be at least 16 characters\n");
       return 2;
     }
-    if (token.empty() && !Dashboard::IsLoopback(host)) {
+    if (token.empty() && !IsLoopbackHost(host)) {
       std::fprintf(err,
                    "fastpath demo: --listen %s is not loopback: the dashboard needs a token "
                    "(FASTPATH_DASHBOARD_TOKEN or --token-file)\n",

@@ -309,6 +309,13 @@ bool ConfigSection::StrMap(std::string_view key, std::map<std::string, std::stri
   return ok;
 }
 
+bool IsLoopbackHost(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
 bool ConfigSection::Listen(std::string_view key, std::string* host, int* port) const {
   std::string listen;
   if (!Str(key, &listen)) return false;

@@ -21,6 +21,10 @@
 
 namespace fastpath {
 
+// True for 127.0.0.0/8, ::1 (bracketed or not) and "localhost": the listen addresses only this
+// machine reaches, which need no credentials.
+bool IsLoopbackHost(std::string_view host);
+
 class ConfigSection;
 
 // What a component's key holds, for reading it generically and for the configuration reference.

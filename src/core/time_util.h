@@ -36,6 +36,8 @@ std::optional<TimeNs> TimeFromCivil(int year, int mon, int day, int hour, int mi
 std::string FormatRfc3339(TimeNs t);
 
 TimeNs NowNs();
+// A monotonic clock in nanoseconds (for intervals and deadlines, not for event times).
+int64_t SteadyNs();
 
 // Epoch seconds or milliseconds (as JSON numbers carry them) to TimeNs; nullopt when not finite
 // or outside what TimeNs holds (about 1677 to 2262).

@@ -41,16 +41,6 @@ bool SameSecret(std::string_view given, std::string_view want) {
   return CRYPTO_memcmp(a, b, kSha256Bytes) == 0;
 }
 
-std::string Hex(std::string_view raw) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out.push_back(d[c >> 4]);
-    out.push_back(d[c & 15]);
-  }
-  return out;
-}
-
 void JsonError(httplib::Response& res, int status, std::string_view message) {
   std::string body = "{\"error\":";
   AppendJsonString(&body, message);
@@ -141,7 +131,7 @@ const char kLoginPage[] =
 Dashboard::Dashboard(DashboardOptions options, DashboardSources sources)
     : options_(std::move(options)), sources_(std::move(sources)) {
   if (!options_.token.empty()) {
-    session_ = Hex(HmacSha256(options_.token, "fastpath dashboard session v1"));
+    session_ = HexEncode(HmacSha256(options_.token, "fastpath dashboard session v1"));
   }
   if (!options_.now) options_.now = [] { return NowNs(); };
 }
@@ -160,13 +150,6 @@ std::string Dashboard::CookieFrom(std::string_view header, std::string_view name
     pos = end + 1;
   }
   return {};
-}
-
-bool Dashboard::IsLoopback(std::string_view host) {
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
 namespace {

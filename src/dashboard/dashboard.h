@@ -71,8 +71,6 @@ class Dashboard {
   static std::string MetricsToJson(std::string_view text);
   // The value of cookie `name` in a Cookie header ("" when absent).
   static std::string CookieFrom(std::string_view header, std::string_view name);
-  // True for 127.0.0.0/8, ::1 and "localhost": the addresses that need no token.
-  static bool IsLoopback(std::string_view host);
 
  private:
   DashboardOptions options_;

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "aws/loopback_server_for_tests.h"
+#include "config/config_section.h"
 #include "dashboard/assets.h"
 
 namespace fastpath {
@@ -162,10 +163,10 @@ TEST_F(DashboardTest, HealthParsesTheMetricsAndMissingPartsSaySo) {
 
 TEST(Dashboard, LoopbackAddresses) {
   for (const char* h : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"}) {
-    EXPECT_TRUE(Dashboard::IsLoopback(h)) << h;
+    EXPECT_TRUE(IsLoopbackHost(h)) << h;
   }
   for (const char* h : {"0.0.0.0", "::", "10.0.0.1", "", "example.com", "1127.0.0.1"}) {
-    EXPECT_FALSE(Dashboard::IsLoopback(h)) << h;
+    EXPECT_FALSE(IsLoopbackHost(h)) << h;
   }
 }
 

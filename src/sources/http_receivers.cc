@@ -25,12 +25,6 @@ constexpr const char* kResultNames[] = {
     "accepted",    "duplicate",          "unauthorized",  "too_large", "unsupported_media_type",
     "bad_request", "method_not_allowed", "shutting_down", "failed",    "overloaded"};
 
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // How long the connection the current thread serves waited for a thread: set by the pool below
 // before it runs a connection, read (and cleared) by the first request of that connection.
 thread_local int64_t t_queue_wait_ns = 0;
@@ -409,10 +403,6 @@ std::vector<std::pair<std::string, std::string>> HttpReceiver::Describe() const 
 namespace {
 
 // The keys both receiver types take.
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
-}
-
 void ReadReceiverCommon(const ConfigSection& s, ReceiverOptions* o) {
   if (!s.Has("listen")) s.Problem(s.where() + " needs listen: host:port");
   s.Listen("listen", &o->host, &o->port);
@@ -421,7 +411,7 @@ void ReadReceiverCommon(const ConfigSection& s, ReceiverOptions* o) {
   const bool open = o->kind == ReceiverOptions::Kind::kFirehose
                         ? o->access_key.empty()
                         : o->api_key.empty() && o->basic_user.empty();
-  if (open && !allow_unauthenticated && !IsLoopback(o->host)) {
+  if (open && !allow_unauthenticated && !IsLoopbackHost(o->host)) {
     s.Problem("listen", s.where() + " listens on " + o->host +
                             " without a key: anyone who reaches it could send events (set the "
                             "key, listen on loopback, or say allow_unauthenticated: true)");

@@ -14,12 +14,6 @@
 namespace fastpath {
 namespace {
 
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 bool IsSentinel(const std::string& checkpoint) {
   return checkpoint == "TRIM_HORIZON" || checkpoint == "LATEST" || checkpoint == "AT_TIMESTAMP" ||
          checkpoint == "SHARD_END" || checkpoint.empty();
