@@ -19,10 +19,18 @@ int main(int argc, char** argv) {
     cmd->add_option("--since", f->since,
                     "Events at or after: RFC 3339, YYYY-MM-DD or a duration ago (30d, 6h)");
     cmd->add_option("--until", f->until, "Events before: RFC 3339, YYYY-MM-DD or a duration ago");
+    // Lists are comma-separated or the flag repeated; one value per flag, so the paths after it
+    // stay inputs.
     cmd->add_option("--log-type", f->log_types,
-                    "Only these log types (aws.cloudtrail, vpcflow...)");
-    cmd->add_option("--account", f->accounts, "Only these accounts");
-    cmd->add_option(region_flag, f->regions, "Only these regions");
+                    "Only these log types (aws.cloudtrail, vpcflow...), comma-separated")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    cmd->add_option("--account", f->accounts, "Only these accounts, comma-separated")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    cmd->add_option(region_flag, f->regions, "Only these regions, comma-separated")
+        ->delimiter(',')
+        ->allow_extra_args(false);
   };
 
   fastpath::ScanCommandOptions scan;
@@ -76,24 +84,32 @@ int main(int argc, char** argv) {
       ->add_option("--dedupe-memory-mib", scan.dedupe_memory_mib,
                    "Memory cap of the de-duplication table, MiB")
       ->check(CLI::Range(1, 1 << 20));
-  scan_cmd->add_option(
-      "--rules", scan.rules,
-      "Rule files or folders: fastpath rule YAML, EventBridge pattern JSON, Sigma YAML");
+  scan_cmd
+      ->add_option("--rules", scan.rules,
+                   "Rule files or folders: fastpath rule YAML, EventBridge pattern JSON, Sigma "
+                   "YAML; repeatable")
+      ->allow_extra_args(false);  // one per occurrence: the paths after it are inputs
   scan_cmd->add_flag("--strict", scan.strict, "Refuse to scan when any rule fails to load");
-  scan_cmd->add_option("--vpc-flow-format", scan.vpc_flow_formats,
-                       "LOG_GROUPS=FORMAT: the custom format of header-less flow logs in "
-                       "CloudWatch Logs messages of these log groups (name, prefix* or *), "
-                       "e.g. '/aws/vpc/flowlogs=${version} ${interface-id} ${srcaddr}'");
+  scan_cmd
+      ->add_option("--vpc-flow-format", scan.vpc_flow_formats,
+                   "LOG_GROUPS=FORMAT: the custom format of header-less flow logs in "
+                   "CloudWatch Logs messages of these log groups (name, prefix* or *; "
+                   "'*' also reads header-less lines of files that have as many fields), "
+                   "e.g. '/aws/vpc/flowlogs=${version} ${interface-id} ${srcaddr}'; repeatable")
+      ->allow_extra_args(false)  // one per occurrence: the paths after it are inputs
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   bool no_progress = false;
   scan_cmd->add_flag("--no-progress", no_progress, "Never draw the progress bar");
   scan_cmd->add_option("--errors", scan.errors_file,
                        "Write every bad-input message (input, offset, reason, error) to FILE as "
                        "NDJSON");
   add_filters(scan_cmd, &scan.filter, "--event-region");
-  scan_cmd->add_option("--where", scan.where,
-                       "FIELD=VALUE: only events whose canonical column (account, id, ...) or "
-                       "record path (userIdentity.arn) has this value ('*' matches any "
-                       "characters)");
+  scan_cmd
+      ->add_option("--where", scan.where,
+                   "FIELD=VALUE: only events whose canonical column (account, id, ...) or "
+                   "record path (userIdentity.arn) has this value ('*' matches any "
+                   "characters); repeatable")
+      ->allow_extra_args(false);
   scan_cmd->add_option(
       "--region", scan.aws.region,
       "AWS region for s3:// paths (default: AWS_REGION, the profile's, us-east-1)");
@@ -181,14 +197,21 @@ int main(int argc, char** argv) {
   search_cmd->add_option("LAKE", search.lake, "The lake's folder or s3://bucket/prefix")
       ->required();
   add_filters(search_cmd, &search.filter);
-  search_cmd->add_option("--rules", search.rules,
-                         "Rule files or folders: events that match any (and their alerts)");
-  search_cmd->add_option("--pattern", search.patterns,
-                         "An EventBridge pattern (JSON): events that match it");
-  search_cmd->add_option("--sigma", search.rules, "A Sigma rule file");
-  search_cmd->add_option("--where", search.where,
-                         "FIELD=VALUE: a canonical column (account, id, ...) or a dotted path "
-                         "in the record (userIdentity.arn); '*' matches any characters");
+  search_cmd
+      ->add_option("--rules", search.rules,
+                   "Rule files or folders: events that match any (and their alerts); repeatable")
+      ->allow_extra_args(false);
+  search_cmd
+      ->add_option("--pattern", search.patterns,
+                   "An EventBridge pattern (JSON): events that match it; repeatable")
+      ->allow_extra_args(false);
+  search_cmd->add_option("--sigma", search.rules, "A Sigma rule file; repeatable")
+      ->allow_extra_args(false);
+  search_cmd
+      ->add_option("--where", search.where,
+                   "FIELD=VALUE: a canonical column (account, id, ...) or a dotted path in the "
+                   "record (userIdentity.arn); '*' matches any characters; repeatable")
+      ->allow_extra_args(false);
   search_cmd->add_option("--output", search.output, "events (default) or alerts")
       ->check(CLI::IsMember({"events", "alerts"}));
   search_cmd->add_option("--workers", search.workers, "Reader threads (default: one per core)")

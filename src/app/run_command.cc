@@ -294,11 +294,11 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
       ++bad_input.held_back;
       return;
     }
-    log.Write("warn", "bad input",
-              {{"input", std::string(where)},
-               {"offset", std::to_string(offset)},
-               {"reason", std::string(DropReasonName(reason))},
-               {"error", std::string(what)}});
+    std::vector<std::pair<std::string_view, std::string>> fields = {{"input", std::string(where)}};
+    if (offset != ErrorLog::kWholeInput) fields.emplace_back("offset", std::to_string(offset));
+    fields.emplace_back("reason", std::string(DropReasonName(reason)));
+    fields.emplace_back("error", std::string(what));
+    log.Write("warn", "bad input", fields);
   });
   ScanPipeline pipeline(so, sink, &errors, alerts);
   pipeline.Start();

@@ -215,7 +215,7 @@ int RunScan(const ScanCommandOptions& o, std::FILE* out, std::FILE* err) {
     if (errors_file != nullptr) {
       std::string j = "{\"input\":";
       AppendJsonString(&j, p.substr(0, p.find(": ")));
-      j += ",\"reason\":\"unreadable\",\"error\":";
+      j += ",\"offset\":null,\"reason\":\"unreadable\",\"error\":";
       AppendJsonString(&j, p.substr(p.find(": ") == std::string::npos ? 0 : p.find(": ") + 2));
       j += "}\n";
       std::fputs(j.c_str(), errors_file);

@@ -107,8 +107,10 @@ void ErrorLog::Report(DropReason reason, std::string_view where, uint64_t offset
                       std::string_view what) {
   std::string line = "fastpath: ";
   line.append(where);
-  line.append(": offset ");
-  line.append(std::to_string(offset));
+  if (offset != kWholeInput) {
+    line.append(": offset ");
+    line.append(std::to_string(offset));
+  }
   line.append(": ");
   line.append(what);
   line.append(" [");
@@ -118,7 +120,9 @@ void ErrorLog::Report(DropReason reason, std::string_view where, uint64_t offset
   if (ndjson_ != nullptr) {
     std::string j = "{\"input\":";
     AppendJsonString(&j, where);
-    j.append(",\"offset\":").append(std::to_string(offset)).append(",\"reason\":");
+    j.append(",\"offset\":")
+        .append(offset == kWholeInput ? "null" : std::to_string(offset))
+        .append(",\"reason\":");
     AppendJsonString(&j, DropReasonName(reason));
     j.append(",\"error\":");
     AppendJsonString(&j, what);

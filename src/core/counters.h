@@ -80,6 +80,9 @@ class PipelineCounters {
 // each reason to stderr and then only counts. Thread-safe.
 class ErrorLog {
  public:
+  // The offset of a problem with an input as a whole (unreadable, an archive, not stored): the
+  // message names no offset, and --errors writes "offset":null.
+  static constexpr uint64_t kWholeInput = ~uint64_t{0};
   explicit ErrorLog(int max_per_reason = 10) : max_per_reason_(max_per_reason) {}
   // Replaces stderr output, e.g. to collect messages in a test.
   void SetSinkForTest(std::function<void(const std::string&)> sink);

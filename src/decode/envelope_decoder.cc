@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/json_get.h"
+#include "decode/archive_reader.h"
 
 namespace fastpath {
 
@@ -205,26 +206,44 @@ void EnvelopeDecoder::Problem(DropReason reason, const RecordContext& ctx, std::
 
 void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const RecordContext& ctx,
                                    RecordSink* sink) {
+  DecodeStreamWith(std::move(reader), ctx, sink, &compressed_buf_, &inflated_buf_);
+}
+
+void EnvelopeDecoder::DecodeStreamWith(std::unique_ptr<ByteReader> reader, const RecordContext& ctx,
+                                       RecordSink* sink, std::string* head_buf,
+                                       std::string* inflated_buf) {
   // Nearly every object AWS writes is small: read it whole and inflate it with libdeflate. A large
   // one streams through zlib in bounded memory, as does a small one libdeflate refuses (so a
   // truncated or corrupt stream is reported precisely and what precedes the damage is kept).
   constexpr size_t kWholeObjectLimit = 32u << 20;
-  std::string& head = compressed_buf_;  // reused from input to input: no fresh pages each time
+  std::string& head = *head_buf;  // reused from input to input: no fresh pages each time
+  RecordContext input = ctx;
+  input.offset = ErrorLog::kWholeInput;
   auto whole = ReadAllUpTo(reader.get(), kWholeObjectLimit, &head);
   if (!whole.ok()) {
-    Problem(DropReason::kUnreadable, ctx, whole.status().message());
+    Problem(DropReason::kUnreadable, input, whole.status().message());
     PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
     return;
   }
   if (whole.value() && SniffCompression(head) == Compression::kGzip) {
-    std::string& inflated = inflated_buf_;
+    std::string& inflated = *inflated_buf;
     if (InflateGzipWhole(head, limits_.max_document_bytes * 4, &inflated)) {
+      if (!ArchiveReader::Kind(inflated).empty()) {     // a .tar.gz
+        const std::string bytes = std::move(inflated);  // the members reuse no buffer of ours
+        DecodeArchive(ArchiveReader::OpenMemory(bytes), ctx, sink);
+        return;
+      }
       MemoryReader plain(inflated);
       DecodeDocuments(&plain, ctx, sink, /*top=*/true, head.size());
       // Keep the buffer for the next input unless an unusually large object grew it.
       if (inflated.capacity() > (64u << 20)) std::string().swap(inflated);
       return;
     }
+  }
+  if (whole.value() && !ArchiveReader::Kind(head).empty()) {
+    const std::string bytes = std::move(head);
+    DecodeArchive(ArchiveReader::OpenMemory(bytes), ctx, sink);
+    return;
   }
   const uint64_t raw_size = whole.value() ? head.size() : 0;
   std::unique_ptr<ByteReader> rest;
@@ -235,19 +254,97 @@ void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const Rec
   }
   auto opened = OpenMaybeCompressed(std::move(rest));
   if (!opened.ok()) {
-    Problem(DropReason::kUnreadable, ctx, opened.status().message());
+    Problem(DropReason::kUnreadable, input, opened.status().message());
     return;
   }
-  std::unique_ptr<ByteReader> stream = std::move(opened.value());
+  // An archive too large to hold, or inside a compressed stream: its first bytes tell.
+  std::string peek(512, '\0');
+  size_t got = 0;
+  while (got < peek.size()) {
+    auto n = opened.value()->Read(peek.data() + got, peek.size() - got);
+    if (!n.ok() || n.value() == 0) break;  // a read error comes again to the splitter
+    got += n.value();
+  }
+  peek.resize(got);
+  const bool archive = !ArchiveReader::Kind(peek).empty();
+  auto stream = std::make_unique<ConcatReader>(std::move(peek), std::move(opened.value()));
+  if (archive) {
+    DecodeArchive(ArchiveReader::Open(std::move(stream)), ctx, sink);
+    return;
+  }
   DecodeDocuments(stream.get(), ctx, sink, /*top=*/true, raw_size);
 }
 
-bool EnvelopeDecoder::RejectBinary(std::string_view head, const RecordContext& ctx) {
+namespace {
+
+// A ByteReader over one the caller keeps (an archive's current member).
+class BorrowedReader final : public ByteReader {
+ public:
+  explicit BorrowedReader(ByteReader* r) : r_(r) {}
+  Result<size_t> Read(char* buf, size_t n) override { return r_->Read(buf, n); }
+  uint64_t raw_offset() const override { return r_->raw_offset(); }
+
+ private:
+  ByteReader* r_;
+};
+
+}  // namespace
+
+void EnvelopeDecoder::DecodeArchive(Result<std::unique_ptr<ArchiveReader>> opened,
+                                    const RecordContext& ctx, RecordSink* sink) {
+  RecordContext input = ctx;
+  input.offset = ErrorLog::kWholeInput;
+  if (!opened.ok()) {
+    Problem(DropReason::kUnreadable, input, opened.status().message());
+    PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
+    return;
+  }
+  if (archive_depth_ >= kMaxArchiveDepth) {
+    Problem(DropReason::kEnvelopeTooDeep, input,
+            "archives nested deeper than " + std::to_string(kMaxArchiveDepth));
+    PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
+    return;
+  }
+  ArchiveReader& ar = *opened.value();
+  ++archive_depth_;
+  // Each member is an input of its own, named "<archive>!/<member>"; its buffers are this call's
+  // (the decoder's own may hold the archive being read).
+  std::string head;
+  std::string inflated;
+  uint64_t members = 0;
+  for (;;) {
+    auto next = ar.Next();
+    if (!next.ok()) {
+      Problem(DropReason::kUnreadable, input,
+              next.status().message() + " (after " + std::to_string(members) + " members)");
+      break;
+    }
+    if (!next.value()) break;
+    ++members;
+    std::string_view member = ar.name();
+    while (member.starts_with("./")) member.remove_prefix(2);
+    const std::string name = std::string(ctx.source) + "!/" + std::string(member);
+    RecordContext mc = ctx;
+    mc.source = name;
+    mc.offset = 0;
+    std::string account;
+    std::string region;
+    HintsFromS3Key(member, &account, &region);
+    if (!account.empty()) mc.account_hint = account;
+    if (!region.empty()) mc.region_hint = region;
+    DecodeStreamWith(std::make_unique<BorrowedReader>(ar.member()), mc, sink, &head, &inflated);
+  }
+  --archive_depth_;
+  if (members == 0) {
+    Problem(DropReason::kEmptyInput, input, "archive holds no files");
+    PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
+  }
+}
+
+bool EnvelopeDecoder::RejectBinary(std::string_view head, const RecordContext& ctx, bool top) {
   const char* kind = nullptr;
-  if (head.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
-    kind = "a zip archive";
-  } else if (head.size() > 262 && head.substr(257, 5) == "ustar") {
-    kind = "a tar archive";
+  if (!ArchiveReader::Kind(head).empty()) {  // inside an envelope (archives are read as inputs)
+    kind = "an archive";
   } else if (head.substr(0, 3) == "BZh") {
     kind = "bzip2 data";
   } else if (head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) {
@@ -256,8 +353,11 @@ bool EnvelopeDecoder::RejectBinary(std::string_view head, const RecordContext& c
     kind = "binary data";
   }
   if (kind == nullptr) return false;
-  Problem(DropReason::kUnsupportedFormat, ctx,
-          std::string("input is ") + kind + ", not a format fastpath reads; skipped whole");
+  RecordContext at = ctx;
+  if (top) at.offset = ErrorLog::kWholeInput;  // the input as a whole, not a place in it
+  Problem(DropReason::kUnsupportedFormat, at,
+          std::string(top ? "input is " : "embedded payload is ") + kind +
+              ", not a format fastpath reads; skipped whole");
   return true;
 }
 
@@ -293,7 +393,7 @@ void EnvelopeDecoder::DecodeDocuments(ByteReader* reader, const RecordContext& c
   if (!top) opts.read_chunk = 64 * 1024;
   while (static_cast<int>(split_buffers_.size()) <= ctx.depth) split_buffers_.emplace_back();
   DocumentSplitter splitter(reader, opts, &split_buffers_[ctx.depth]);
-  if (RejectBinary(splitter.Peek(4096), ctx)) {
+  if (RejectBinary(splitter.Peek(4096), ctx, top)) {
     if (top) PipelineCounters::Add(counters_->stage(Stage::kDecode).records_in, 1);
     return;
   }

@@ -34,6 +34,8 @@
 
 namespace fastpath {
 
+class ArchiveReader;
+
 class EnvelopeDecoder {
  public:
   struct Shape;  // what a document's top-level keys say about it (envelope_decoder.cc)
@@ -80,7 +82,12 @@ class EnvelopeDecoder {
   void DecodeEmbeddedJson(std::string_view text, const RecordContext& ctx, RecordSink* sink);
   void DecodeBase64Payload(std::string_view b64, const RecordContext& ctx, RecordSink* sink);
   // True (and reported) when the first decoded bytes show a binary format fastpath does not read.
-  bool RejectBinary(std::string_view head, const RecordContext& ctx);
+  bool RejectBinary(std::string_view head, const RecordContext& ctx, bool top);
+  void DecodeStreamWith(std::unique_ptr<ByteReader> reader, const RecordContext& ctx,
+                        RecordSink* sink, std::string* head_buf, std::string* inflated_buf);
+  // Each regular file of a zip or tar archive, as an input named "<archive>!/<member>".
+  void DecodeArchive(Result<std::unique_ptr<ArchiveReader>> opened, const RecordContext& ctx,
+                     RecordSink* sink);
   void Problem(DropReason reason, const RecordContext& ctx, std::string_view what);
   simdjson::dom::parser& ParserAt(int depth);
 
@@ -88,6 +95,8 @@ class EnvelopeDecoder {
   const Limits limits_;
   PipelineCounters* const counters_;
   uint64_t records_out_ = 0;  // handed to the parser since the top-level input began
+  static constexpr int kMaxArchiveDepth = 4;  // archives within archives
+  int archive_depth_ = 0;
   ErrorLog* const errors_;
 
   std::vector<std::unique_ptr<simdjson::dom::parser>> parsers_;  // one per envelope depth

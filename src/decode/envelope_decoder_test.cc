@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "decode/archive_reader.h"
 #include "decode/envelope_encoder.h"
 
 namespace fastpath {
@@ -167,11 +171,11 @@ TEST(EnvelopeDecoder, NestingBombStops) {
   EXPECT_EQ(d->counters.drops(DropReason::kEnvelopeTooDeep), 1u);
 }
 
-TEST(EnvelopeDecoder, ZipIsRejectedWhole) {
+TEST(EnvelopeDecoder, BrokenZipIsReportedWhole) {
   auto d = Decode(std::string("PK\x03\x04", 4) + std::string(100, 'x') + "\n{\"a\":1}\n");
   EXPECT_TRUE(d->sink.records.empty());
   EXPECT_TRUE(d->sink.lines.empty());
-  EXPECT_EQ(d->counters.drops(DropReason::kUnsupportedFormat), 1u);
+  EXPECT_EQ(d->counters.drops(DropReason::kUnreadable), 1u);
 }
 
 TEST(S3KeyHints, ReadsAccountAndRegion) {
@@ -226,6 +230,96 @@ TEST(S3KeyHints, EveryServiceLayout) {
     EXPECT_EQ(a, "111122223333") << c.key;
     EXPECT_EQ(r, c.region) << c.key;
   }
+}
+
+}  // namespace
+}  // namespace fastpath
+
+namespace fastpath {
+namespace {
+
+// An archive of (name, bytes) members written with libarchive: "zip", or "tar" (gzip'd when
+// `gzip`).
+std::string MakeArchive(const std::string& format, bool gzip,
+                        const std::vector<std::pair<std::string, std::string>>& members) {
+  struct archive* a = archive_write_new();
+  if (format == "zip") {
+    archive_write_set_format_zip(a);
+  } else {
+    archive_write_set_format_pax_restricted(a);
+  }
+  if (gzip) archive_write_add_filter_gzip(a);
+  std::string out(1 << 20, '\0');
+  size_t used = 0;
+  archive_write_open_memory(a, out.data(), out.size(), &used);
+  for (const auto& [name, bytes] : members) {
+    struct archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_write_header(a, e);
+    archive_write_data(a, bytes.data(), bytes.size());
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  out.resize(used);
+  return out;
+}
+
+const std::string kArchived =
+    R"({"eventVersion":"1.08","eventTime":"2023-07-10T11:45:03Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"e-2","eventType":"AwsApiCall"})";
+const std::string kKey = "AWSLogs/111122223333/CloudTrail/eu-west-1/2023/07/10/x.json.gz";
+
+TEST(EnvelopeDecoder, ZipMembersAreInputsOfTheirOwn) {
+  const std::string zip = MakeArchive("zip", false,
+                                      {{kKey, GzipCompress(EncodeCloudTrailLogFile({kArchived}))},
+                                       {"notes/readme.txt", "a line of text\n"}});
+  ASSERT_EQ(ArchiveReader::Kind(zip), "zip");
+  auto d = Decode(zip);
+  EXPECT_TRUE(d->errors.empty()) << d->errors[0];
+  ASSERT_EQ(d->sink.records.size(), 1u);
+  EXPECT_EQ(d->sink.records[0].json, kArchived);
+  EXPECT_EQ(d->sink.records[0].ctx.path, DeliveryPath::kS3);
+  // The member's key gives what the record lacks, as an S3 key would.
+  EXPECT_EQ(d->sink.records[0].ctx.account_hint, "111122223333");
+  EXPECT_EQ(d->sink.records[0].ctx.region_hint, "eu-west-1");
+  ASSERT_EQ(d->sink.lines.size(), 1u);
+  EXPECT_EQ(d->sink.lines[0].json, "a line of text");
+}
+
+TEST(EnvelopeDecoder, GzippedTarMembersAreRead) {
+  const std::string tgz =
+      MakeArchive("tar", true, {{"./" + kKey, EncodeCloudTrailLogFile({kArchived, kRecord})}});
+  auto d = Decode(tgz);
+  EXPECT_TRUE(d->errors.empty()) << d->errors[0];
+  ASSERT_EQ(d->sink.records.size(), 2u);
+  EXPECT_EQ(d->sink.records[1].json, kRecord);
+}
+
+TEST(EnvelopeDecoder, DamagedArchiveIsReportedWhole) {
+  std::string zip = MakeArchive("zip", false, {{"a.json", kRecord + "\n"}, {"b.json", kRecord}});
+  zip.resize(zip.size() / 2);
+  auto d = Decode(zip);
+  ASSERT_FALSE(d->errors.empty());
+  EXPECT_EQ(d->errors.back().find("offset"), std::string::npos) << d->errors.back();
+  EXPECT_NE(d->errors.back().find("test-input"), std::string::npos) << d->errors.back();
+  EXPECT_GE(d->counters.drops(DropReason::kUnreadable), 1u);
+}
+
+TEST(EnvelopeDecoder, EmptyArchiveSaysSo) {
+  auto d = Decode(MakeArchive("zip", false, {}));
+  ASSERT_EQ(d->errors.size(), 1u);
+  EXPECT_NE(d->errors[0].find("archive holds no files"), std::string::npos) << d->errors[0];
+}
+
+TEST(EnvelopeDecoder, WholeInputProblemsNameNoOffset) {
+  auto d = Decode(std::string("\x28\xb5\x2f\xfd\x00\x00", 6));
+  ASSERT_EQ(d->errors.size(), 1u);
+  EXPECT_EQ(d->errors[0],
+            "fastpath: test-input: input is zstd data, not a format fastpath reads; skipped whole "
+            "[unsupported_format]");
 }
 
 }  // namespace

@@ -79,6 +79,12 @@ ParseOutcome ParseCloudTrailRecord(object rec, std::string_view raw, const Recor
     if (k == "eventTime") {
       has_time = true;
       JsonGet(field.value.get_string(), event_time);
+    } else if (k == "@timestamp" && !has_time) {
+      // Records exported through Logstash or Elastic carry the time here instead.
+      if (field.value.get_string().get(v) == simdjson::SUCCESS) {
+        has_time = true;
+        event_time = v;
+      }
     } else if (k == "eventID") {
       if (field.value.get_string().get(v) == simdjson::SUCCESS) event_id = v;
     } else if (k == "recipientAccountId") {

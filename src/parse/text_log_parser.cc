@@ -8,6 +8,18 @@
 
 namespace fastpath {
 
+namespace {
+
+// Fields of a line separated by single spaces, as flow log records are.
+size_t SpacedFieldCount(std::string_view line) {
+  if (line.empty()) return 0;
+  size_t n = 1;
+  for (size_t at = FindSpace(line, 0); at < line.size(); at = FindSpace(line, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
 using namespace text;  // NOLINT: the formats of this folder
 
 std::string PlacedLineId(std::string_view log_type, const RecordContext& ctx,
@@ -76,9 +88,18 @@ TextLogParser::Outcome TextLogParser::ParseLine(std::string_view line, const Rec
     return done(o.is_event());
   }
   if (w3c_header_) return done(ParseCloudFront(line, w3c_, ctx, out, error));
-  // Flow logs in CloudWatch Logs have no header: the configuration names their format.
-  if (vpc_formats_ != nullptr && !ctx.log_group.empty()) {
+  // Flow logs in CloudWatch Logs have no header: the configuration names their format. A format
+  // for every log group ("*") also reads header-less lines of files (records copied out of
+  // CloudWatch Logs), those with exactly its number of fields, so other text formats in the same
+  // scan are left to their parsers.
+  if (vpc_formats_ != nullptr) {
     for (const ConfiguredVpcFlowFormat& f : *vpc_formats_) {
+      if (ctx.log_group.empty()) {
+        if (f.log_groups != "*" || SpacedFieldCount(line) != f.format.fields.size()) continue;
+        ParseOutcome o = ParseVpcFlowLine(line, f.format, ctx, out);
+        if (!o.is_event()) *error = std::move(o.what);
+        return done(o.is_event());
+      }
       if (!LogGroupMatches(f.log_groups, ctx.log_group)) continue;
       ParseOutcome o = ParseVpcFlowLine(line, f.format, ctx, out);
       if (!o.is_event()) *error = o.what + " (log group " + std::string(ctx.log_group) + ")";

@@ -97,7 +97,8 @@ void ScanPipeline::Work() {
         item->unreadable = true;
         item->error = opened.status().message();
         counters_.Drop(DropReason::kUnreadable);
-        errors_->Report(DropReason::kUnreadable, item->spec.path, 0, opened.status().message());
+        errors_->Report(DropReason::kUnreadable, item->spec.path, ErrorLog::kWholeInput,
+                        opened.status().message());
       }
     }
     if (reader) {
@@ -216,7 +217,8 @@ void ScanPipeline::ConsumeAll() {
       if (Status st = sink_->Commit(); !st.ok()) {
         outcome.stored = false;
         if (outcome.error.empty()) outcome.error = st.message();
-        errors_->Report(DropReason::kNotStored, item->spec.path, 0, st.message());
+        errors_->Report(DropReason::kNotStored, item->spec.path, ErrorLog::kWholeInput,
+                        st.message());
       }
       if (alert_sink_ != nullptr) alert_sink_->Flush();
       item->spec.done(outcome);
