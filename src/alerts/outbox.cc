@@ -14,7 +14,7 @@ using Stmt = SqliteStatement;
 constexpr const char* kAlertColumns =
     "a.alert_id, a.rule_id, a.title, a.severity, a.runbook, a.log_type, a.account, a.region, "
     "a.principal, a.source_ip, a.event_name, a.event_id, a.event_time, a.created, a.matches, "
-    "a.json, a.acked, "
+    "a.json, a.acked, a.ack_note, "
     "CASE WHEN a.acked > 0 THEN 'acked' "
     "WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.alert_id AND d.state = 'dead') "
     "THEN 'dead' "
@@ -40,7 +40,8 @@ StoredAlert ReadAlert(const Stmt& s, int first) {
   a.matches = static_cast<uint64_t>(s.ColInt(first + 14));
   a.json = s.Col(first + 15);
   a.acked = s.ColInt(first + 16);
-  a.state = s.Col(first + 17);
+  a.ack_note = s.Col(first + 17);
+  a.state = s.Col(first + 18);
   return a;
 }
 
@@ -92,18 +93,23 @@ Outbox::~Outbox() = default;
 
 Status Outbox::Open() {
   std::lock_guard<std::mutex> l(mu_);
-  return db_.Open(
+  Status opened = db_.Open(
       "CREATE TABLE IF NOT EXISTS alerts (alert_id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, "
       "title TEXT, severity TEXT, runbook TEXT, log_type TEXT, account TEXT, region TEXT, "
       "principal TEXT, source_ip TEXT, event_name TEXT, event_id TEXT, event_time INTEGER, "
       "created INTEGER NOT NULL, matches INTEGER NOT NULL, json TEXT NOT NULL, "
-      "acked INTEGER NOT NULL DEFAULT 0);"
+      "acked INTEGER NOT NULL DEFAULT 0, ack_note TEXT NOT NULL DEFAULT '');"
       "CREATE TABLE IF NOT EXISTS deliveries (alert_id TEXT NOT NULL, output TEXT NOT NULL, "
       "state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL, "
       "delivered INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', "
       "PRIMARY KEY (alert_id, output));"
       "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (output, state, next_attempt);"
       "CREATE INDEX IF NOT EXISTS alerts_created ON alerts (created);");
+  if (!opened.ok()) return opened;
+  // An outbox written before acknowledgements carried a note gains the column.
+  Stmt has_note(db_, "SELECT 1 FROM pragma_table_info('alerts') WHERE name = 'ack_note'");
+  if (has_note.Step() == SQLITE_ROW) return Status::Ok();
+  return db_.Exec("ALTER TABLE alerts ADD COLUMN ack_note TEXT NOT NULL DEFAULT ''");
 }
 
 Result<bool> Outbox::Add(const StoredAlert& a, const std::vector<std::string>& outputs) {
@@ -275,10 +281,10 @@ Result<int> Outbox::Retry(const std::string& alert_id, TimeNs now) {
   return db_.Changes();
 }
 
-Result<bool> Outbox::Ack(const std::string& alert_id, TimeNs now) {
+Result<bool> Outbox::Ack(const std::string& alert_id, TimeNs now, const std::string& note) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt s(db_, "UPDATE alerts SET acked = ? WHERE alert_id = ? AND acked = 0");
-  s.Int(now).Text(alert_id);
+  Stmt s(db_, "UPDATE alerts SET acked = ?, ack_note = ? WHERE alert_id = ? AND acked = 0");
+  s.Int(now).Text(note).Text(alert_id);
   if (s.Step() != SQLITE_DONE) return s.Error("ack");
   return db_.Changes() == 1;
 }

@@ -40,6 +40,7 @@ struct StoredAlert {
   std::string json;   // the alert line (alert_id, rule_id, ..., event)
   std::string state;  // pending | delivered | dead | acked (derived from the deliveries)
   TimeNs acked = 0;
+  std::string ack_note;  // why it was acknowledged, as the operator wrote it
 };
 
 struct Delivery {
@@ -100,7 +101,9 @@ class Outbox {
   Result<std::vector<Delivery>> Deliveries(const std::string& alert_id);
   // Dead (or, with `all`, undelivered) deliveries of the alert go back to pending, due now.
   Result<int> Retry(const std::string& alert_id, TimeNs now);
-  Result<bool> Ack(const std::string& alert_id, TimeNs now);
+  // Marks the alert acknowledged, with the operator's note; false when it already was (the first
+  // acknowledgement and its note stay).
+  Result<bool> Ack(const std::string& alert_id, TimeNs now, const std::string& note = "");
 
  private:
   std::mutex mu_;

@@ -10,6 +10,7 @@
 
 #include "alerts/dispatcher.h"
 #include "alerts/outputs.h"
+#include "storage/sqlite_db.h"
 
 namespace fastpath {
 namespace {
@@ -78,6 +79,27 @@ TEST_F(OutboxTest, DeliveriesMoveThroughTheirStatesAndSurviveReopening) {
   EXPECT_TRUE(box.Ack("a1", NowNs()).value());
   EXPECT_FALSE(box.Ack("a1", NowNs()).value());
   EXPECT_EQ(box.Get("a1").value()->state, "acked");
+}
+
+TEST_F(OutboxTest, AckKeepsItsNoteAndOlderOutboxesGainTheColumn) {
+  {
+    // An outbox as written before acknowledgements had notes.
+    Outbox box(path_);
+    ASSERT_TRUE(box.Open().ok());
+    ASSERT_TRUE(box.Add(Sample("a1"), {}).value());
+  }
+  {
+    SqliteDb db("old outbox", path_);
+    ASSERT_TRUE(db.Open("ALTER TABLE alerts DROP COLUMN ack_note;").ok());
+  }
+  Outbox box(path_);
+  ASSERT_TRUE(box.Open().ok());
+  EXPECT_TRUE(box.Ack("a1", NowNs(), "change window CHG-1234").value());
+  EXPECT_FALSE(box.Ack("a1", NowNs(), "a second thought").value());
+  auto a = box.Get("a1").value();
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->state, "acked");
+  EXPECT_EQ(a->ack_note, "change window CHG-1234");
 }
 
 TEST_F(OutboxTest, ListFilters) {

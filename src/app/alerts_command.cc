@@ -121,7 +121,10 @@ int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* e
                    FormatRfc3339(s.event_time).c_str(), s.principal.c_str(), s.source_ip.c_str());
       std::fprintf(out, "  where     %s / %s\n  matches   %llu\n", s.account.c_str(),
                    s.region.c_str(), static_cast<unsigned long long>(s.matches));
-      if (s.acked) std::fprintf(out, "  acked     %s\n", FormatRfc3339(s.acked).c_str());
+      if (s.acked) {
+        std::fprintf(out, "  acked     %s%s%s\n", FormatRfc3339(s.acked).c_str(),
+                     s.ack_note.empty() ? "" : ": ", s.ack_note.c_str());
+      }
       auto ds = outbox.Deliveries(id);
       if (ds.ok()) {
         std::fprintf(out, "  deliveries\n");
@@ -142,7 +145,7 @@ int RunAlertsCommand(const AlertsCommandOptions& o, std::FILE* out, std::FILE* e
         std::fprintf(out, "%s: %d deliveries queued again\n", id.c_str(), n.value());
       }
     } else if (o.action == "ack") {
-      auto ok = outbox.Ack(id, NowNs());
+      auto ok = outbox.Ack(id, NowNs(), o.note);
       if (!ok.ok()) {
         std::fprintf(err, "fastpath alerts: %s\n", ok.status().message().c_str());
         rc = 1;

@@ -187,6 +187,8 @@ int main(int argc, char** argv) {
   alerts_show->add_option("ID", alerts_opts.ids, "Alert ids")->required();
   alerts_retry->add_option("ID", alerts_opts.ids, "Alert ids");
   alerts_ack->add_option("ID", alerts_opts.ids, "Alert ids")->required();
+  alerts_ack->add_option("--note", alerts_opts.note,
+                         "Why: kept with the acknowledgement (alerts show, the dashboard)");
 
   // The lake: search, table definitions, compaction.
   fastpath::SearchCommandOptions search;

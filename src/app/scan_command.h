@@ -75,6 +75,7 @@ struct AlertsCommandOptions {
   std::string outbox = "alerts.sqlite";
   std::vector<std::string> ids;
   std::string rule, severity, state, since, until;
+  std::string note;  // ack: why
   int limit = 100;
   bool json = false;
 };

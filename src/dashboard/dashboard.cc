@@ -79,6 +79,7 @@ std::string AlertJson(const StoredAlert& a) {
   AppendField(&out, "created", TimeText(a.created));
   AppendField(&out, "state", a.state);
   AppendField(&out, "acked", TimeText(a.acked));
+  AppendField(&out, "ack_note", a.ack_note);
   // The path its event first came by and when, from the alert line.
   simdjson::dom::parser p;
   simdjson::dom::element line;
@@ -430,26 +431,29 @@ void Dashboard::Mount(httplib::Server* server) {
         res.set_content(out, kJson);
       });
 
-  server->Post(R"(/api/alerts/([^/]+)/(ack|retry))",
-               [this, action](const httplib::Request& req, httplib::Response& res) {
-                 if (!action(req, res)) return;
-                 if (!sources_.outbox) return JsonError(res, 404, "no alert outbox is configured");
-                 const std::string id = req.matches[1];
-                 if (req.matches[2] == "ack") {
-                   auto acked = sources_.outbox->Ack(id, NowNs());
-                   if (!acked.ok()) return JsonError(res, 500, acked.status().ToString());
-                   if (!acked.value()) return JsonError(res, 404, "no alert " + id);
-                   res.set_content("{\"acked\":true}", kJson);
-                   return;
-                 }
-                 auto got = sources_.outbox->Get(id);
-                 if (!got.ok()) return JsonError(res, 500, got.status().ToString());
-                 if (!got.value()) return JsonError(res, 404, "no alert " + id);
-                 auto retried = sources_.outbox->Retry(id, NowNs());
-                 if (!retried.ok()) return JsonError(res, 500, retried.status().ToString());
-                 if (retried.value() > 0 && sources_.on_retry) sources_.on_retry();
-                 res.set_content("{\"retried\":" + std::to_string(retried.value()) + "}", kJson);
-               });
+  server->Post(R"(/api/alerts/([^/]+)/(ack|retry))", [this, action](const httplib::Request& req,
+                                                                    httplib::Response& res) {
+    if (!action(req, res)) return;
+    if (!sources_.outbox) return JsonError(res, 404, "no alert outbox is configured");
+    const std::string id = req.matches[1];
+    auto got = sources_.outbox->Get(id);
+    if (!got.ok()) return JsonError(res, 500, got.status().ToString());
+    if (!got.value()) return JsonError(res, 404, "no alert " + id);
+    if (req.matches[2] == "ack") {
+      // The note comes as a form field (the page posts it) or a query parameter.
+      const std::string note = req.get_param_value("note");
+      if (note.size() > 4096) return JsonError(res, 413, "note over 4096 bytes");
+      auto acked = sources_.outbox->Ack(id, NowNs(), note);
+      if (!acked.ok()) return JsonError(res, 500, acked.status().ToString());
+      res.set_content(acked.value() ? "{\"acked\":true}" : "{\"acked\":true,\"already\":true}",
+                      kJson);
+      return;
+    }
+    auto retried = sources_.outbox->Retry(id, NowNs());
+    if (!retried.ok()) return JsonError(res, 500, retried.status().ToString());
+    if (retried.value() > 0 && sources_.on_retry) sources_.on_retry();
+    res.set_content("{\"retried\":" + std::to_string(retried.value()) + "}", kJson);
+  });
 
   server->Get("/api/paths", [this, guard](const httplib::Request& req, httplib::Response& res) {
     if (!guard(req, res)) return;

@@ -111,9 +111,17 @@ TEST_F(DashboardTest, AlertsFilterAndAckNeedsTheActionHeader) {
 
   EXPECT_EQ(client_->Post("/api/alerts/alert-1/ack")->status, 403);  // a cross-site form
   httplib::Headers action = {{"X-Fastpath-Action", "1"}};
-  auto acked = client_->Post("/api/alerts/alert-1/ack", action, "", "text/plain");
+  auto acked = client_->Post("/api/alerts/alert-1/ack", action, "note=known+test+trail",
+                             "application/x-www-form-urlencoded");
   ASSERT_EQ(acked->status, 200);
   EXPECT_EQ(outbox_->Get("alert-1").value()->state, "acked");
+  EXPECT_EQ(outbox_->Get("alert-1").value()->ack_note, "known test trail");
+  // A second ack is no error; the first note stays.
+  auto again = client_->Post("/api/alerts/alert-1/ack", action, "note=other",
+                             "application/x-www-form-urlencoded");
+  ASSERT_EQ(again->status, 200);
+  EXPECT_NE(again->body.find("\"already\":true"), std::string::npos) << again->body;
+  EXPECT_EQ(outbox_->Get("alert-1").value()->ack_note, "known test trail");
   EXPECT_EQ(client_->Post("/api/alerts/nope/ack", action, "", "text/plain")->status, 404);
 }
 

@@ -149,8 +149,9 @@ outbox list --rule fastpath-cloudtrail-logging-stopped --severity critical --sin
 outbox retry --state dead | grep -q "$ID: 1 deliveries queued again" || fail "alerts retry"
 requeued() { outbox show "$ID" | grep -Eq "^    reject +dead +attempts 2"; }
 wait_for "the requeued delivery to be tried again" 20 requeued
-outbox ack "$ID" | grep -q "acknowledged" || fail "alerts ack"
+outbox ack "$ID" --note "trail restarted by the change window" | grep -q "acknowledged" || fail "alerts ack"
 outbox list --state acked | grep -q "$ID" || fail "acked state"
+outbox show "$ID" | grep -Eq "^  acked +[0-9T:.-]+Z: trail restarted by the change window$" || fail "ack note: $(outbox show "$ID" | grep acked)"
 pass "retries with back-off (503, 503, 200), dead letter on 400, alerts list/show/retry/ack"
 stop_daemon
 

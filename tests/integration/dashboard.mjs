@@ -56,10 +56,12 @@ async function demo(shots) {
   const deliveries = await page.$$eval('#deliveries tbody tr td:first-child', tds => tds.map(t => t.textContent));
   check(deliveries.includes('file'), `the detail lists its delivery to the file output (${deliveries})`);
   await page.screenshot({ path: `${shots}/dashboard-alert-detail.png` });
+  await page.fill('#ack-note', 'planned trail maintenance');
   await page.click('#ack');
   await page.waitForFunction(() => document.querySelector('#alert-detail .state')?.textContent === 'acked');
   const acked = await apiJson(page, `/api/alerts/${stop.id}`);
   check(acked.alert.state === 'acked' && acked.alert.acked, 'Ack changed the alert to acked in the outbox');
+  check(acked.alert.ack_note === 'planned trail maintenance', `the ack keeps its note (${acked.alert.ack_note})`);
   await page.selectOption('#alert-filters select[name=rule]', '');
   await page.selectOption('#alert-filters select[name=state]', 'acked');
   await page.waitForFunction(() => document.querySelectorAll('#alert-table tbody tr').length === 1);

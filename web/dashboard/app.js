@@ -86,8 +86,10 @@ async function loadAlerts() {
 }
 
 async function alertAction(id, what) {
+  const body = new URLSearchParams();
+  if (what === 'ack') body.set('note', ($('#ack-note') || {}).value || '');
   await api(`/api/alerts/${encodeURIComponent(id)}/${what}`,
-    { method: 'POST', headers: { 'X-Fastpath-Action': '1' } });
+    { method: 'POST', headers: { 'X-Fastpath-Action': '1' }, body });
   await showAlert(id);
   await loadAlerts();
 }
@@ -125,7 +127,7 @@ async function showAlert(id) {
   add('source IP', a.source_ip);
   add('account / region', `${a.account} / ${a.region}`);
   add('matches', a.matches);
-  if (a.acked) add('acked', a.acked);
+  if (a.acked) add('acked', a.ack_note ? `${a.acked}: ${a.ack_note}` : a.acked);
   if (a.runbook) add('runbook', a.runbook);
   const deliveries = el('table', { class: 'list', id: 'deliveries' },
     el('thead', {}, el('tr', {}, ...['output', 'state', 'attempts', 'delivered', 'next attempt', 'last error']
@@ -138,6 +140,7 @@ async function showAlert(id) {
   aside.replaceChildren(
     el('h3', { text: a.title || a.rule_id }), dl,
     el('div', {},
+      a.acked ? '' : el('input', { id: 'ack-note', type: 'text', placeholder: 'note (why)', maxlength: '4096' }), ' ',
       el('button', { id: 'ack', onclick: () => alertAction(id, 'ack'), text: 'Ack' }), ' ',
       el('button', { id: 'retry', onclick: () => alertAction(id, 'retry'), text: 'Retry deliveries' })),
     el('h3', { text: 'Deliveries' }),
