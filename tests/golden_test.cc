@@ -54,6 +54,12 @@ TEST(Golden, EveryCorpusFileMatchesItsGoldenOutput) {
       AppendEventJsonLine(e, &ndjson);
       if (e.log_type == LogType::kCloudTrail) ++cloudtrail_events;
     }
+    // Sources name the input as given; the golden files hold it relative to the corpus, so they
+    // do not depend on where the repository is.
+    const std::string prefix = TestData("corpus/");
+    for (size_t at = ndjson.find(prefix); at != std::string::npos; at = ndjson.find(prefix, at)) {
+      ndjson.erase(at, prefix.size());
+    }
     drops += DropsLine(rel, r.pipeline->counters()) + "\n";
     const std::string golden = TestData("golden/" + rel + ".ndjson");
     if (update) {

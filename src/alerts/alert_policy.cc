@@ -128,6 +128,7 @@ void AppendAlertJsonLine(const Alert& a, std::string* out) {
     out->append(FormatRfc3339(e.received));
     out->push_back('"');
   }
+  AppendEventSource(e, out);  // the file, object or record that holds the evidence
   out->append(",\"matches\":");
   out->append(std::to_string(a.matches));
   if (!a.group.empty()) {

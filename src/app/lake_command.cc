@@ -38,6 +38,8 @@ constexpr Column kEventColumns[] = {
     {"time", "string", "event time, RFC 3339 UTC"},
     {"received", "string", "when fastpath received it, RFC 3339 UTC"},
     {"id", "string", "event id, the same on every delivery path"},
+    {"source", "struct<input:string,offset:bigint>",
+     "where it came from: file, s3://bucket/key or stream/shard/sequence, and the offset"},
     {"event", "string", "the native record, JSON"},
 };
 constexpr Column kOcsfColumns[] = {

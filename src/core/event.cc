@@ -261,6 +261,17 @@ void AppendEventCoreFields(const Event& e, std::string* out) {
   out->push_back('"');
 }
 
+void AppendEventSource(const Event& e, std::string* out) {
+  if (!e.source) return;
+  out->append(",\"source\":{\"input\":");
+  AppendJsonString(out, *e.source);
+  if (e.offset != Event::kNoOffset) {
+    out->append(",\"offset\":");
+    out->append(std::to_string(e.offset));
+  }
+  out->push_back('}');
+}
+
 void AppendEventJsonLine(const Event& e, std::string* out) {
   out->push_back('{');
   AppendEventCoreFields(e, out);
@@ -268,6 +279,7 @@ void AppendEventJsonLine(const Event& e, std::string* out) {
   out->append(FormatRfc3339(e.received));
   out->append("\",\"id\":");
   AppendJsonString(out, e.id);
+  AppendEventSource(e, out);
   out->append(",\"event\":");
   out->append(e.json.empty() ? std::string_view("null") : std::string_view(e.json));
   out->append("}\n");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,12 @@ struct Event {
   std::string id;       // stable across paths: CloudTrail eventID, or a hash of the record
   std::string json;     // the native record, minified, canonical serialization
   std::vector<uint32_t> matched_rules;  // indices of the rules it matched (when rules are loaded)
+  // Where it came from: the input (a file path, s3://bucket/key, "<archive>!/<member>", a
+  // receiver's request, or kinesis://stream/shard/sequence for one Kinesis record), shared by the
+  // events of one input, and the offset of its document in the input's decoded bytes.
+  std::shared_ptr<const std::string> source;
+  uint64_t offset = kNoOffset;
+  static constexpr uint64_t kNoOffset = ~uint64_t{0};  // the input names the record itself
 };
 
 using EventBatch = std::vector<Event>;
@@ -82,6 +89,9 @@ size_t FindSpace(std::string_view s, size_t from);
 // Appends "log_type":..,"path":..,"account":..,"region":..,"time":.. (no braces), the fields an
 // event and an alert about it share.
 void AppendEventCoreFields(const Event& e, std::string* out);
+
+// Appends ,"source":{"input":..,"offset":..} when the event knows where it came from.
+void AppendEventSource(const Event& e, std::string* out);
 
 // Appends the event as one NDJSON line (with trailing '\n') in the `scan --output events` shape.
 void AppendEventJsonLine(const Event& e, std::string* out);

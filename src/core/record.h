@@ -28,6 +28,8 @@ struct RecordContext {
   std::string_view log_group;
   std::string_view log_stream;
   int64_t log_timestamp_ms = -1;
+  // The sequence number of the Kinesis record the record came in (its own name as a source).
+  std::string_view kinesis_sequence;
 };
 
 class RecordSink {

@@ -816,6 +816,7 @@ void EnvelopeDecoder::UnwrapLambdaRecord(const Shape& k, const RecordContext& ct
     if (auto t = EpochSecondsToNs(arrival)) rc.received = *t;
   }
   std::string_view data;
+  rc.kinesis_sequence = StringOr(k.kinesis["sequenceNumber"]);
   if (k.kinesis["data"].get_string().get(data) == simdjson::SUCCESS) {
     DecodeBase64Payload(data, rc, sink);
   } else {

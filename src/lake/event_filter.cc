@@ -9,7 +9,7 @@ namespace fastpath::lake {
 namespace {
 
 constexpr std::string_view kCanonicalColumns[] = {"log_type", "path",     "account", "region",
-                                                  "time",     "received", "id"};
+                                                  "time",     "received", "id",      "source"};
 
 // '*' matches any run of characters (none included); everything else itself.
 bool Glob(std::string_view pattern, std::string_view text) {
@@ -107,6 +107,7 @@ bool MatchCanonical(const Event& e, const EventFilter::Clause& w) {
   if (f == "region") return Glob(w.value, e.region);
   if (f == "time") return Glob(w.value, FormatRfc3339(e.time));
   if (f == "received") return Glob(w.value, FormatRfc3339(e.received));
+  if (f == "source") return Glob(w.value, e.source ? std::string_view(*e.source) : "");
   return Glob(w.value, e.id);
 }
 

@@ -240,6 +240,17 @@ Status ParseLakeLine(simdjson::dom::parser& parser, std::string_view line, Event
   }
   if (Status st = StringField(o, "id", &v); !st.ok()) return st;
   e->id = std::string(v);
+  e->source.reset();
+  e->offset = Event::kNoOffset;
+  simdjson::dom::object src;
+  if (o["source"].get_object().get(src) == simdjson::SUCCESS) {
+    std::string_view input;
+    if (src["input"].get_string().get(input) == simdjson::SUCCESS) {
+      e->source = std::make_shared<const std::string>(input);
+    }
+    uint64_t offset;
+    if (src["offset"].get_uint64().get(offset) == simdjson::SUCCESS) e->offset = offset;
+  }
   e->json.clear();
   e->matched_rules.clear();
   if (o["event"].get(*record)) return Status::InvalidArgument("no 'event' column");

@@ -200,7 +200,9 @@ void WriteHeader(Writer& w, const Event& e, const Header& h) {
   w.Open("metadata");
   w.Str("version", kOcsfVersion);
   w.Str("uid", e.id);
-  w.Str("log_name", LogTypeName(e.log_type));
+  // The log the event was read from (a file, an S3 object, a Kinesis record), as OCSF's "syslog
+  // file name" example has it; the log type where that is not known.
+  w.Str("log_name", e.source ? std::string_view(*e.source) : LogTypeName(e.log_type));
   w.Str("log_provider", DeliveryPathName(e.path));
   w.Int("logged_time", e.received / kNsPerMs);
   w.Open("product");

@@ -14,6 +14,25 @@ RecordParser::RecordParser(PipelineCounters* counters, ErrorLog* errors, EmitFn 
                            std::shared_ptr<const std::vector<ConfiguredVpcFlowFormat>> vpc_formats)
     : counters_(counters), errors_(errors), emit_(std::move(emit)), text_(std::move(vpc_formats)) {}
 
+void RecordParser::Emit(Event&& e, const RecordContext& ctx, const element* record) {
+  // One shared name per input (or per Kinesis record, which names itself): most inputs hand over
+  // many events in a row, so the name is made once.
+  if (!ctx.kinesis_sequence.empty()) {
+    std::string name(ctx.source);
+    name.append("/").append(ctx.kinesis_sequence);
+    if (!source_ || *source_ != name)
+      source_ = std::make_shared<const std::string>(std::move(name));
+    e.offset = Event::kNoOffset;
+  } else {
+    if (!source_ || *source_ != ctx.source) {
+      source_ = std::make_shared<const std::string>(ctx.source);
+    }
+    e.offset = ctx.offset;
+  }
+  e.source = source_;
+  emit_(std::move(e), record);
+}
+
 void RecordParser::Fail(DropReason reason, const RecordContext& ctx, std::string_view what) {
   counters_->Drop(reason);
   errors_->Report(reason, ctx.source, ctx.offset, what);
@@ -39,7 +58,7 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
     case ParseOutcome::Kind::kEvent:
       PipelineCounters::Add(parse.records_out, 1);
       PipelineCounters::Add(parse.bytes_out, ev.json.size());
-      emit_(std::move(ev), nullptr);
+      Emit(std::move(ev), ctx, nullptr);
       return;
     case ParseOutcome::Kind::kNotMine:
       break;
@@ -66,7 +85,7 @@ void RecordParser::OnTextLine(std::string_view line, const RecordContext& ctx) {
   ev.id = PlacedLineId("unknown", ctx, line);
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
-  emit_(std::move(ev), nullptr);
+  Emit(std::move(ev), ctx, nullptr);
 }
 
 void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloudtrail,
@@ -93,7 +112,7 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
     for (Event& e : service_events_) {
       PipelineCounters::Add(parse.records_out, 1);
       PipelineCounters::Add(parse.bytes_out, e.json.size());
-      emit_(std::move(e), nullptr);
+      Emit(std::move(e), ctx, nullptr);
     }
     service_events_.clear();
     return;
@@ -134,7 +153,7 @@ void RecordParser::OnJsonRecord(element record, std::string_view raw, bool cloud
   }
   PipelineCounters::Add(parse.records_out, 1);
   PipelineCounters::Add(parse.bytes_out, ev.json.size());
-  emit_(std::move(ev), &record);
+  Emit(std::move(ev), ctx, &record);
 }
 
 }  // namespace fastpath

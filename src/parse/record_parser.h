@@ -33,6 +33,9 @@ class RecordParser final : public RecordSink {
 
  private:
   void Fail(DropReason reason, const RecordContext& ctx, std::string_view what);
+  // Hands the event on with where it came from.
+  void Emit(Event&& e, const RecordContext& ctx, const simdjson::dom::element* record);
+  std::shared_ptr<const std::string> source_;  // the last input's name, shared by its events
 
   PipelineCounters* const counters_;
   ErrorLog* const errors_;

@@ -429,7 +429,8 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
       last_seq = batch.records.back().sequence_number;
       auto body = std::make_shared<const std::string>(EncodeKinesisEvent(arn, out));
       InputSpec spec;
-      spec.path = "kinesis://" + options_.stream + "/" + shard + "/" + last_seq;
+      // Each record's events name it: kinesis://stream/shard/<its sequence number>.
+      spec.path = "kinesis://" + options_.stream + "/" + shard;
       spec.received_at = batch.records.back().arrival;
       spec.size = body->size();
       spec.open = [body]() -> Result<std::unique_ptr<ByteReader>> {

@@ -111,6 +111,7 @@ wait_for "400 events across a and b" 60 at_least_events 400
 [[ "$(unique_events "$WORK/a.events.ndjson" "$WORK/b.events.ndjson")" -eq 400 ]] || fail "expected 400 distinct events"
 [[ -s "$WORK/a.events.ndjson" && -s "$WORK/b.events.ndjson" ]] || fail "one process got no records"
 grep -q '"path":"eventbridge"' "$WORK/a.events.ndjson" || fail "events are not from the EventBridge path"
+grep -Eq '"source":\{"input":"kinesis://security/shardId-[0-9]+/[0-9]{20,}"\}' "$WORK/a.events.ndjson" || fail "events do not name the Kinesis record they came in"
 pass "400 records put by the aws CLI -> 400 events, split between the two processes"
 
 # One StopLogging event put on a shard held by a and on one held by b: one alert in all.

@@ -73,6 +73,7 @@ wait_for "the messages to be deleted" 30 queue_empty "$QURL"
 got="$(lines "$WORK/events.ndjson")"
 [[ "$got" -eq "$expected" ]] || fail "expected $expected events, got $got"
 [[ "$(grep -c '"log_type":"aws.cloudtrail"' "$WORK/events.ndjson")" -eq "$expected" ]] || fail "events are not CloudTrail"
+grep -q "\"source\":{\"input\":\"s3://trail/${KEYS[0]}\",\"offset\":[0-9]*}" "$WORK/events.ndjson" || fail "events do not name the S3 object they came from"
 [[ "$(metric 'fastpath_sqs_messages_total{source="cloudtrail",result="deleted"}')" == 3 ]] || fail "3 deletes expected"
 pass "3 objects (2 direct, 1 via SNS) -> $got events, one per record; messages deleted after"
 
