@@ -11,6 +11,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libpugixml-dev libsqlite3-dev libxxhash-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  dpkg-dev groff-base systemd
   awscli curl python3 openssl
   chromium
 )

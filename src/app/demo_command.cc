@@ -23,10 +23,6 @@
 #include "simulate/delivery_simulator.h"
 #include "sources/file_source.h"
 
-#ifndef FASTPATH_SOURCE_DIR
-#define FASTPATH_SOURCE_DIR "."
-#endif
-
 namespace fastpath {
 namespace {
 
@@ -58,27 +54,58 @@ std::string Field(const std::string& json, std::string_view key) {
   return "-";
 }
 
-std::string DefaultRulesDir(const std::string& data_dir) {
-  // The rule pack sits at the top of the tree the data came from.
-  for (auto dir : {std::filesystem::path(data_dir).parent_path().parent_path() / "rules",
-                   std::filesystem::path(FASTPATH_SOURCE_DIR) / "rules"}) {
-    if (std::filesystem::is_directory(dir)) return dir.string();
+// Where the files fastpath ships (the rule pack, the demo data) are, in order: installed beside
+// the binary's prefix (<prefix>/bin/fastpath -> <prefix>/share/fastpath/<name>), next to the
+// binary (an unpacked archive), and, for a binary still in the build tree it was built in, the
+// source tree. A copy of the binary elsewhere does not reach back into the source tree.
+std::vector<std::filesystem::path> SharedPlaces(std::string_view installed_name,
+                                                std::string_view source_name) {
+  std::vector<std::filesystem::path> places;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return places;
+  const auto bin = exe.parent_path();
+  places.push_back(bin.parent_path() / "share" / "fastpath" / installed_name);
+  places.push_back(bin / installed_name);
+#if defined(FASTPATH_BUILD_DIR) && defined(FASTPATH_SOURCE_DIR)
+  const auto build = std::filesystem::weakly_canonical(FASTPATH_BUILD_DIR, ec);
+  const auto rel = std::filesystem::relative(bin, build, ec);
+  if (!ec && !rel.empty() && *rel.begin() != "..") {
+    places.push_back(std::filesystem::path(FASTPATH_SOURCE_DIR) / source_name);
+  }
+#else
+  (void)source_name;
+#endif
+  return places;
+}
+
+std::string FirstFolder(const std::vector<std::filesystem::path>& places) {
+  for (const auto& p : places) {
+    if (std::filesystem::is_directory(p)) return p.string();
   }
   return {};
 }
 
-std::string DefaultDataDir() {
+std::string PlacesText(const std::vector<std::filesystem::path>& places) {
+  std::string s;
+  for (const auto& p : places) s += (s.empty() ? "" : ", ") + p.string();
+  return s.empty() ? "(the binary's folder is unknown)" : s;
+}
+
+}  // namespace
+
+std::string DefaultRulesDir() {
+  if (const char* env = std::getenv("FASTPATH_RULES")) return env;
+  return FirstFolder(SharedPlaces("rules", "rules"));
+}
+
+namespace {
+
+std::string DefaultDataDir(std::string* looked_in) {
   if (const char* env = std::getenv("FASTPATH_DEMO_DATA")) return env;
-  // Next to the binary (installed), then the source tree it was built from.
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (auto dir :
-         {exe.parent_path() / "data" / "demo", exe.parent_path().parent_path() / "data" / "demo"}) {
-      if (std::filesystem::is_directory(dir)) return dir.string();
-    }
-  }
-  return std::string(FASTPATH_SOURCE_DIR) + "/data/demo";
+  const auto places = SharedPlaces("demo", "data/demo");
+  *looked_in = PlacesText(places);
+  return FirstFolder(places);
 }
 
 // Serves the dashboard over what the replay left until SIGINT/SIGTERM.
@@ -193,7 +220,15 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
   sigaddset(&sigs, SIGTERM);
   if (!o.once) pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
-  const std::string data = o.data_dir.empty() ? DefaultDataDir() : o.data_dir;
+  std::string looked_in;
+  const std::string data = o.data_dir.empty() ? DefaultDataDir(&looked_in) : o.data_dir;
+  if (data.empty()) {
+    std::fprintf(err,
+                 "fastpath demo: no demo data: looked in %s; install fastpath (cmake --install, "
+                 "the .deb) or give --data DIR or FASTPATH_DEMO_DATA\n",
+                 looked_in.c_str());
+    return 1;
+  }
   auto objects = LoadTrailObjects({data});
   if (!objects.ok()) {
     std::fprintf(err, "fastpath demo: cannot read the bundled data: %s\n",
@@ -247,7 +282,7 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
 
   ScanOptions so;
   so.workers = o.workers;
-  const std::string rules_dir = o.rules_dir.empty() ? DefaultRulesDir(data) : o.rules_dir;
+  const std::string rules_dir = o.rules_dir.empty() ? DefaultRulesDir() : o.rules_dir;
   size_t rule_count = 0;
   if (!rules_dir.empty()) {
     RuleSet set = LoadRules({rules_dir});
@@ -275,7 +310,8 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
       std::filesystem::remove_all(path, ec);
     }
   } remove_state{state};
-  Outbox outbox((std::filesystem::path(state) / "alerts.sqlite").string());
+  Outbox outbox(o.outbox.empty() ? (std::filesystem::path(state) / "alerts.sqlite").string()
+                                 : o.outbox);
   if (Status st = outbox.Open(); !st.ok()) {
     std::fprintf(err, "fastpath demo: %s\n", st.ToString().c_str());
     return 1;

@@ -1,14 +1,19 @@
 // fastpath: the CLI. Parses arguments with CLI11 and hands off to the commands.
+#include <filesystem>
+#include <fstream>
+
 #include <CLI/CLI.hpp>
 
 #include "app/audit_command.h"
+#include "app/cli_docs.h"
 #include "app/daemon_config.h"
 #include "app/lake_command.h"
 #include "app/scan_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "fastpath: AWS security monitoring pipeline (CloudTrail and more, on every delivery path)"};
+      "fastpath: AWS security monitoring pipeline (CloudTrail and more, on every delivery path)",
+      "fastpath"};
   app.set_version_flag("--version", std::string("fastpath ") + FASTPATH_VERSION);
   app.require_subcommand(1);
 
@@ -136,6 +141,9 @@ int main(int argc, char** argv) {
                        "required when --listen is not loopback");
   demo_cmd->add_option("--data", demo.data_dir,
                        "Folder of CloudTrail data to replay (default: the bundled data/demo)");
+  demo_cmd->add_option("--outbox", demo.outbox,
+                       "Keep the alert outbox in this SQLite file, for fastpath alerts "
+                       "(default: a temporary one)");
   demo_cmd->add_option("--keep", demo.keep_dir,
                        "Write the simulated deliveries to this folder and keep them");
   demo_cmd->add_option("--rules", demo.rules_dir,
@@ -373,6 +381,18 @@ int main(int argc, char** argv) {
   audit_cmd->add_option("--endpoint-url", audit.aws.endpoint_url,
                         "Send every AWS request to this URL (a stand-in server)");
 
+  // Documentation from this very definition: man pages and shell completion.
+  std::string shell;
+  CLI::App* completion_cmd = app.add_subcommand(
+      "completion", "Print a shell completion script (bash or zsh) made from this command line");
+  completion_cmd->add_option("SHELL", shell, "bash or zsh")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh"}));
+  std::string man_dir;
+  CLI::App* man_cmd = app.add_subcommand(
+      "man", "Write one man page per command (fastpath.1, fastpath-scan.1, ...)");
+  man_cmd->add_option("--out", man_dir, "Folder for the pages")->required();
+
   // A misspelt command is named, with the commands there are (CLI11 would only say that a
   // subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {
@@ -431,5 +451,23 @@ int main(int argc, char** argv) {
     return fastpath::RunRulesBacktest(backtest, stdout, stderr);
   }
   if (*pattern_test) return fastpath::RunPatternTest(pattern_text, event_text, stdout, stderr);
+  if (*completion_cmd) {
+    std::fputs(fastpath::CompletionScript(app, shell).c_str(), stdout);
+    return 0;
+  }
+  if (*man_cmd) {
+    std::error_code ec;
+    std::filesystem::create_directories(man_dir, ec);
+    for (const auto& [name, text] : fastpath::ManPages(app, FASTPATH_VERSION)) {
+      std::ofstream f(std::filesystem::path(man_dir) / name, std::ios::binary);
+      f << text;
+      if (!f) {
+        std::fprintf(stderr, "fastpath man: cannot write %s in %s\n", name.c_str(),
+                     man_dir.c_str());
+        return 1;
+      }
+    }
+    return 0;
+  }
   return 2;
 }

@@ -47,8 +47,9 @@ struct ScanCommandOptions {
 int RunScan(const ScanCommandOptions& options, std::FILE* out, std::FILE* err);
 
 struct DemoCommandOptions {
-  std::string data_dir;   // bundled CloudTrail data; empty: the copy in the source tree
+  std::string data_dir;   // bundled CloudTrail data; empty: the installed copy (DefaultRulesDir)
   std::string keep_dir;   // write the simulated deliveries here and keep them
+  std::string outbox;     // keep the alert outbox in this file (default: a temporary one)
   std::string rules_dir;  // rules to run; empty: the bundled rule pack
   bool once = false;      // print the results and exit; else serve the dashboard
   std::string listen = "127.0.0.1:8108";  // the dashboard's address
@@ -69,6 +70,10 @@ int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FIL
 // `run --config FILE`: the daemon, until SIGTERM/SIGINT. 0 after a graceful stop, 1 when a source
 // cannot start, 2 for a bad configuration. `check_only` validates and exits.
 int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, std::FILE* err);
+
+// The rule pack fastpath ships: $FASTPATH_RULES, else <prefix>/share/fastpath/rules beside the
+// binary, rules/ next to it, or the source tree's for a binary in its build tree; empty when none.
+std::string DefaultRulesDir();
 
 struct AlertsCommandOptions {
   std::string action;  // list | show | retry | ack
