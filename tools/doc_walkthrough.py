@@ -7,7 +7,8 @@ documentation cannot drift from the binary.
 Each file's runnable blocks run in order in one bash session (set -euo pipefail) in a scratch
 folder that links the repository's build, data, rules, testdata and examples folders, with the
 binary's folder first on PATH (so `fastpath` is the binary under test) and HOME in the scratch
-folder. A failing block is reported with its file and line and what it printed."""
+folder. A failing block is reported with its file and line and what it printed
+(FASTPATH_WALKTHROUGH_VERBOSE=1 prints every block's output)."""
 import os
 import pathlib
 import re
@@ -16,7 +17,7 @@ import sys
 import tempfile
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-BLOCK = re.compile(r"^```sh runnable[^\n]*\n(.*?)^```", re.S | re.M)
+BLOCK = re.compile(r"^[ \t]*```sh runnable[^\n]*\n(.*?)^[ \t]*```", re.S | re.M)
 
 
 def blocks(path):
@@ -34,19 +35,22 @@ def main():
         if not found:
             continue
         with tempfile.TemporaryDirectory() as scratch:
-            for name in ("build", "data", "rules", "testdata", "examples", "tools"):
+            for name in ("build", "data", "rules", "testdata", "examples", "tools", "tests"):
                 os.symlink(REPO / name, os.path.join(scratch, name))
             os.makedirs(os.path.join(scratch, "home"))
             env = dict(os.environ, HOME=os.path.join(scratch, "home"),
                        PATH=f"{binary.parent}:{os.environ['PATH']}")
             # Blocks share the session: a later block may read what an earlier one wrote.
-            script = "set -euo pipefail\n"
+            # Whatever a block leaves running in the background is stopped at the end.
+            script = "set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"
             for line, body in found:
                 rel = path.relative_to(REPO)
                 script += f"echo '### {rel}:{line}'\n{body}\n"
             r = subprocess.run(["bash", "-c", script], cwd=scratch, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                timeout=600)
+            if os.environ.get("FASTPATH_WALKTHROUGH_VERBOSE"):
+                print(r.stdout)
             if r.returncode != 0:
                 where = [l for l in r.stdout.splitlines() if l.startswith("### ")]
                 print(r.stdout[-4000:])
