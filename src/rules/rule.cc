@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <regex>
 
 #include <yaml-cpp/yaml.h>
@@ -363,6 +364,20 @@ RuleSet LoadRules(const std::vector<std::string>& paths) {
       out.problems.push_back({p, "no such file or folder"});
     }
   }
+  // Alert ids, dedup and thresholds are keyed by rule id: two rules with one id would merge each
+  // other's alerts. The first keeps it; each later one is a problem (and refused by --strict).
+  std::map<std::string, std::string> first_at;
+  std::vector<std::shared_ptr<const Rule>> unique;
+  for (auto& r : out.rules) {
+    auto [it, fresh] = first_at.emplace(r->id, r->where);
+    if (fresh) {
+      unique.push_back(std::move(r));
+    } else {
+      out.problems.push_back(
+          {r->where, "duplicate rule id '" + r->id + "' (first at " + it->second + "); skipped"});
+    }
+  }
+  out.rules = std::move(unique);
   return out;
 }
 
