@@ -1,6 +1,7 @@
 #include "rules/rule_engine.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/json_get.h"
 #include "core/log_types.h"
@@ -214,9 +215,22 @@ void RuleEngine::Matcher::Match(const Event& e, simdjson::dom::element record,
       view.Collect(a.path, &values_);
     }
     for (const PatternValue& v : values_) {
-      if (v.type != PatternValue::Type::kString) continue;
       std::string_view key = v.str;
-      if (a.lowercase) {
+      if (v.type == PatternValue::Type::kNumber && a.lowercase) {
+        // Sigma compares values as text: `dstport: 22` names the number 22 of a flow record
+        // (written as the Sigma matcher writes numbers: integers plainly, others shortest).
+        if (v.is_integer) {
+          number_ = std::to_string(v.integer);
+        } else {
+          char buf[64];
+          auto r = std::to_chars(buf, buf + sizeof buf, v.num);
+          number_.assign(buf, r.ptr);
+        }
+        key = number_;
+      } else if (v.type != PatternValue::Type::kString) {
+        continue;
+      }
+      if (a.lowercase && v.type == PatternValue::Type::kString) {
         lower_.assign(v.str);
         for (char& c : lower_) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         key = lower_;

@@ -52,6 +52,7 @@ class RuleEngine {
     std::vector<uint32_t> seen_epoch_;
     std::vector<PatternValue> values_;
     std::string lower_;
+    std::string number_;                     // an integer value as text, for the Sigma index
     std::vector<CacheEntry> cache_entries_;  // per-event memo of the values at each path
     std::vector<PatternValue> cache_pool_;
     uint32_t epoch_ = 0;
