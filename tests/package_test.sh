@@ -60,6 +60,16 @@ got="$(bash -c 'source "$1"; COMP_WORDS=(fastpath alerts a); COMP_CWORD=2; _fast
   "$ROOT/usr/share/bash-completion/completions/fastpath")"
 [[ "$got" == $'ack\n--vpc-flow-format' ]] || fail "bash completion: $got"
 pass "bash completes 'alerts a' to ack and 'scan --vpc' to --vpc-flow-format"
+if command -v zsh >/dev/null; then
+  # compadd and _files stand in for zsh's completion system; words and CURRENT are what it sets.
+  got="$(zsh -c 'compadd() { [[ $1 == -- ]] && shift; print -r -- "$@"; }; _files() { print files; }
+    words=(fastpath alerts a); CURRENT=3; source "$1"; words=(fastpath rules ""); CURRENT=3; _fastpath' _ \
+    "$ROOT/usr/share/zsh/vendor-completions/_fastpath")"
+  [[ "$got" == $'list show retry ack\ncheck test sql backtest' ]] || fail "zsh completion: $got"
+  pass "zsh completes the subcommands of alerts and of rules"
+else
+  echo "skip: zsh is not installed, the zsh completion was not run"
+fi
 
 mkdir -p "$WORK/var/lib/fastpath" "$WORK/var/log/fastpath"
 sed -e "s|/var/lib/fastpath|$WORK/var/lib/fastpath|; s|/var/log/fastpath|$WORK/var/log/fastpath|g" \

@@ -11,7 +11,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libpugixml-dev libsqlite3-dev libxxhash-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
-  dpkg-dev groff-base systemd
+  dpkg-dev groff-base systemd zsh
   awscli curl python3 openssl
   chromium
 )
