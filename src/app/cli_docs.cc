@@ -1,5 +1,7 @@
 #include "app/cli_docs.h"
 
+#include <cctype>
+
 #include <CLI/CLI.hpp>
 
 namespace fastpath {
@@ -116,8 +118,8 @@ void AddPage(const CLI::App& app, const std::string& version,
   for (const CLI::App* s : subs) AddPage(*s, version, pages);
 }
 
-// The command tree as "key|subcommands|options" entries, keyed by the command path after the
-// program name ("_" for the program itself).
+// One command of the tree: its key (the command path after the program name, "_" for the program
+// itself), its subcommands and its options, each space-separated.
 struct Node {
   std::string key;
   std::string subcommands;
