@@ -280,6 +280,20 @@ std::string Dashboard::MetricsToJson(std::string_view text) {
   return out + "]";
 }
 
+std::optional<StoredAlert> Dashboard::AlertOrError(const std::string& id, httplib::Response& res) {
+  if (!sources_.outbox) {
+    JsonError(res, 404, "no alert outbox is configured");
+    return std::nullopt;
+  }
+  auto got = sources_.outbox->Get(id);
+  if (!got.ok()) {
+    JsonError(res, 500, got.status().ToString());
+    return std::nullopt;
+  }
+  if (!got.value()) JsonError(res, 404, "no alert " + id);
+  return std::move(got.value());
+}
+
 void Dashboard::Mount(httplib::Server* server) {
   // Every route checks the token first.
   auto guard = [this](const httplib::Request& req, httplib::Response& res) {
@@ -398,17 +412,15 @@ void Dashboard::Mount(httplib::Server* server) {
   server->Get(
       R"(/api/alerts/([^/]+))", [this, guard](const httplib::Request& req, httplib::Response& res) {
         if (!guard(req, res)) return;
-        if (!sources_.outbox) return JsonError(res, 404, "no alert outbox is configured");
         const std::string id = req.matches[1];
-        auto got = sources_.outbox->Get(id);
-        if (!got.ok()) return JsonError(res, 500, got.status().ToString());
-        if (!got.value()) return JsonError(res, 404, "no alert " + id);
+        const std::optional<StoredAlert> got = AlertOrError(id, res);
+        if (!got) return;
         auto deliveries = sources_.outbox->Deliveries(id);
         if (!deliveries.ok()) return JsonError(res, 500, deliveries.status().ToString());
-        std::string out = "{\"alert\":" + AlertJson(*got.value());
+        std::string out = "{\"alert\":" + AlertJson(*got);
         // The alert as outputs receive it, the event that raised it inside.
         simdjson::dom::parser p;
-        const std::string& line = got.value()->json;
+        const std::string& line = got->json;
         out += ",\"line\":";
         if (p.parse(line).error() == simdjson::SUCCESS) {
           out += line;
@@ -434,11 +446,8 @@ void Dashboard::Mount(httplib::Server* server) {
   server->Post(R"(/api/alerts/([^/]+)/(ack|retry))", [this, action](const httplib::Request& req,
                                                                     httplib::Response& res) {
     if (!action(req, res)) return;
-    if (!sources_.outbox) return JsonError(res, 404, "no alert outbox is configured");
     const std::string id = req.matches[1];
-    auto got = sources_.outbox->Get(id);
-    if (!got.ok()) return JsonError(res, 500, got.status().ToString());
-    if (!got.value()) return JsonError(res, 404, "no alert " + id);
+    if (!AlertOrError(id, res)) return;
     if (req.matches[2] == "ack") {
       // The note comes as a form field (the page posts it) or a query parameter.
       const std::string note = req.get_param_value("note");

@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "alerts/outbox.h"
@@ -30,7 +31,8 @@
 
 namespace httplib {
 class Server;
-}
+struct Response;
+}  // namespace httplib
 
 namespace fastpath {
 
@@ -73,6 +75,10 @@ class Dashboard {
   static std::string CookieFrom(std::string_view header, std::string_view name);
 
  private:
+  // The stored alert `id`, or none with the answer (404 without an outbox or such an alert, 500
+  // when the outbox cannot be read) already set on `res`.
+  std::optional<StoredAlert> AlertOrError(const std::string& id, httplib::Response& res);
+
   DashboardOptions options_;
   DashboardSources sources_;
   std::string session_;  // the cookie value a valid token earns

@@ -87,18 +87,25 @@ class InflateReader final : public ByteReader {
   uint64_t consumed_ = 0;  // compressed bytes handed to zlib and used
 };
 
-// Reads `prefix` (bytes already taken from `rest`), then the rest of `rest`.
+// Reads `prefix` (bytes already taken from `rest`), then the rest of `rest`. The raw offset is
+// `rest`'s less the prefix bytes not yet read again; when the prefix holds bytes `rest` produced
+// rather than raw ones (decompressed bytes peeked from an inflater), say so and the raw offset is
+// `rest`'s own.
 class ConcatReader final : public ByteReader {
  public:
-  ConcatReader(std::string prefix, std::unique_ptr<ByteReader> rest)
-      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+  enum class Prefix { kRaw, kDecoded };
+  ConcatReader(std::string prefix, std::unique_ptr<ByteReader> rest, Prefix kind = Prefix::kRaw)
+      : prefix_(std::move(prefix)), rest_(std::move(rest)), kind_(kind) {}
   Result<size_t> Read(char* buf, size_t n) override;
-  uint64_t raw_offset() const override { return rest_->raw_offset() - (prefix_.size() - pos_); }
+  uint64_t raw_offset() const override {
+    return rest_->raw_offset() - (kind_ == Prefix::kRaw ? prefix_.size() - pos_ : 0);
+  }
 
  private:
   std::string prefix_;
   size_t pos_ = 0;
   std::unique_ptr<ByteReader> rest_;
+  Prefix kind_;
 };
 
 enum class Compression { kNone, kGzip, kZlib };

@@ -1,6 +1,5 @@
 #include "decode/envelope_decoder.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -205,34 +204,6 @@ void EnvelopeDecoder::Problem(DropReason reason, const RecordContext& ctx, std::
   errors_->Report(reason, ctx.source, ctx.offset, what);
 }
 
-namespace {
-
-// The bytes peeked from a reader, then the rest of it. Its raw offset is the reader's own: the
-// peeked bytes were taken from it (and may be decompressed bytes, which a raw offset does not
-// count in).
-class PeekedReader final : public ByteReader {
- public:
-  PeekedReader(std::string peeked, std::unique_ptr<ByteReader> rest)
-      : peeked_(std::move(peeked)), rest_(std::move(rest)) {}
-  Result<size_t> Read(char* buf, size_t n) override {
-    if (pos_ < peeked_.size()) {
-      const size_t k = std::min(n, peeked_.size() - pos_);
-      std::memcpy(buf, peeked_.data() + pos_, k);
-      pos_ += k;
-      return k;
-    }
-    return rest_->Read(buf, n);
-  }
-  uint64_t raw_offset() const override { return rest_->raw_offset(); }
-
- private:
-  std::string peeked_;
-  size_t pos_ = 0;
-  std::unique_ptr<ByteReader> rest_;
-};
-
-}  // namespace
-
 void EnvelopeDecoder::DecodeStream(std::unique_ptr<ByteReader> reader, const RecordContext& ctx,
                                    RecordSink* sink) {
   DecodeStreamWith(std::move(reader), ctx, sink, &compressed_buf_, &inflated_buf_);
@@ -296,7 +267,8 @@ void EnvelopeDecoder::DecodeStreamWith(std::unique_ptr<ByteReader> reader, const
   }
   peek.resize(got);
   const bool archive = !ArchiveReader::Kind(peek).empty();
-  auto stream = std::make_unique<PeekedReader>(std::move(peek), std::move(opened.value()));
+  auto stream = std::make_unique<ConcatReader>(std::move(peek), std::move(opened.value()),
+                                               ConcatReader::Prefix::kDecoded);
   if (archive) {
     DecodeArchive(ArchiveReader::Open(std::move(stream)), ctx, sink);
     return;
