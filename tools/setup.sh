@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   g++ make cmake ninja-build pkg-config gzip
   libsimdjson-dev zlib1g-dev libdeflate-dev libssl-dev libcli11-dev libyaml-cpp-dev libre2-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libpugixml-dev libsqlite3-dev libxxhash-dev libarchive-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libpugixml-dev libsqlite3-dev libxxhash-dev libarchive-dev libmicrohttpd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   dpkg-dev groff-base systemd zsh

@@ -7,10 +7,15 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <future>
 
-#include <httplib.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <microhttpd.h>
 #include <openssl/crypto.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <simdjson.h>
 
 #include "core/event.h"
@@ -23,60 +28,57 @@ namespace {
 
 constexpr const char* kResultNames[] = {
     "accepted",    "duplicate",          "unauthorized",  "too_large", "unsupported_media_type",
-    "bad_request", "method_not_allowed", "shutting_down", "failed",    "overloaded"};
+    "bad_request", "method_not_allowed", "shutting_down", "failed",    "overloaded",
+    "timed_out",   "not_found"};
+static_assert(std::size(kResultNames) == HttpReceiver::kNumResults);
 
-// How long the connection the current thread serves waited for a thread: set by the pool below
-// before it runs a connection, read (and cleared) by the first request of that connection.
-thread_local int64_t t_queue_wait_ns = 0;
+std::string ReadWholeFile(const std::string& path, std::string* error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    *error = path + ": " + std::strerror(errno);
+    return "";
+  }
+  std::string out;
+  char buf[8192];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return out;
+}
 
-// httplib's thread pool, but each connection remembers when it was queued, so a receiver can
-// answer 503 at once to connections that waited too long instead of making every later one
-// wait longer (httplib's own queue has no bound and no clock).
-class TimedPool final : public httplib::TaskQueue {
- public:
-  explicit TimedPool(size_t n) {
-    for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { Run(); });
+// Why a PEM certificate or key cannot be used, or "" (libmicrohttpd only says it failed).
+std::string PemProblem(const std::string& pem, bool key) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  bool ok;
+  if (key) {
+    EVP_PKEY* k = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+    ok = k != nullptr;
+    EVP_PKEY_free(k);
+  } else {
+    X509* x = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    ok = x != nullptr;
+    X509_free(x);
   }
-  ~TimedPool() override { shutdown(); }
-  void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      jobs_.emplace_back(std::move(fn), SteadyNs());
-    }
-    cv_.notify_one();
-  }
-  void shutdown() override {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      if (stop_) return;
-      stop_ = true;
-    }
-    cv_.notify_all();
-    for (std::thread& t : threads_) t.join();
-  }
+  BIO_free(bio);
+  return ok ? "" : key ? "not a PEM private key" : "not a PEM certificate";
+}
 
- private:
-  void Run() {
-    for (;;) {
-      std::pair<std::function<void()>, int64_t> job;
-      {
-        std::unique_lock<std::mutex> l(mu_);
-        cv_.wait(l, [&] { return stop_ || !jobs_.empty(); });
-        if (jobs_.empty()) return;  // stopping, and nothing left to serve
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      t_queue_wait_ns = SteadyNs() - job.second;
-      job.first();
-      t_queue_wait_ns = 0;
-    }
+std::string ClientAddress(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return "?";
+  char host[NI_MAXHOST];
+  const socklen_t len =
+      info->client_addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  if (getnameinfo(info->client_addr, len, host, sizeof(host), nullptr, 0, NI_NUMERICHOST) != 0) {
+    return "?";
   }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::pair<std::function<void()>, int64_t>> jobs_;  // guarded by mu_
-  bool stop_ = false;                                           // guarded by mu_
-  std::vector<std::thread> threads_;
-};
+  return host;
+}
+
+std::string Header(MHD_Connection* c, const char* name) {
+  const char* v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+  return v != nullptr ? v : "";
+}
 
 }  // namespace
 
@@ -124,92 +126,253 @@ Status ValidateEventBridgeBody(std::string_view body) {
   return Status::Ok();
 }
 
-// One request in flight (or recently answered), shared with Firehose retries of the same id.
+// One Firehose request id in flight (or recently answered): the requests that carry it (the
+// first and any retry that came while it was in the pipeline) wait for its outcome together.
 struct HttpReceiver::Pending {
   std::mutex mu;
-  std::condition_variable cv;
   bool finished = false;
   bool ok = false;
   std::string error;
+  std::vector<std::shared_ptr<Request>> waiters;  // guarded by mu
+};
+
+// A connection, for the request deadline.
+struct HttpReceiver::Connection {
+  int fd = -1;
+  int64_t start_ns = 0;   // when its current request began
+  bool receiving = true;  // its current request is not in yet
+  bool cut = false;
+};
+
+// One request, from its headers to its answer.
+struct HttpReceiver::Request {
+  MHD_Connection* conn = nullptr;
+  std::shared_ptr<Connection> connection;
+  std::string request_id, encoding, remote;
+  std::string body;
+  bool too_large = false;
+  bool first = true;     // the first request with its Firehose request id
+  bool counted = false;  // holds a max_in_flight slot
+  int64_t queued_ns = 0;
+  // The answer; set once, under conn_mu_ (a suspended request is answered by another thread).
+  bool answered = false;
+  bool suspended = false;
+  bool closed = false;  // MHD is done with the connection: never resume it
+  int status = 0;
+  bool retry_after = false;
+  std::string answer;
+};
+
+// Lets the pipeline's done callback outlive the receiver.
+struct HttpReceiver::Life {
+  std::mutex mu;
+  HttpReceiver* self = nullptr;
+};
+
+// libmicrohttpd's callbacks, with its signatures, calling into the receiver.
+struct ReceiverCallbacks {
+  static MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* method,
+                              const char* /*version*/, const char* upload_data,
+                              size_t* upload_data_size, void** con_cls) {
+    auto* self = static_cast<HttpReceiver*>(cls);
+    auto*& slot = reinterpret_cast<std::shared_ptr<HttpReceiver::Request>*&>(*con_cls);
+    if (slot == nullptr) {  // the headers are in
+      slot = new std::shared_ptr<HttpReceiver::Request>(std::make_shared<HttpReceiver::Request>());
+      return static_cast<MHD_Result>(self->Headers(c, url, method, *slot));
+    }
+    const std::shared_ptr<HttpReceiver::Request>& rq = *slot;
+    {
+      std::lock_guard<std::mutex> l(self->conn_mu_);
+      if (rq->answered)
+        return static_cast<MHD_Result>(self->Queue(*rq));  // resumed with its answer
+    }
+    if (*upload_data_size > 0) {  // a piece of the body, de-chunked
+      if (!rq->too_large) {
+        if (rq->body.size() + *upload_data_size > self->options_.max_body_bytes) {
+          rq->too_large = true;
+          std::string().swap(rq->body);
+        } else {
+          rq->body.append(upload_data, *upload_data_size);
+        }
+      }
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+    return static_cast<MHD_Result>(self->BodyIn(rq));
+  }
+
+  static void OnCompleted(void* cls, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode) {
+    auto* self = static_cast<HttpReceiver*>(cls);
+    auto* slot = static_cast<std::shared_ptr<HttpReceiver::Request>*>(*con_cls);
+    if (slot == nullptr) return;
+    {
+      std::lock_guard<std::mutex> l(self->conn_mu_);
+      (*slot)->closed = true;
+      if ((*slot)->counted) --self->in_flight_;
+      if (const auto& conn = (*slot)->connection) {  // the next request on it begins
+        conn->receiving = true;
+        conn->start_ns = SteadyNs();
+      }
+    }
+    delete slot;
+    *con_cls = nullptr;
+  }
+
+  static void OnConnection(void* cls, MHD_Connection* c, void** /*socket_context*/,
+                           MHD_ConnectionNotificationCode toe) {
+    auto* self = static_cast<HttpReceiver*>(cls);
+    std::lock_guard<std::mutex> l(self->conn_mu_);
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+      auto conn = std::make_shared<HttpReceiver::Connection>();
+      const MHD_ConnectionInfo* info =
+          MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+      conn->fd = info != nullptr ? info->connect_fd : -1;
+      conn->start_ns = SteadyNs();
+      self->connections_[c] = std::move(conn);
+    } else {
+      self->connections_.erase(c);
+    }
+  }
 };
 
 HttpReceiver::HttpReceiver(ReceiverOptions options, InputQueue* pipeline,
                            std::function<void(const std::string&)> log)
-    : options_(std::move(options)), pipeline_(pipeline), log_(std::move(log)) {}
+    : options_(std::move(options)),
+      pipeline_(pipeline),
+      log_(std::move(log)),
+      life_(std::make_shared<Life>()) {
+  life_->self = this;
+}
 
 HttpReceiver::~HttpReceiver() {
   Stop();
+  std::lock_guard<std::mutex> l(life_->mu);
+  life_->self = nullptr;
 }
 
 Status HttpReceiver::Start() {
-  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
-    auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert_file.c_str(),
-                                                    options_.tls_key_file.c_str());
-    if (!tls->is_valid()) {
-      return Status::InvalidArgument("receiver " + options_.name + ": TLS certificate " +
-                                     options_.tls_cert_file + " or key " + options_.tls_key_file +
-                                     " cannot be loaded");
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+  const bool tls = !options_.tls_cert_file.empty() || !options_.tls_key_file.empty();
+  if (tls) {
+    std::string error;
+    tls_cert_ = ReadWholeFile(options_.tls_cert_file, &error);
+    if (error.empty()) tls_key_ = ReadWholeFile(options_.tls_key_file, &error);
+    if (error.empty()) {
+      if (std::string p = PemProblem(tls_cert_, false); !p.empty()) {
+        error = options_.tls_cert_file + ": " + p;
+      } else if (std::string q = PemProblem(tls_key_, true); !q.empty()) {
+        error = options_.tls_key_file + ": " + q;
+      }
     }
-    server_ = std::move(tls);
-  } else {
-    server_ = std::make_unique<httplib::Server>();
+    if (!error.empty()) {
+      return Status::InvalidArgument("receiver " + options_.name + ": TLS: " + error);
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      return Status::InvalidArgument("receiver " + options_.name +
+                                     ": this libmicrohttpd has no TLS support");
+    }
+    flags |= MHD_USE_TLS;
   }
-  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second daemon on the
-  // same port would start and the kernel would split the traffic between the two.
-  server_->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  const size_t threads =
-      options_.threads > 0
-          ? static_cast<size_t>(options_.threads)
-          : std::max<size_t>(8, std::max(1u, std::thread::hardware_concurrency()) - 1);
-  server_->new_task_queue = [threads] { return new TimedPool(threads); };
-  server_->set_payload_max_length(options_.max_body_bytes);
-  server_->set_read_timeout(options_.read_timeout_seconds, 0);
-  server_->set_write_timeout(options_.read_timeout_seconds, 0);
-  auto handler = [this](const httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader& reader) { Handle(&req, &res, &reader); };
-  server_->Post(options_.path, handler);
-  auto not_allowed = [this](const httplib::Request&, httplib::Response& res) {
-    Count(kMethodNotAllowed);
-    res.status = 405;
-    res.set_header("Allow", "POST");
-  };
-  server_->Get(options_.path, not_allowed);
-  server_->Put(options_.path, not_allowed);
-  server_->Delete(options_.path, not_allowed);
-  if (options_.port == 0) {
-    port_ = server_->bind_to_any_port(options_.host);
-  } else {
-    port_ = server_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
-  }
-  if (port_ <= 0) {
+  // The listening address: SO_REUSEADDR only (libmicrohttpd's default), so a second daemon on
+  // the same port fails to start instead of splitting the traffic with this one.
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string port_text = std::to_string(options_.port);
+  const auto cannot_listen = [&](const std::string& why) {
     return Status::IoError("receiver " + options_.name + ": cannot listen on " + options_.host +
-                           ":" + std::to_string(options_.port));
+                           ":" + port_text + (why.empty() ? "" : ": " + why));
+  };
+  if (int rc = getaddrinfo(options_.host.empty() ? nullptr : options_.host.c_str(),
+                           port_text.c_str(), &hints, &found);
+      rc != 0) {
+    return cannot_listen(gai_strerror(rc));
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  sockaddr_storage addr{};
+  std::memcpy(&addr, found->ai_addr, found->ai_addrlen);
+  freeaddrinfo(found);
+  if (addr.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+  {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    daemon_running_ = true;
+  }
+  daemon_ = MHD_start_daemon(
+      flags, 0, nullptr, nullptr, &ReceiverCallbacks::OnRequest, this, MHD_OPTION_SOCK_ADDR,
+      reinterpret_cast<sockaddr*>(&addr), MHD_OPTION_CONNECTION_TIMEOUT,
+      static_cast<unsigned int>(options_.read_timeout_seconds), MHD_OPTION_CONNECTION_LIMIT,
+      static_cast<unsigned int>(options_.max_connections), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      static_cast<unsigned int>(options_.max_connections_per_client), MHD_OPTION_NOTIFY_COMPLETED,
+      &ReceiverCallbacks::OnCompleted, this, MHD_OPTION_NOTIFY_CONNECTION,
+      &ReceiverCallbacks::OnConnection, this, tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
+      tls_key_.c_str(), MHD_OPTION_HTTPS_MEM_CERT, tls_cert_.c_str(), MHD_OPTION_END);
+  if (daemon_ == nullptr) {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    daemon_running_ = false;
+    return cannot_listen(std::strerror(errno));
+  }
+  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+  port_ = info != nullptr ? info->port : options_.port;
+  const int workers = std::max(1, options_.threads);
+  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { Work(); });
+  reaper_ = std::thread([this] { Reap(); });
   return Status::Ok();
 }
 
 void HttpReceiver::Stop() {
-  stopping_ = true;
-  if (server_) server_->stop();  // joins the handlers, which wait for their inputs
-  if (thread_.joinable()) thread_.join();
+  if (stopping_.exchange(true)) return;
+  if (daemon_ == nullptr) return;
+  // Requests already in the pipeline get their answer if it comes soon; the others are told
+  // to retry (Firehose and EventBridge do), and every connection is closed, however slow.
+  const int64_t give_up = SteadyNs() + static_cast<int64_t>(options_.stop_wait_ms) * 1000000;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> l(conn_mu_);
+      if (suspended_ == 0) break;
+    }
+    if (SteadyNs() >= give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  {
+    std::lock_guard<std::mutex> l(reap_mu_);
+    reap_stop_ = true;
+  }
+  reap_cv_.notify_all();
+  if (reaper_.joinable()) reaper_.join();
+  {
+    std::lock_guard<std::mutex> l(work_mu_);
+    work_stop_ = true;
+  }
+  work_cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+  // Answer what is still suspended (libmicrohttpd cannot stop with suspended connections),
+  // then stop: every connection is closed.
+  std::vector<std::shared_ptr<Request>> left;
+  {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    left.assign(suspended_requests_.begin(), suspended_requests_.end());
+  }
+  for (const auto& rq : left) Finish(rq, 503, kShuttingDown, "shutting down", true);
+  {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    daemon_running_ = false;
+  }
+  MHD_stop_daemon(daemon_);
+  daemon_ = nullptr;
 }
 
-bool HttpReceiver::Authorized(const void* r) const {
-  const auto& req = *static_cast<const httplib::Request*>(r);
+bool HttpReceiver::Authorized(MHD_Connection* c) const {
   if (options_.kind == ReceiverOptions::Kind::kFirehose) {
     if (options_.access_key.empty()) return true;
-    return SecretEquals(req.get_header_value("X-Amz-Firehose-Access-Key"), options_.access_key);
+    return SecretEquals(Header(c, "X-Amz-Firehose-Access-Key"), options_.access_key);
   }
   if (!options_.api_key.empty()) {
-    return SecretEquals(req.get_header_value(options_.api_key_header.c_str()), options_.api_key);
+    return SecretEquals(Header(c, options_.api_key_header.c_str()), options_.api_key);
   }
   if (!options_.basic_user.empty()) {
-    const std::string auth = req.get_header_value("Authorization");
+    const std::string auth = Header(c, "Authorization");
     if (!auth.starts_with("Basic ")) return false;
     auto decoded = Base64Decode(std::string_view(auth).substr(6));
     if (!decoded.ok()) return false;
@@ -218,122 +381,201 @@ bool HttpReceiver::Authorized(const void* r) const {
   return true;
 }
 
-void HttpReceiver::Handle(const void* rq, void* rs, const void* rd) {
-  const auto& req = *static_cast<const httplib::Request*>(rq);
-  auto& res = *static_cast<httplib::Response*>(rs);
-  const auto& reader = *static_cast<const httplib::ContentReader*>(rd);
+std::string HttpReceiver::Answer(const Request& rq, const std::string& error) const {
+  if (options_.kind == ReceiverOptions::Kind::kFirehose) {
+    std::string body = "{\"requestId\":";
+    AppendJsonString(&body, rq.request_id);
+    body += ",\"timestamp\":" + std::to_string(NowNs() / 1000000);
+    if (!error.empty()) {
+      body += ",\"errorMessage\":";
+      AppendJsonString(&body, error);
+    }
+    return body + "}";
+  }
+  if (error.empty()) return "{}";
+  std::string body = "{\"error\":";
+  AppendJsonString(&body, error);
+  return body + "}";
+}
+
+void HttpReceiver::SetAnswer(Request* rq, int status, RequestResult result,
+                             const std::string& error, bool retry_after) {
+  Count(result);
+  rq->status = status;
+  rq->retry_after = retry_after;
+  rq->answer = Answer(*rq, error);
+  rq->answered = true;
+  if (status != 200 && status != 503) {
+    log_("receiver " + options_.name + ": " + std::to_string(status) + " " + error +
+         (rq->request_id.empty() ? "" : " (request " + rq->request_id + ")") + " from " +
+         rq->remote);
+  }
+}
+
+int HttpReceiver::Queue(const Request& rq) {
+  MHD_Response* r = MHD_create_response_from_buffer(
+      rq.answer.size(), const_cast<char*>(rq.answer.data()), MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header(r, "Content-Type", "application/json");
+  if (rq.retry_after) MHD_add_response_header(r, "Retry-After", "1");
+  if (rq.status == 405) MHD_add_response_header(r, "Allow", "POST");
+  // A request answered before its body was read leaves the body unread: the connection closes.
+  if (rq.status != 200) MHD_add_response_header(r, "Connection", "close");
+  const int ok = MHD_queue_response(rq.conn, static_cast<unsigned int>(rq.status), r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
+int HttpReceiver::Refuse(Request* rq, int status, RequestResult result, const std::string& error,
+                         bool retry_after) {
+  std::lock_guard<std::mutex> l(conn_mu_);
+  SetAnswer(rq, status, result, error, retry_after);
+  return Queue(*rq);
+}
+
+int HttpReceiver::Headers(MHD_Connection* c, const char* url, const char* method,
+                          const std::shared_ptr<Request>& rq) {
   const bool firehose = options_.kind == ReceiverOptions::Kind::kFirehose;
-  const std::string request_id = req.get_header_value("X-Amz-Firehose-Request-Id");
-  auto reply = [&](int status, RequestResult result, const std::string& error) {
-    Count(result);
-    res.status = status;
-    if (firehose) {
-      std::string body = "{\"requestId\":";
-      AppendJsonString(&body, request_id);
-      body += ",\"timestamp\":" + std::to_string(NowNs() / 1000000);
-      if (!error.empty()) {
-        body += ",\"errorMessage\":";
-        AppendJsonString(&body, error);
-      }
-      body += "}";
-      res.set_content(body, "application/json");
-    } else {
-      std::string body = error.empty() ? "{}" : "{\"error\":";
-      if (!error.empty()) {
-        AppendJsonString(&body, error);
-        body += "}";
-      }
-      res.set_content(body, "application/json");
-    }
-    if (status != 200 && status != 503) {
-      log_("receiver " + options_.name + ": " + std::to_string(status) + " " + error +
-           (request_id.empty() ? "" : " (request " + request_id + ")") + " from " +
-           req.remote_addr);
-    }
-  };
-  // A request refused before its body is read leaves the body unread: the connection is closed
-  // after the answer (httplib cannot reuse it), and nothing of the body is buffered.
-  auto refuse = [&](int status, RequestResult result, const std::string& error) {
-    res.set_header("Connection", "close");
-    reply(status, result, error);
-  };
-  if (stopping_) return refuse(503, kShuttingDown, "shutting down");
-  if (!Authorized(rq)) {
-    return refuse(
-        401, kUnauthorized,
+  rq->conn = c;
+  rq->remote = ClientAddress(c);
+  rq->request_id = Header(c, "X-Amz-Firehose-Request-Id");
+  {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    if (auto it = connections_.find(c); it != connections_.end()) rq->connection = it->second;
+  }
+  if (options_.path != url) {
+    return Refuse(rq.get(), 404, kNotFound, std::string("no receiver at ") + url);
+  }
+  if (std::strcmp(method, "POST") != 0) {
+    return Refuse(rq.get(), 405, kMethodNotAllowed, std::string(method) + " is not POST");
+  }
+  if (stopping_) return Refuse(rq.get(), 503, kShuttingDown, "shutting down", true);
+  if (!Authorized(c)) {
+    return Refuse(
+        rq.get(), 401, kUnauthorized,
         firehose ? "invalid or missing X-Amz-Firehose-Access-Key" : "invalid credentials");
   }
+  const std::string ct = Header(c, "Content-Type");
+  if (!ct.empty() && ct.find("json") == std::string::npos) {
+    return Refuse(rq.get(), 415, kUnsupportedMediaType,
+                  "Content-Type must be application/json, got " + ct);
+  }
+  rq->encoding = Header(c, "Content-Encoding");
+  if (!rq->encoding.empty() && rq->encoding != "identity" && rq->encoding != "gzip" &&
+      rq->encoding != "x-gzip" && rq->encoding != "deflate") {
+    return Refuse(rq.get(), 415, kUnsupportedMediaType,
+                  "Content-Encoding " + rq->encoding + " is not supported (gzip, deflate)");
+  }
+  if (firehose && rq->request_id.empty()) {
+    return Refuse(rq.get(), 400, kBadRequest, "X-Amz-Firehose-Request-Id is missing");
+  }
+  const std::string length = Header(c, "Content-Length");
+  if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > options_.max_body_bytes) {
+    return Refuse(rq.get(), 413, kTooLarge, TooLargeMessage(false));
+  }
+  return MHD_YES;  // the body follows
+}
+
+std::string HttpReceiver::TooLargeMessage(bool decompressed) const {
+  return "body over max_body_mib (" + std::to_string(options_.max_body_bytes >> 20) + " MiB)" +
+         (decompressed ? " once decompressed" : "");
+}
+
+int HttpReceiver::BodyIn(const std::shared_ptr<Request>& rq) {
+  {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    if (rq->connection) rq->connection->receiving = false;  // the deadline is met
+  }
+  if (rq->too_large) return Refuse(rq.get(), 413, kTooLarge, TooLargeMessage(false));
   // Load shedding: better a quick 503 the sender retries than a queue that grows until every
   // sender times out.
-  const int64_t waited = t_queue_wait_ns;
-  t_queue_wait_ns = 0;  // later requests on the same connection did not wait in the queue
-  struct InFlight {
-    std::atomic<int>& n;
-    ~InFlight() { --n; }
-  } in_flight{in_flight_};
   const int now_in_flight = ++in_flight_;
-  if (now_in_flight > options_.max_in_flight ||
-      waited > static_cast<int64_t>(options_.max_queue_wait_ms) * 1000000) {
-    res.set_header("Retry-After", "1");
-    return refuse(503, kOverloaded,
-                  now_in_flight > options_.max_in_flight
-                      ? "overloaded: " + std::to_string(options_.max_in_flight) +
-                            " requests in flight (max_in_flight); retry"
-                      : "overloaded: waited " + std::to_string(waited / 1000000) +
-                            " ms for a thread (max_queue_wait); retry");
+  rq->counted = true;
+  if (now_in_flight > options_.max_in_flight) {
+    return Refuse(rq.get(), 503, kOverloaded,
+                  "overloaded: " + std::to_string(options_.max_in_flight) +
+                      " requests in flight (max_in_flight); retry",
+                  true);
   }
-  const std::string ct = req.get_header_value("Content-Type");
-  if (!ct.empty() && ct.find("json") == std::string::npos) {
-    return refuse(415, kUnsupportedMediaType, "Content-Type must be application/json, got " + ct);
+  // Wait, suspended, for a worker and then the pipeline. Suspended first: a worker may answer
+  // (and resume) before this callback returns.
+  {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    MHD_suspend_connection(rq->conn);
+    rq->suspended = true;
+    ++suspended_;
+    suspended_requests_.insert(rq);
   }
-  if (firehose && request_id.empty()) {
-    return refuse(400, kBadRequest, "X-Amz-Firehose-Request-Id is missing");
+  rq->queued_ns = SteadyNs();
+  {
+    std::lock_guard<std::mutex> l(work_mu_);
+    work_.push_back(rq);
   }
-  if (req.has_header("Content-Length") &&
-      std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
-          options_.max_body_bytes) {
-    return refuse(
-        413, kTooLarge,
-        "body over max_body_mib (" + std::to_string(options_.max_body_bytes >> 20) + " MiB)");
+  work_cv_.notify_one();
+  return MHD_YES;
+}
+
+void HttpReceiver::Finish(const std::shared_ptr<Request>& rq, int status, RequestResult result,
+                          const std::string& error, bool retry_after) {
+  std::lock_guard<std::mutex> l(conn_mu_);
+  if (rq->answered) return;  // answered already (at stop, or by the queue-wait limit)
+  SetAnswer(rq.get(), status, result, error, retry_after);
+  if (rq->suspended) {
+    rq->suspended = false;
+    --suspended_;
+    suspended_requests_.erase(rq);
+    if (daemon_running_ && !rq->closed) MHD_resume_connection(rq->conn);
   }
-  // The body, decompressed (Content-Encoding gzip/deflate) and de-chunked by httplib as it is
-  // read, and bounded whatever its framing: a chunked or compressed body stops at the limit.
-  std::string body;
-  bool too_large = false;
-  const bool read = reader([&](const char* data, size_t n) {
-    if (body.size() + n > options_.max_body_bytes) {
-      too_large = true;
-      return false;
+}
+
+void HttpReceiver::Work() {
+  for (;;) {
+    std::shared_ptr<Request> rq;
+    {
+      std::unique_lock<std::mutex> l(work_mu_);
+      work_cv_.wait(l, [&] { return work_stop_ || !work_.empty(); });
+      if (work_.empty()) return;
+      rq = std::move(work_.front());
+      work_.pop_front();
     }
-    body.append(data, n);
-    return true;
-  });
-  if (too_large) {
-    return refuse(413, kTooLarge,
-                  "body over max_body_mib (" + std::to_string(options_.max_body_bytes >> 20) +
-                      " MiB) once decompressed");
+    Process(rq);
   }
-  if (!read) return refuse(400, kBadRequest, "the body could not be read (framing or encoding)");
+}
+
+void HttpReceiver::Process(const std::shared_ptr<Request>& rq) {
+  const bool firehose = options_.kind == ReceiverOptions::Kind::kFirehose;
+  if (stopping_) return Finish(rq, 503, kShuttingDown, "shutting down", true);
+  std::string body = std::move(rq->body);
+  if (!rq->encoding.empty() && rq->encoding != "identity") {
+    auto inflated = InflateBuffer(body, options_.max_body_bytes);
+    if (!inflated.ok()) {
+      if (inflated.status().code() == Status::Code::kTooLarge) {
+        return Finish(rq, 413, kTooLarge, TooLargeMessage(true));
+      }
+      return Finish(rq, 400, kBadRequest,
+                    "the body could not be decompressed (" + rq->encoding +
+                        "): " + inflated.status().message());
+    }
+    body = std::move(inflated).value();
+  }
   // Validate the shape before taking the request: a bad body is the sender's error (400), not
   // something to retry.
-  if (Status st = firehose ? ValidateFirehoseBody(body, request_id) : ValidateEventBridgeBody(body);
+  if (Status st =
+          firehose ? ValidateFirehoseBody(body, rq->request_id) : ValidateEventBridgeBody(body);
       !st.ok()) {
-    return reply(400, kBadRequest, st.message());
+    return Finish(rq, 400, kBadRequest, st.message());
   }
-
-  // Firehose retries reuse the request id: answer from the first attempt.
+  // Firehose retries reuse the request id: answer them with the first attempt's outcome.
   std::shared_ptr<Pending> pending;
-  bool first = true;
   if (firehose) {
     std::lock_guard<std::mutex> l(mu_);
-    auto it = requests_.find(request_id);
+    auto it = requests_.find(rq->request_id);
     if (it != requests_.end()) {
       pending = it->second;
-      first = false;
+      rq->first = false;
     } else {
       pending = std::make_shared<Pending>();
-      requests_[request_id] = pending;
-      request_order_.push_back(request_id);
+      requests_[rq->request_id] = pending;
+      request_order_.push_back(rq->request_id);
       while (request_order_.size() > options_.remembered_request_ids) {
         requests_.erase(request_order_.front());
         request_order_.pop_front();
@@ -342,41 +584,103 @@ void HttpReceiver::Handle(const void* rq, void* rs, const void* rd) {
   } else {
     pending = std::make_shared<Pending>();
   }
-  if (first) {
-    auto shared = std::make_shared<const std::string>(std::move(body));
-    InputSpec spec;
-    spec.path = options_.name + (request_id.empty() ? "" : ":" + request_id);
-    spec.received_at = NowNs();
-    spec.size = shared->size();
-    spec.open = [shared]() -> Result<std::unique_ptr<ByteReader>> {
-      return std::unique_ptr<ByteReader>(std::make_unique<SharedStringReader>(shared));
-    };
-    spec.done = [pending](const InputOutcome& outcome) {
-      std::lock_guard<std::mutex> l(pending->mu);
-      pending->finished = true;
-      pending->ok = !outcome.unreadable && outcome.stored;
-      pending->error = outcome.error;
-      pending->cv.notify_all();
-    };
-    if (!pipeline_->Submit(std::move(spec))) {
-      std::lock_guard<std::mutex> l(pending->mu);
-      pending->finished = true;
-      pending->error = "shutting down";
+  bool went_through = false;
+  std::string error;
+  {
+    std::lock_guard<std::mutex> l(pending->mu);
+    if (!pending->finished) {
+      pending->waiters.push_back(rq);
+      if (!rq->first) return;  // answered with the first
+    } else {
+      went_through = pending->ok;
+      error = pending->error;
     }
   }
-  std::unique_lock<std::mutex> l(pending->mu);
-  pending->cv.wait(l, [&] { return pending->finished; });
-  if (!pending->ok) {
-    const std::string err = pending->error;
-    l.unlock();
-    if (firehose) {
-      std::lock_guard<std::mutex> g(mu_);
-      requests_.erase(request_id);  // let the retry run it again
-    }
-    return reply(err == "shutting down" ? 503 : 500, kFailed, err);
+  if (!rq->first) {  // the first was handled already
+    if (went_through) return Finish(rq, 200, kDuplicate, "");
+    return Finish(rq, 500, kFailed, error);
   }
-  l.unlock();
-  reply(200, first ? kAccepted : kDuplicate, "");
+  auto shared = std::make_shared<const std::string>(std::move(body));
+  InputSpec spec;
+  spec.path = options_.name + (rq->request_id.empty() ? "" : ":" + rq->request_id);
+  spec.received_at = NowNs();
+  spec.size = shared->size();
+  spec.open = [shared]() -> Result<std::unique_ptr<ByteReader>> {
+    return std::unique_ptr<ByteReader>(std::make_unique<SharedStringReader>(shared));
+  };
+  const std::string request_id = rq->request_id;
+  spec.done = [life = life_, pending, request_id](const InputOutcome& outcome) {
+    std::lock_guard<std::mutex> l(life->mu);
+    if (life->self != nullptr) {
+      life->self->Done(pending, request_id, !outcome.unreadable && outcome.stored, outcome.error);
+    }
+  };
+  if (!pipeline_->Submit(std::move(spec))) Done(pending, request_id, false, "shutting down");
+}
+
+void HttpReceiver::Done(const std::shared_ptr<Pending>& pending, const std::string& request_id,
+                        bool ok, const std::string& error) {
+  std::vector<std::shared_ptr<Request>> waiters;
+  {
+    std::lock_guard<std::mutex> l(pending->mu);
+    pending->finished = true;
+    pending->ok = ok;
+    pending->error = error;
+    waiters.swap(pending->waiters);
+  }
+  if (!ok && !request_id.empty()) {
+    std::lock_guard<std::mutex> g(mu_);
+    requests_.erase(request_id);  // let the retry run it again
+  }
+  for (const auto& w : waiters) {
+    if (ok) {
+      Finish(w, 200, w->first ? kAccepted : kDuplicate, "");
+    } else {
+      Finish(w, error == "shutting down" ? 503 : 500, kFailed, error, error == "shutting down");
+    }
+  }
+}
+
+void HttpReceiver::Reap() {
+  const int64_t deadline = static_cast<int64_t>(options_.request_timeout_seconds) * 1000000000;
+  const int64_t max_wait = static_cast<int64_t>(options_.max_queue_wait_ms) * 1000000;
+  std::unique_lock<std::mutex> rl(reap_mu_);
+  while (!reap_cv_.wait_for(rl, std::chrono::milliseconds(100), [&] { return reap_stop_; })) {
+    const int64_t now = SteadyNs();
+    int cut = 0;
+    {
+      std::lock_guard<std::mutex> l(conn_mu_);
+      for (auto& [c, conn] : connections_) {
+        if (conn->receiving && !conn->cut && now - conn->start_ns > deadline && conn->fd >= 0) {
+          // libmicrohttpd sees the end of the stream and closes the connection itself.
+          ::shutdown(conn->fd, SHUT_RDWR);
+          conn->cut = true;
+          ++cut;
+        }
+      }
+    }
+    for (int i = 0; i < cut; ++i) Count(kTimedOut);
+    if (cut > 0) {
+      log_("receiver " + options_.name + ": " + std::to_string(cut) +
+           " connection(s) closed: request not in within request_timeout (" +
+           std::to_string(options_.request_timeout_seconds) + " s)");
+    }
+    // Bodies no worker took in time: the pipeline is not keeping up.
+    std::vector<std::shared_ptr<Request>> late;
+    {
+      std::lock_guard<std::mutex> l(work_mu_);
+      while (!work_.empty() && now - work_.front()->queued_ns > max_wait) {
+        late.push_back(std::move(work_.front()));
+        work_.pop_front();
+      }
+    }
+    for (const auto& rq : late) {
+      Finish(rq, 503, kOverloaded,
+             "overloaded: waited " + std::to_string((now - rq->queued_ns) / 1000000) +
+                 " ms for the pipeline (max_queue_wait); retry",
+             true);
+    }
+  }
 }
 
 namespace {
@@ -421,6 +725,9 @@ void ReadReceiverCommon(const ConfigSection& s, ReceiverOptions* o) {
   s.Int("max_body_mib", &mib, 1, 1024);
   o->max_body_bytes = mib << 20;
   s.Seconds("read_timeout", &o->read_timeout_seconds, 1, 600);
+  s.Seconds("request_timeout", &o->request_timeout_seconds, 1, 3600);
+  s.Int("max_connections", &o->max_connections, 1, 65536);
+  s.Int("max_connections_per_client", &o->max_connections_per_client, 1, 65536);
   s.Int("max_in_flight", &o->max_in_flight, 1, 4096);
   s.Millis("max_queue_wait", &o->max_queue_wait_ms, 1, 600000);
   s.Int("threads", &o->threads, 1, 1024);
@@ -493,12 +800,18 @@ std::vector<ConfigKeyDoc> ReceiverKeys(std::initializer_list<ConfigKeyDoc> more)
       {"path", "the request path (default /)"},
       {"tls", "cert_file and key_file (PEM) to serve HTTPS", ConfigValue::kSection},
       {"max_body_mib", "largest request body accepted, in MiB (firehose 64, eventbridge 1)"},
-      {"read_timeout", "a client that sends nothing for this long is cut off (default 10s)"},
+      {"read_timeout", "a connection that sends nothing for this long is closed (default 10s)"},
+      {"request_timeout",
+       "a request's headers and body must arrive within this, however slowly they trickle in "
+       "(default 60s)"},
+      {"max_connections", "open connections, all clients together (default 1024)"},
+      {"max_connections_per_client",
+       "open connections from one client address; more are closed at once (default 64)"},
       {"max_in_flight",
        "requests handled at once; more are answered 503 with Retry-After (default 16)"},
       {"max_queue_wait",
-       "a connection that waited this long for a thread is answered 503 (default 2s)"},
-      {"threads", "handler threads (default: max(8, cores - 1))"},
+       "a request whose body waited this long for the pipeline is answered 503 (default 2s)"},
+      {"threads", "worker threads that decompress, check and hand bodies over (default 2)"},
       {"allow_unauthenticated",
        "true: accept requests without a key on a non-loopback address (refused otherwise)"}};
   keys.insert(keys.end(), more.begin(), more.end());

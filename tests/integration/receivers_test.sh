@@ -4,7 +4,9 @@
 #   Firehose: the access key is required; a good request is answered {"requestId","timestamp"}
 #   after its events are out; a retry of the same request id is answered without new events;
 #   gzip bodies are accepted; wrong key 401, wrong content type 415, bad JSON and bad gzip 400,
-#   oversized 413; a slow client is cut off and the daemon keeps serving.
+#   oversized 413; a slow client is cut off and the daemon keeps serving; slowloris clients are
+#   capped per address and cut at the request deadline while others are served, and do not
+#   delay a stop.
 #   EventBridge: API key header and basic auth; wrong credentials 401.
 source "$(dirname "$0")/lib.sh"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -30,6 +32,8 @@ sources:
     access_key_env: FH_KEY
     max_body_mib: 1
     read_timeout: 2s
+    request_timeout: 3s
+    max_connections_per_client: 8
   - name: eventbridge
     type: eventbridge
     listen: 127.0.0.1:0
@@ -147,6 +151,35 @@ out="$(post_fh "$FH_KEY" "$WORK/fh4.json")"
 wait "$slow" || true
 pass "a slow client does not stop the receiver"
 
+# Slowloris: 40 connections from another address (127.0.0.2) trickle their headers a byte every
+# half second, and 8 from 127.0.0.3 send good headers then trickle the body. Each address keeps 8
+# connections (max_connections_per_client), the others are closed at once; the 16 kept are cut
+# at the request deadline (3 s) although they never go quiet for the read timeout (2 s). A
+# normal client is served meanwhile, within 2 s.
+python3 "$HERE/slowloris.py" "${host%:*}" "${host#*:}" --source 127.0.0.2 --conns 40 --seconds 6 --out "$WORK/loris-head.json" &
+loris1=$!
+python3 "$HERE/slowloris.py" "${host%:*}" "${host#*:}" --source 127.0.0.3 --conns 8 --seconds 6 --body --key "$FH_KEY" --out "$WORK/loris-body.json" &
+loris2=$!
+sleep 1.5
+RID=88888888-2222-3333-4444-555555555555
+sed "s/11111111-2222-3333-4444-555555555555/$RID/" "$WORK/fh.json" >"$WORK/fh8.json"
+t="$(curl -s -o "$WORK/resp" -w '%{http_code} %{time_total}' -X POST "$FH/" -H "Content-Type: application/json" -H "X-Amz-Firehose-Request-Id: $RID" -H "X-Amz-Firehose-Access-Key: $FH_KEY" --data-binary "@$WORK/fh8.json")"
+[[ "${t% *}" == 200 ]] || fail "a normal client during slowloris: $t $(cat "$WORK/resp")"
+python3 -c 'import sys; assert float(sys.argv[1]) < 2, sys.argv[1]' "${t#* }" ||
+  fail "a normal client during slowloris waited ${t#* } s"
+wait "$loris1" "$loris2"
+python3 - "$WORK/loris-head.json" "$WORK/loris-body.json" <<'PY' || fail "slowloris: $(cat "$WORK/loris-head.json" "$WORK/loris-body.json")"
+import json, sys
+head, body = (json.load(open(f)) for f in sys.argv[1:])
+assert head["refused"] == 32, head  # over the per-client cap of 8
+assert body["refused"] == 0, body
+for r in (head, body):
+    assert r["open_at_end"] == 0, r
+    assert len(r["closed_after"]) == 8, r
+    assert all(2.5 <= t <= 5.5 for t in r["closed_after"]), r  # the 3 s deadline, not before
+PY
+pass "slowloris: 8 connections kept per address, cut at the 3 s request deadline; a normal client served in ${t#* } s meanwhile"
+
 # EventBridge API destination: one event per request.
 EVENT="$CORPUS/cloudtrail/eventbridge/c7n_api-call_s3-CreateBucket.json"
 out="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$EB/events" -H 'Content-Type: application/json; charset=utf-8' -H "x-fastpath-key: $EB_KEY" --data-binary "@$EVENT")"
@@ -182,6 +215,8 @@ grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="unauthori
   fail "401s not counted: $(grep 'result="unauthorized"' "$WORK/metrics.txt")"
 grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="too_large"} 3$' "$WORK/metrics.txt" ||
   fail "413 not counted: $(grep 'result="too_large"' "$WORK/metrics.txt")"
+grep -q '^fastpath_receiver_requests_total{receiver="firehose",result="timed_out"} 16$' "$WORK/metrics.txt" ||
+  fail "slowloris connections cut not counted: $(grep 'result="timed_out"' "$WORK/metrics.txt")"
 ! grep -q "$FH_KEY\|$EB_KEY\|$EB_PASSWORD" "$WORK/daemon.log" || fail "a secret appears in the log"
 # Refused requests are the clients' fault: the receivers stay healthy.
 curl -s "$ADMIN/healthz" >"$WORK/health.json"
@@ -225,6 +260,19 @@ grep -q "cannot listen on $FH_HOSTPORT" "$WORK/second.log" || fail "the refusal 
 # What the daemon creates is private: the state folder 0700, outputs 0600.
 [[ "$(stat -c %a "$WORK/state")" == 700 ]] || fail "state folder mode $(stat -c %a "$WORK/state")"
 [[ "$(stat -c %a "$WORK/events.ndjson")" == 600 ]] || fail "events file mode $(stat -c %a "$WORK/events.ndjson")"
+pass "rejections counted in /metrics; no secret in the logs; a second daemon on the same port refused; state 0700, outputs 0600"
+# A stop is not held up by slow clients: SIGTERM while 20 connections trickle headers into the
+# EventBridge receiver (whose request deadline is the default 60 s) exits within 5 s.
+eb_host="${EB#http://}"
+python3 "$HERE/slowloris.py" "${eb_host%:*}" "${eb_host#*:}" --source 127.0.0.4 --conns 20 --seconds 12 --out "$WORK/loris-stop.json" &
+loris3=$!
+sleep 1.5
+t0="$(date +%s%N)"
 stop_daemon
-pass "rejections counted in /metrics; no secret in the logs; a second daemon on the same port refused; state 0700, outputs 0600; graceful stop"
+stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+(( stop_ms < 5000 )) || fail "SIGTERM during slowloris took ${stop_ms} ms"
+wait "$loris3"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["open_at_end"] == 0, r' "$WORK/loris-stop.json" ||
+  fail "connections left open after the stop: $(cat "$WORK/loris-stop.json")"
+pass "SIGTERM during slowloris: stopped in ${stop_ms} ms, every connection closed"
 echo "all receiver checks passed"
