@@ -29,12 +29,20 @@ const std::vector<ConfigKeyDoc>& TopLevelKeys() {
       {"rules", "a rule file or folder, or a list of them", ConfigValue::kList},
       {"strict_rules", "true: refuse to start when a rule has a problem"},
       {"events", "output: stdout, none or a file (appended)", ConfigValue::kSection},
+      {"fsync",
+       "when the events and alerts output files and the dedupe state are forced to disk: "
+       "always (after every acknowledged input), interval (the default: at most once per "
+       "fsync_interval), never (left to the kernel); a crash of the process loses nothing "
+       "either way, a power loss up to the last sync"},
+      {"fsync_interval", "the interval of fsync: interval (default 1s)"},
       {"alerts",
        "output (stdout, none or a file), outbox (SQLite file), claim_table and "
        "claim_ttl (DynamoDB alert claims across processes), outputs (a list, below)",
        ConfigValue::kSection},
       {"workers", "decode/parse threads (default: one per core)"},
-      {"dedupe", "window (default 24h) and memory_mib (default 512) of first-arrival dedupe",
+      {"dedupe",
+       "window (default 24h) and memory_mib (default 512) of first-arrival dedupe, and "
+       "persist (default true: the ids survive a restart, in <state_dir>/dedupe.journal)",
        ConfigValue::kSection},
       {"http",
        "listen (host:port of /healthz and /metrics, default 127.0.0.1:9108), enabled, "
@@ -350,8 +358,20 @@ Result<DaemonConfig> ParseDaemonConfig(const std::string& text, const std::strin
     }
   }
   root.Int("workers", &c.workers, 0, 256);
+  if (std::string f; root.Str("fsync", &f) && !ParseFsyncPolicy(f, &c.fsync)) {
+    root.Problem("fsync", "fsync must be always, interval or never");
+  }
+  if (std::string i; root.Str("fsync_interval", &i)) {
+    auto d = ParseDuration(i);
+    if (!d || *d <= 0) {
+      root.Problem("fsync_interval", "fsync_interval must be a duration like 1s");
+    } else {
+      c.fsync_interval_ns = *d;
+    }
+  }
   if (auto d = root.Section("dedupe")) {
-    if (d->CheckKeys({"window", "memory_mib"})) {
+    if (d->CheckKeys({"window", "memory_mib", "persist"})) {
+      d->Bool("persist", &c.dedupe_persist);
       if (d->Str("window", &c.dedupe_window) && !ParseDuration(c.dedupe_window)) {
         d->Problem("window", "window must be a duration like 24h");
       }

@@ -11,6 +11,7 @@
 
 #include "alerts/outputs.h"
 #include "app/aws_setup.h"
+#include "core/fsync_policy.h"
 #include "core/status.h"
 #include "core/time_util.h"
 #include "parse/vpcflow_parser.h"
@@ -67,6 +68,9 @@ struct DaemonConfig {
   int workers = 0;
   std::string dedupe_window = "24h";
   size_t dedupe_memory_mib = 512;
+  bool dedupe_persist = true;  // <state_dir>/dedupe.journal
+  FsyncPolicy fsync = FsyncPolicy::kInterval;
+  int64_t fsync_interval_ns = 1000000000;
   std::string http_host = "127.0.0.1";  // /healthz and /metrics
   int http_port = 9108;                 // 0: any free port; -1: off
   bool dashboard = false;               // the dashboard and /api/ on the same listener

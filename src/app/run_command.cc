@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <mutex>
@@ -134,9 +135,18 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     std::fprintf(err, "%s: cannot open the events or alerts output\n", config_path.c_str());
     return 1;
   }
-  NdjsonSink ndjson(events_file != nullptr ? events_file : out);
+  const FsyncSchedule sync(cfg.fsync, cfg.fsync_interval_ns);
+  NdjsonSink ndjson(events_file != nullptr ? events_file : out, NdjsonSink::Shape::kEvents, sync);
   NullSink null_sink;
-  NdjsonAlertSink alert_lines(alerts_file != nullptr ? alerts_file : out);
+  NdjsonAlertSink alert_lines(alerts_file != nullptr ? alerts_file : out, sync);
+  // With the events in a file, the dedupe state records how far the file had got at each
+  // acknowledged input, so a restart can cut off what no source was told about.
+  const bool events_in_file = events_file != nullptr && events_file != out;
+  if (events_in_file) {
+    so.output_mark = [&ndjson, file = cfg.events_output] {
+      return OutputMark{file, ndjson.Offset()};
+    };
+  }
   EventSink* sink = events_file != nullptr ? static_cast<EventSink*>(&ndjson) : &null_sink;
   AlertSink* alerts = alerts_file != nullptr ? &alert_lines : nullptr;
 
@@ -301,6 +311,35 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
     log.Write("warn", "bad input", fields);
   });
   ScanPipeline pipeline(so, sink, &errors, alerts);
+  if (cfg.dedupe_persist) {
+    DedupeJournal::Options jo;
+    jo.path = (std::filesystem::path(cfg.state_dir) / "dedupe.journal").string();
+    jo.fsync = cfg.fsync;
+    jo.fsync_interval_ns = cfg.fsync_interval_ns;
+    auto opened = pipeline.OpenDedupeState(jo);
+    if (!opened.ok()) {
+      std::fprintf(err, "%s: %s\n", config_path.c_str(), opened.status().message().c_str());
+      return 1;
+    }
+    const DedupeJournal& journal = *opened.value();
+    log.Write("info", "dedupe state read",
+              {{"file", jo.path},
+               {"ids", std::to_string(journal.recovered_ids())},
+               {"torn_bytes_dropped", std::to_string(journal.dropped_bytes())}});
+    // Events written after the last acknowledged input: their inputs come again.
+    const OutputMark& mark = journal.recovered_mark();
+    struct stat sb {};
+    if (events_in_file && mark.file == cfg.events_output && mark.offset >= 0 &&
+        ::fstat(fileno(events_file), &sb) == 0 && sb.st_size > mark.offset) {
+      if (::ftruncate(fileno(events_file), mark.offset) != 0) {
+        std::fprintf(err, "%s: cannot cut %s back to %lld bytes: %s\n", config_path.c_str(),
+                     mark.file.c_str(), static_cast<long long>(mark.offset), std::strerror(errno));
+        return 1;
+      }
+      log.Write("warn", "events output cut back to the last acknowledged input",
+                {{"file", mark.file}, {"removed_bytes", std::to_string(sb.st_size - mark.offset)}});
+    }
+  }
   pipeline.Start();
   if (dispatcher) dispatcher->Start();  // first: what a previous run left undelivered
 

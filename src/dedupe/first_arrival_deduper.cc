@@ -45,19 +45,58 @@ void FirstArrivalDeduper::Evict(TimeNs now) {
     const bool expired = s.inserted_at < now - options_.window;
     const bool over = memory_bytes_ > options_.max_memory_bytes;
     if (!expired && !over) break;
-    if (s.uuid) {
-      memory_bytes_ -= EntryCost(nullptr);
-      uuids_.erase(*static_cast<const UuidKey*>(s.key));
-    } else {
-      const std::string* key = static_cast<const std::string*>(s.key);
-      memory_bytes_ -= EntryCost(key);
-      others_.erase(others_.find(*key));
-    }
+    Drop(s);
     fifo_.pop_front();
     if (expired) {
       ++evicted_window_;
     } else {
       ++evicted_memory_;
+    }
+  }
+}
+
+void FirstArrivalDeduper::Drop(const Slot& s) {
+  if (s.uuid) {
+    memory_bytes_ -= EntryCost(nullptr);
+    uuids_.erase(*static_cast<const UuidKey*>(s.key));
+  } else {
+    const std::string* key = static_cast<const std::string*>(s.key);
+    memory_bytes_ -= EntryCost(key);
+    others_.erase(others_.find(*key));
+  }
+}
+
+void FirstArrivalDeduper::ForgetNewest(size_t n) {
+  for (; n > 0 && !fifo_.empty(); --n) {
+    Drop(fifo_.back());
+    fifo_.pop_back();
+  }
+}
+
+void FirstArrivalDeduper::ForEach(
+    const std::function<void(LogType, std::string_view, DeliveryPath, TimeNs)>& fn) const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char uuid[36];
+  for (const Slot& s : fifo_) {
+    if (s.uuid) {
+      const auto& k = *static_cast<const UuidKey*>(s.key);
+      const Entry& e = uuids_.at(k);
+      int nibble = 0;
+      for (int i = 0; i < 36; ++i) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+          uuid[i] = '-';
+          continue;
+        }
+        const uint64_t word = nibble < 16 ? k.hi : k.lo;
+        uuid[i] = kHex[(word >> (4 * (15 - nibble % 16))) & 0xF];
+        ++nibble;
+      }
+      fn(k.type, std::string_view(uuid, 36), e.first_path, e.first_received);
+    } else {
+      const auto& key = *static_cast<const std::string*>(s.key);
+      const Entry& e = others_.at(key);
+      fn(static_cast<LogType>(key[0] - 'A'), std::string_view(key).substr(1), e.first_path,
+         e.first_received);
     }
   }
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +36,13 @@ class FirstArrivalDeduper {
 
   explicit FirstArrivalDeduper(Options options);
   Arrival Observe(LogType type, std::string_view id, DeliveryPath path, TimeNs received);
+
+  // Every remembered id, oldest first, with its first arrival (to persist the state).
+  void ForEach(const std::function<void(LogType, std::string_view id, DeliveryPath first_path,
+                                        TimeNs first_received)>& fn) const;
+  // Forgets the `n` ids remembered last (the first arrivals of an input that could not be
+  // stored: when it comes again its events are new again).
+  void ForgetNewest(size_t n);
 
   size_t entries() const { return uuids_.size() + others_.size(); }
   size_t memory_bytes() const { return memory_bytes_; }
@@ -68,6 +76,7 @@ class FirstArrivalDeduper {
   static size_t EntryCost(const std::string* key);
   Arrival Seen(Entry& e, DeliveryPath path, TimeNs received);
   void Evict(TimeNs now);
+  void Drop(const Slot& s);
 
   const Options options_;
   std::unordered_map<UuidKey, Entry, UuidHash> uuids_;

@@ -127,6 +127,10 @@ void ScanPipeline::Consume(const Event& e, ScanSummary* summary) {
     return;
   }
   PipelineCounters::Add(dd.records_out, 1);
+  ++input_firsts_;
+  if (journal_ && journal_error_.ok()) {
+    journal_error_ = journal_->Add(e.log_type, e.path, e.received, e.id);
+  }
   if (options_.rules) {
     StageCounter& dt = counters_.stage(Stage::kDetect);
     PipelineCounters::Add(dt.records_in, 1);
@@ -150,6 +154,13 @@ void ScanPipeline::Consume(const Event& e, ScanSummary* summary) {
   sink_->Write(e);
   PipelineCounters::Add(sk.records_out, 1);
   ++summary->events_out;
+}
+
+Result<const DedupeJournal*> ScanPipeline::OpenDedupeState(DedupeJournal::Options options) {
+  auto j = DedupeJournal::Open(std::move(options), &deduper_);
+  if (!j.ok()) return j.status();
+  journal_ = std::move(j).value();
+  return static_cast<const DedupeJournal*>(journal_.get());
 }
 
 ScanSummary ScanPipeline::Run(const std::vector<InputSpec>& inputs) {
@@ -212,17 +223,29 @@ void ScanPipeline::ConsumeAll() {
       outcome.unreadable = true;
       outcome.error = item->error;
     }
-    if (item->spec.done) {
-      // Acknowledging means every event is where it is going: commit the sinks first.
-      if (Status st = sink_->Commit(); !st.ok()) {
+    if (item->spec.done || journal_) {
+      // Acknowledging means every event is where it is going: commit the sinks and alerts
+      // first, then the dedupe state (which says they are out), then tell the source.
+      Status st = sink_->Commit();
+      if (alert_sink_ != nullptr) alert_sink_->Flush();
+      if (st.ok() && !journal_error_.ok()) st = journal_error_;
+      if (!st.ok()) {
+        // Not stored: when the input comes again, its events are new again.
+        deduper_.ForgetNewest(input_firsts_);
+        if (journal_) journal_->Abort();
+      } else if (journal_) {
+        st = journal_->Commit(options_.output_mark ? options_.output_mark() : OutputMark{});
+      }
+      journal_error_ = Status::Ok();
+      if (!st.ok() && item->spec.done) {
         outcome.stored = false;
         if (outcome.error.empty()) outcome.error = st.message();
         errors_->Report(DropReason::kNotStored, item->spec.path, ErrorLog::kWholeInput,
                         st.message());
       }
-      if (alert_sink_ != nullptr) alert_sink_->Flush();
-      item->spec.done(outcome);
+      if (item->spec.done) item->spec.done(outcome);
     }
+    input_firsts_ = 0;
     if (options_.publish_metrics) PublishMetrics();
   }
 }

@@ -24,6 +24,7 @@
 #include "core/input.h"
 #include "core/metrics_writer.h"
 #include "decode/envelope_decoder.h"
+#include "dedupe/dedupe_journal.h"
 #include "dedupe/delivery_latency.h"
 #include "dedupe/first_arrival_deduper.h"
 #include "dedupe/path_timeline.h"
@@ -51,6 +52,8 @@ struct ScanOptions {
   std::shared_ptr<SourceLiveness> liveness;
   // Told of every arrival, per minute, for the dashboard's plots. Null: off.
   std::shared_ptr<PathTimeline> timeline;
+  // Where the events output stands after a commit, for the dedupe state (OpenDedupeState).
+  std::function<OutputMark()> output_mark;
 };
 
 struct ScanSummary {
@@ -87,6 +90,9 @@ class ScanPipeline final : public InputQueue {
   const PipelineCounters& counters() const { return counters_; }
   const DeliveryLatency& latency() const { return latency_; }
   const FirstArrivalDeduper& deduper() const { return deduper_; }
+  // Keeps the dedupe state in a journal (see DedupeJournal): reads it back now, before Start,
+  // and from then on records every acknowledged input's first arrivals before its `done` runs.
+  Result<const DedupeJournal*> OpenDedupeState(DedupeJournal::Options options);
   // `--stats`: stage counters, drops by reason, dedupe state, latency tables.
   std::string FormatStats(const ScanSummary& summary) const;
 
@@ -108,6 +114,9 @@ class ScanPipeline final : public InputQueue {
   AlertPolicy alert_policy_;
   std::vector<Alert> alert_scratch_;
   std::vector<std::string> merged_scratch_;
+  std::unique_ptr<DedupeJournal> journal_;
+  Status journal_error_;     // the first failure to record the current input's ids
+  size_t input_firsts_ = 0;  // the current input's first arrivals
 
   struct Queues;
   std::unique_ptr<Queues> queues_;

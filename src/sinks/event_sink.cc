@@ -1,5 +1,10 @@
 #include "sinks/event_sink.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "alerts/alert_policy.h"
 #include "ocsf/ocsf_mapper.h"
 
@@ -24,6 +29,24 @@ void NdjsonSink::Flush() {
   std::fflush(out_);
 }
 
+Status NdjsonSink::Commit() {
+  Flush();
+  if (std::ferror(out_)) {
+    std::clearerr(out_);
+    return Status::IoError(std::string("events output: write failed: ") + std::strerror(errno));
+  }
+  if (!sync_.Sync(fileno(out_))) {
+    return Status::IoError(std::string("events output: fsync: ") + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+int64_t NdjsonSink::Offset() const {
+  struct stat sb {};
+  if (fstat(fileno(out_), &sb) != 0 || !S_ISREG(sb.st_mode)) return -1;
+  return static_cast<int64_t>(sb.st_size);  // appended to: its end is where the lines stop
+}
+
 void NdjsonAlertSink::Write(const Alert& a) {
   AppendAlertJsonLine(a, &buf_);
   if (buf_.size() >= (1u << 16)) Flush();
@@ -35,6 +58,7 @@ void NdjsonAlertSink::Flush() {
     buf_.clear();
   }
   std::fflush(out_);
+  sync_.Sync(fileno(out_));
 }
 
 }  // namespace fastpath

@@ -11,6 +11,7 @@
 #include "core/alert.h"
 #include "core/event.h"
 #include "core/event_sink.h"
+#include "core/fsync_policy.h"
 
 namespace fastpath {
 
@@ -18,15 +19,22 @@ namespace fastpath {
 class NdjsonSink final : public EventSink {
  public:
   enum class Shape { kEvents, kOcsf };  // `scan --output events` or `--output ocsf`
-  explicit NdjsonSink(std::FILE* out, Shape shape = Shape::kEvents) : out_(out), shape_(shape) {}
+  explicit NdjsonSink(std::FILE* out, Shape shape = Shape::kEvents,
+                      FsyncSchedule sync = FsyncSchedule(FsyncPolicy::kNever))
+      : out_(out), shape_(shape), sync_(sync) {}
   ~NdjsonSink() override { Flush(); }
   void Write(const Event& e) override;
   void Flush() override;
+  // Flushes, and syncs as the fsync policy says; an error when the lines could not be written.
+  Status Commit() override;
+  // The output's length once flushed (-1: not a regular file).
+  int64_t Offset() const;
   uint64_t bytes_written() const { return bytes_; }
 
  private:
   std::FILE* out_;
   const Shape shape_;
+  FsyncSchedule sync_;
   std::string buf_;
   uint64_t bytes_ = 0;
 };
@@ -62,13 +70,15 @@ class TeeSink final : public EventSink {
 
 class NdjsonAlertSink final : public AlertSink {
  public:
-  explicit NdjsonAlertSink(std::FILE* out) : out_(out) {}
+  explicit NdjsonAlertSink(std::FILE* out, FsyncSchedule sync = FsyncSchedule(FsyncPolicy::kNever))
+      : out_(out), sync_(sync) {}
   ~NdjsonAlertSink() override { Flush(); }
   void Write(const Alert& a) override;
   void Flush() override;
 
  private:
   std::FILE* out_;
+  FsyncSchedule sync_;
   std::string buf_;
 };
 

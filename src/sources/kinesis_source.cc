@@ -318,7 +318,8 @@ void KinesisSource::WriteCheckpoint(Reader* r, bool force) {
   std::lock_guard<std::mutex> l(r->mu);
   if (!r->dirty || r->lost) return;
   const int64_t now = SteadyNs();
-  if (!force && now - r->last_checkpoint < 1000000000) return;
+  if (!force && now - r->last_checkpoint < static_cast<int64_t>(options_.checkpoint_ms) * 1000000)
+    return;
   auto ok = leases_->Checkpoint(&r->lease, r->done_seq, r->done_sub, {});
   if (!ok.ok()) {
     stats_.api_errors.fetch_add(1);
@@ -443,17 +444,24 @@ void KinesisSource::ReadShard(const std::shared_ptr<Reader>& r) {
           std::lock_guard<std::mutex> g(latency_mu_);
           batch_latency_us_.Record((SteadyNs() - fetched) / 1000);
         }
+        bool checkpoint_now = false;
+        {
+          std::lock_guard<std::mutex> l(r->mu);
+          if (!outcome.stored && !r->unstored) {
+            r->unstored = true;
+            log_("shard " + r->lease.key + ": events not stored (" + outcome.error +
+                 "); its checkpoint stays where it is until the next start");
+          }
+          if (!r->unstored) {
+            r->done_seq = seq;
+            r->done_sub = last_sub;
+            r->dirty = true;
+            checkpoint_now = options_.checkpoint_ms == 0;
+          }
+        }
+        // In step with the dedupe state the pipeline has just written for this batch.
+        if (checkpoint_now) WriteCheckpoint(r.get(), true);
         std::lock_guard<std::mutex> l(r->mu);
-        if (!outcome.stored && !r->unstored) {
-          r->unstored = true;
-          log_("shard " + r->lease.key + ": events not stored (" + outcome.error +
-               "); its checkpoint stays where it is until the next start");
-        }
-        if (!r->unstored) {
-          r->done_seq = seq;
-          r->done_sub = last_sub;
-          r->dirty = true;
-        }
         --r->in_flight;
         r->cv.notify_all();
       };
@@ -655,6 +663,7 @@ std::unique_ptr<SourceSettings> ReadKinesis(const ConfigSection& s,
   }
   s.Millis("failover_time", &o.failover_ms, 1000, 600000);
   s.Millis("poll_interval", &o.poll_ms, 200, 60000);
+  s.Millis("checkpoint_interval", &o.checkpoint_ms, 0, 600000);
   s.Millis("shard_sync", &o.shard_sync_ms, 1000, 3600000);
   s.Int("max_records", &o.max_records, 1, 10000);
   s.Str("worker_id", &o.worker_id);
@@ -699,6 +708,10 @@ extern const SourceDescriptor kKinesisSourceType = {
         {"initial_timestamp", "RFC 3339 time, for AT_TIMESTAMP"},
         {"failover_time", "a lease not renewed for this long is taken over (default 10s)"},
         {"poll_interval", "GetRecords interval per idle shard, at least 200ms (default 250ms)"},
+        {"checkpoint_interval",
+         "0 (the default): a shard's checkpoint is written as soon as each batch's events are "
+         "out, in step with the dedupe state; more: at most once per interval (fewer DynamoDB "
+         "writes, but a process taking the shard over reads that much again)"},
         {"max_records", "records per GetRecords, 1 to 10000 (default 10000)"},
         {"shard_sync", "ListShards interval (default 10s)"},
         {"worker_id", "this process's lease owner name (default host:pid:random)"},

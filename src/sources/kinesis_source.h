@@ -48,6 +48,10 @@ struct KinesisSourceOptions {
   int max_records = 10000;    // per GetRecords
   int shard_sync_ms = 10000;  // ListShards interval
   int max_leases_to_steal = 1;
+  // 0: the checkpoint is written as soon as a batch's events are out, in step with the dedupe
+  // state (a process taking the shard over does not read again what this one emitted, but for
+  // a batch whose checkpoint a crash interrupted); more: at most once per this interval.
+  int checkpoint_ms = 0;
   std::string region;  // for the stream ARN in envelopes
 };
 

@@ -61,18 +61,8 @@ FH_TLS="$(receiver_url firehose-tls)"
 
 # A Firehose request carrying CloudWatch Logs subscription messages (gzip'd, base64'd), built
 # from the CloudTrail records of one corpus file, one log event per record.
-python3 - "$CORPUS/cloudtrail/data-events/awsdoc_s3-log-file-example.json" "$WORK/fh.json" <<'PY'
-import base64, gzip, json, sys, time
-records = json.load(open(sys.argv[1]))["Records"]
-msg = {"messageType": "DATA_MESSAGE", "owner": "111122223333", "logGroup": "aws-cloudtrail-logs",
-       "logStream": "111122223333_CloudTrail_us-east-1", "subscriptionFilters": ["all"],
-       "logEvents": [{"id": str(i), "timestamp": int(time.time() * 1000), "message": json.dumps(r)}
-                     for i, r in enumerate(records)]}
-data = base64.b64encode(gzip.compress(json.dumps(msg).encode())).decode()
-body = {"requestId": "11111111-2222-3333-4444-555555555555", "timestamp": int(time.time() * 1000),
-        "records": [{"data": data}]}
-json.dump(body, open(sys.argv[2], "w"))
-PY
+python3 "$HERE/firehose_request.py" "$CORPUS/cloudtrail/data-events/awsdoc_s3-log-file-example.json" \
+  11111111-2222-3333-4444-555555555555 "$WORK/fh.json"
 N="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["Records"]))' "$CORPUS/cloudtrail/data-events/awsdoc_s3-log-file-example.json")"
 RID=11111111-2222-3333-4444-555555555555
 
