@@ -4,6 +4,7 @@
 # and base64'd as Firehose sends them) and the answers are tallied: how many 200, how many 503
 # with Retry-After (load shed), and the latency percentiles of each.
 #   bench/receiver_burst.sh [REQUESTS=400] [CONCURRENCY=100] [RECORDS=500] [extra receiver YAML]
+# FSYNC=always|interval|never sets the daemon's fsync policy (default interval).
 # Not a test: figures depend on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ trap 'kill $daemon 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"
 export FH_KEY="burst-key-$$"
 cat >"$work/fastpath.yml" <<YAML
 state_dir: $work/state
+fsync: ${FSYNC:-interval}
 events:
   output: $work/events.ndjson
 http:

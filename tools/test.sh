@@ -22,6 +22,8 @@ bench_check() {
   ! grep -q "ERROR OCCURRED" /tmp/fastpath-stage-bench.txt
   # Fast-path latency through kinesalite: 200 records, every event and alert exactly once.
   bash bench/kinesis_latency.sh --records 200 --rate 200 --poll-ms 250
+  # The kill -9 soak, short: 3 kills on each path, nothing missing or emitted twice.
+  python3 bench/kill9_soak.py --kills 3
 }
 
 phase "set-up" bash tools/setup.sh

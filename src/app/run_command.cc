@@ -139,12 +139,16 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
   NdjsonSink ndjson(events_file != nullptr ? events_file : out, NdjsonSink::Shape::kEvents, sync);
   NullSink null_sink;
   NdjsonAlertSink alert_lines(alerts_file != nullptr ? alerts_file : out, sync);
-  // With the events in a file, the dedupe state records how far the file had got at each
-  // acknowledged input, so a restart can cut off what no source was told about.
+  // With the events (or alert lines) in a file, the dedupe state records how far each file had
+  // got at every acknowledged input, so a restart can cut off what no source was told about.
   const bool events_in_file = events_file != nullptr && events_file != out;
-  if (events_in_file) {
-    so.output_mark = [&ndjson, file = cfg.events_output] {
-      return OutputMark{file, ndjson.Offset()};
+  const bool alerts_in_file = alerts_file != nullptr && alerts_file != out;
+  if (events_in_file || alerts_in_file) {
+    so.output_mark = [&, events_in_file, alerts_in_file] {
+      OutputMark mark;
+      if (events_in_file) mark.push_back({cfg.events_output, FileOutputLength(events_file)});
+      if (alerts_in_file) mark.push_back({cfg.alerts_output, FileOutputLength(alerts_file)});
+      return mark;
     };
   }
   EventSink* sink = events_file != nullptr ? static_cast<EventSink*>(&ndjson) : &null_sink;
@@ -326,18 +330,22 @@ int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, s
               {{"file", jo.path},
                {"ids", std::to_string(journal.recovered_ids())},
                {"torn_bytes_dropped", std::to_string(journal.dropped_bytes())}});
-    // Events written after the last acknowledged input: their inputs come again.
-    const OutputMark& mark = journal.recovered_mark();
-    struct stat sb {};
-    if (events_in_file && mark.file == cfg.events_output && mark.offset >= 0 &&
-        ::fstat(fileno(events_file), &sb) == 0 && sb.st_size > mark.offset) {
-      if (::ftruncate(fileno(events_file), mark.offset) != 0) {
+    // Lines written after the last acknowledged input: their inputs come again.
+    for (const FileMark& m : journal.recovered_mark()) {
+      std::FILE* f = m.file == cfg.events_output && events_in_file   ? events_file
+                     : m.file == cfg.alerts_output && alerts_in_file ? alerts_file
+                                                                     : nullptr;
+      struct stat sb {};
+      if (f == nullptr || m.offset < 0 || ::fstat(fileno(f), &sb) != 0 || sb.st_size <= m.offset) {
+        continue;  // another file now, or shorter (rotated): nothing of ours to cut
+      }
+      if (::ftruncate(fileno(f), m.offset) != 0) {
         std::fprintf(err, "%s: cannot cut %s back to %lld bytes: %s\n", config_path.c_str(),
-                     mark.file.c_str(), static_cast<long long>(mark.offset), std::strerror(errno));
+                     m.file.c_str(), static_cast<long long>(m.offset), std::strerror(errno));
         return 1;
       }
-      log.Write("warn", "events output cut back to the last acknowledged input",
-                {{"file", mark.file}, {"removed_bytes", std::to_string(sb.st_size - mark.offset)}});
+      log.Write("warn", "output cut back to the last acknowledged input",
+                {{"file", m.file}, {"removed_bytes", std::to_string(sb.st_size - m.offset)}});
     }
   }
   pipeline.Start();

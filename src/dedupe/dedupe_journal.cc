@@ -58,10 +58,13 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 }
 
 std::string MarkJson(const OutputMark& mark) {
-  std::string json = "{\"mark\":{\"file\":";
-  AppendJsonString(&json, mark.file);
-  json += ",\"offset\":" + std::to_string(mark.offset) + "}}";
-  return json;
+  std::string json = "{\"mark\":[";
+  for (size_t i = 0; i < mark.size(); ++i) {
+    json += i == 0 ? "[" : ",[";
+    AppendJsonString(&json, mark[i].file);
+    json += "," + std::to_string(mark[i].offset) + "]";
+  }
+  return json + "]}";
 }
 
 }  // namespace
@@ -152,13 +155,18 @@ Status DedupeJournal::Load() {
     if (Checksum(json) != line.substr(0, 16)) break;
     simdjson::dom::element doc;
     if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS) break;
-    simdjson::dom::object mark;
+    simdjson::dom::array mark;
     bool abort = false;
     if (JsonGet(doc["mark"], mark)) {
-      std::string_view file;
-      int64_t offset = -1;
-      if (JsonGet(mark["file"], file) && mark["offset"].get(offset) == simdjson::SUCCESS) {
-        last_mark_ = OutputMark{std::string(file), offset};
+      last_mark_.clear();
+      for (simdjson::dom::element m : mark) {
+        simdjson::dom::array a;
+        std::string_view file;
+        int64_t offset = -1;
+        if (m.get(a) == simdjson::SUCCESS && a.size() == 2 &&
+            a.at(0).get(file) == simdjson::SUCCESS && a.at(1).get(offset) == simdjson::SUCCESS) {
+          last_mark_.push_back(FileMark{std::string(file), offset});
+        }
       }
       recovered_ids_ += pending;  // the input they came from was acknowledged
       pending = 0;

@@ -27,11 +27,13 @@
 
 namespace fastpath {
 
-// Where the events output stood at a commit: its file and length (-1: not a regular file).
-struct OutputMark {
+// Where an output file stood at a commit: its path and length.
+struct FileMark {
   std::string file;
   int64_t offset = -1;
 };
+// The output files (events, alert lines) that a restart cuts back to the last commit.
+using OutputMark = std::vector<FileMark>;
 
 class DedupeJournal {
  public:
@@ -45,7 +47,7 @@ class DedupeJournal {
   static Result<std::unique_ptr<DedupeJournal>> Open(Options options, FirstArrivalDeduper* deduper);
   ~DedupeJournal();
 
-  // The last mark read at Open (offset -1 when none).
+  // The last mark read at Open (empty when none).
   const OutputMark& recovered_mark() const { return recovered_mark_; }
   size_t recovered_ids() const { return recovered_ids_; }
   // Bytes of the file past the last intact record (a crash's torn tail), dropped at Open.

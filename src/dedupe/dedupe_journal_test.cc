@@ -41,12 +41,12 @@ TEST_F(DedupeJournalTest, IdsAndTheOutputMarkSurviveAReopen) {
     FirstArrivalDeduper d(dedupe_);
     auto j = Open(&d);
     ASSERT_TRUE(j);
-    EXPECT_EQ(j->recovered_mark().offset, -1);
+    EXPECT_TRUE(j->recovered_mark().empty());
     ASSERT_TRUE(d.Observe(LogType::kCloudTrail, kUuid, DeliveryPath::kEventBridge, 100).first);
     ASSERT_TRUE(d.Observe(LogType::kVpcFlow, "flow\t\"id\"", DeliveryPath::kS3, 200).first);
     ASSERT_TRUE(j->Add(LogType::kCloudTrail, DeliveryPath::kEventBridge, 100, kUuid).ok());
     ASSERT_TRUE(j->Add(LogType::kVpcFlow, DeliveryPath::kS3, 200, "flow\t\"id\"").ok());
-    ASSERT_TRUE(j->Commit(OutputMark{"/x/events.ndjson", 1234}).ok());
+    ASSERT_TRUE(j->Commit(OutputMark{{"/x/events.ndjson", 1234}, {"/x/alerts.ndjson", 56}}).ok());
     // An input that was not stored: its ids do not come back.
     ASSERT_TRUE(d.Observe(LogType::kCloudTrail, "lost", DeliveryPath::kS3, 300).first);
     ASSERT_TRUE(j->Add(LogType::kCloudTrail, DeliveryPath::kS3, 300, "lost").ok());
@@ -59,8 +59,11 @@ TEST_F(DedupeJournalTest, IdsAndTheOutputMarkSurviveAReopen) {
   auto j = Open(&d);
   ASSERT_TRUE(j);
   EXPECT_EQ(j->recovered_ids(), 2u);
-  EXPECT_EQ(j->recovered_mark().file, "/x/events.ndjson");
-  EXPECT_EQ(j->recovered_mark().offset, 1234);
+  ASSERT_EQ(j->recovered_mark().size(), 2u);
+  EXPECT_EQ(j->recovered_mark()[0].file, "/x/events.ndjson");
+  EXPECT_EQ(j->recovered_mark()[0].offset, 1234);
+  EXPECT_EQ(j->recovered_mark()[1].file, "/x/alerts.ndjson");
+  EXPECT_EQ(j->recovered_mark()[1].offset, 56);
   EXPECT_EQ(j->dropped_bytes(), 0u);
   // The same event by another path is a later arrival, behind the one before the restart.
   auto a = d.Observe(LogType::kCloudTrail, kUuid, DeliveryPath::kS3, 700);
@@ -78,31 +81,31 @@ TEST_F(DedupeJournalTest, ATornOrDamagedTailEndsTheJournal) {
     FirstArrivalDeduper d(dedupe_);
     auto j = Open(&d);
     ASSERT_TRUE(j->Add(LogType::kCloudTrail, DeliveryPath::kS3, 1, "a").ok() &&
-                j->Commit(OutputMark{"f", 10}).ok());
+                j->Commit(OutputMark{{"f", 10}}).ok());
     ASSERT_TRUE(j->Add(LogType::kCloudTrail, DeliveryPath::kS3, 2, "b").ok() &&
-                j->Commit(OutputMark{"f", 20}).ok());
+                j->Commit(OutputMark{{"f", 20}}).ok());
   }
   {
     // A record whose checksum does not match, then one cut short by a crash.
     std::ofstream f(options_.path, std::ios::app);
-    f << "0000000000000000 {\"mark\":{\"file\":\"f\",\"offset\":30},\"ids\":[]}\n";
+    f << "0000000000000000 {\"mark\":[[\"f\",30]]}\n";
     f << "{\"ids\":[[\"cloudtrail\",\"s3\",3,\"c\"";
   }
   FirstArrivalDeduper d(dedupe_);
   auto j = Open(&d);
   EXPECT_EQ(j->recovered_ids(), 2u);
-  EXPECT_EQ(j->recovered_mark().offset, 20);
+  EXPECT_EQ(j->recovered_mark().at(0).offset, 20);
   EXPECT_GT(j->dropped_bytes(), 60u);
   EXPECT_FALSE(d.Observe(LogType::kCloudTrail, "b", DeliveryPath::kS3, 5).first);
   EXPECT_TRUE(d.Observe(LogType::kCloudTrail, "c", DeliveryPath::kS3, 5).first);
   // Rewritten at open: the damaged tail is gone, what follows is read.
   ASSERT_TRUE(j->Add(LogType::kCloudTrail, DeliveryPath::kS3, 5, "c").ok() &&
-              j->Commit(OutputMark{"f", 40}).ok());
+              j->Commit(OutputMark{{"f", 40}}).ok());
   j.reset();
   FirstArrivalDeduper again(dedupe_);
   auto k = Open(&again);
   EXPECT_EQ(k->recovered_ids(), 3u);
-  EXPECT_EQ(k->recovered_mark().offset, 40);
+  EXPECT_EQ(k->recovered_mark().at(0).offset, 40);
   EXPECT_EQ(k->dropped_bytes(), 0u);
 }
 
@@ -115,13 +118,13 @@ TEST_F(DedupeJournalTest, CompactionKeepsOnlyLiveIds) {
     const std::string id = "id-" + std::to_string(i);
     ASSERT_TRUE(d.Observe(LogType::kGuardDuty, id, DeliveryPath::kEventBridge, i * 10).first);
     ASSERT_TRUE(j->Add(LogType::kGuardDuty, DeliveryPath::kEventBridge, i * 10, id).ok() &&
-                j->Commit(OutputMark{"f", i}).ok());
+                j->Commit(OutputMark{{"f", i}}).ok());
   }
   EXPECT_LT(j->bytes(), 4000u);  // compacted as it grew: only the window's ids are kept
   j.reset();
   FirstArrivalDeduper again(dedupe_);
   auto k = Open(&again);
-  EXPECT_EQ(k->recovered_mark().offset, 199);
+  EXPECT_EQ(k->recovered_mark().at(0).offset, 199);
   EXPECT_FALSE(again.Observe(LogType::kGuardDuty, "id-199", DeliveryPath::kS3, 2000).first);
   EXPECT_TRUE(again.Observe(LogType::kGuardDuty, "id-3", DeliveryPath::kS3, 2000).first);
 }

@@ -41,9 +41,9 @@ Status NdjsonSink::Commit() {
   return Status::Ok();
 }
 
-int64_t NdjsonSink::Offset() const {
+int64_t FileOutputLength(std::FILE* f) {
   struct stat sb {};
-  if (fstat(fileno(out_), &sb) != 0 || !S_ISREG(sb.st_mode)) return -1;
+  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) return -1;
   return static_cast<int64_t>(sb.st_size);  // appended to: its end is where the lines stop
 }
 

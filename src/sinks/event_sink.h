@@ -27,8 +27,6 @@ class NdjsonSink final : public EventSink {
   void Flush() override;
   // Flushes, and syncs as the fsync policy says; an error when the lines could not be written.
   Status Commit() override;
-  // The output's length once flushed (-1: not a regular file).
-  int64_t Offset() const;
   uint64_t bytes_written() const { return bytes_; }
 
  private:
@@ -67,6 +65,9 @@ class TeeSink final : public EventSink {
  private:
   std::vector<EventSink*> sinks_;
 };
+
+// The length of an output file once flushed (-1: not a regular file).
+int64_t FileOutputLength(std::FILE* f);
 
 class NdjsonAlertSink final : public AlertSink {
  public:

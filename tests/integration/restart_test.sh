@@ -74,7 +74,7 @@ size="$(stat -c %s "$WORK/events.ndjson")"
 printf '{"partial":1}\n{"partial":2}\n' >>"$WORK/events.ndjson"
 printf '0123456789abcdef {"ids":[["aws.cloudtrail","s3",1,"torn' >>"$WORK/state/dedupe.journal"
 start_daemon "$WORK/fastpath.yml"
-grep -q '"msg":"events output cut back to the last acknowledged input".*"removed_bytes":"28"' "$WORK/daemon.log" ||
+grep -q '"msg":"output cut back to the last acknowledged input".*"removed_bytes":"28"' "$WORK/daemon.log" ||
   fail "no cut-back log line: $(grep 'cut back' "$WORK/daemon.log")"
 grep -q '"msg":"dedupe state read".*"torn_bytes_dropped":"[1-9]' "$WORK/daemon.log" ||
   fail "the torn journal line was not reported: $(grep 'dedupe state' "$WORK/daemon.log")"
