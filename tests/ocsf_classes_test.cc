@@ -1,20 +1,19 @@
-// OCSF 1.1.0 conformance: every event of the bundled corpus is rendered as OCSF and checked
-// against the class definitions of OCSF 1.1.0 (the base event's required attributes, the class's
-// required attributes and the types and constraints of the objects that fill them), and each log
-// type must land in the class docs/ocsf.md promises.
-//
-// The definitions below are transcribed from the OCSF 1.1.0 schema (schema.ocsf.io/1.1.0): for
-// the network classes, src_endpoint and dst_endpoint are checked as required, and finding_info's
-// title as well, a little stricter than the schema asks.
+// OCSF 1.1.0 conformance: every event of the bundled corpus (and of the research corpus when it
+// is beside the clone) is rendered as OCSF and validated against the OCSF 1.1.0 schema compiled
+// from its own files (testdata/ocsf-schema-1.1.0, see tests/ocsf_schema.h), and each log type
+// must land in the class docs/ocsf.md promises.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "core/json_get.h"
 #include "ocsf/ocsf_mapper.h"
+#include "ocsf_schema.h"
 #include "test_support.h"
 
 namespace fastpath::testing {
@@ -22,168 +21,60 @@ namespace {
 
 namespace fs = std::filesystem;
 using simdjson::dom::element;
-using simdjson::dom::object;
 
-enum class T { kInt, kString, kObject, kArray };
-
-struct Attr {
-  const char* name;
-  T type;
-};
-
-struct ClassDef {
-  int uid;
-  int category;
-  std::vector<Attr> required;
-};
-
-// Required attributes of the base event (every class) and of the classes fastpath emits.
-const std::vector<Attr> kBaseRequired = {{"activity_id", T::kInt}, {"category_uid", T::kInt},
-                                         {"class_uid", T::kInt},   {"metadata", T::kObject},
-                                         {"severity_id", T::kInt}, {"time", T::kInt},
-                                         {"type_uid", T::kInt}};
-
-const std::map<int, ClassDef>& Classes() {
-  static const std::map<int, ClassDef> kClasses = {
-      {0, {0, 0, {}}},
-      {2002, {2002, 2, {{"finding_info", T::kObject}, {"vulnerabilities", T::kArray}}}},
-      {2003, {2003, 2, {{"finding_info", T::kObject}, {"compliance", T::kObject}}}},
-      {2004, {2004, 2, {{"finding_info", T::kObject}}}},
-      {3001, {3001, 3, {{"user", T::kObject}}}},
-      {3002, {3002, 3, {{"user", T::kObject}}}},
-      {4001, {4001, 4, {{"src_endpoint", T::kObject}, {"dst_endpoint", T::kObject}}}},
-      {4002, {4002, 4, {{"src_endpoint", T::kObject}, {"dst_endpoint", T::kObject}}}},
-      {4003, {4003, 4, {{"src_endpoint", T::kObject}, {"dst_endpoint", T::kObject}}}},
-      {6003,
-       {6003,
-        6,
-        {{"actor", T::kObject},
-         {"api", T::kObject},
-         {"cloud", T::kObject},
-         {"src_endpoint", T::kObject}}}},
-  };
-  return kClasses;
+const ocsf::Schema& Schema() {
+  static const std::unique_ptr<ocsf::Schema> kSchema = [] {
+    std::string error;
+    auto s = ocsf::Schema::Load(TestData("ocsf-schema-1.1.0"), &error);
+    if (s == nullptr) ADD_FAILURE() << "the OCSF schema does not compile: " << error;
+    return s;
+  }();
+  return *kSchema;
 }
 
-bool HasType(element e, T t) {
-  switch (t) {
-    case T::kInt:
-      return e.is_int64() || e.is_uint64();
-    case T::kString:
-      return e.is_string();
-    case T::kObject:
-      return e.is_object();
-    case T::kArray:
-      return e.is_array();
+// The two places where an AWS record holds something OCSF 1.1.0 cannot say, each rendered as
+// docs/ocsf.md describes and counted here rather than hidden:
+// - a WAF request that WAF let through (ALLOW, COUNT) was answered by the protected resource, and
+//   WAF's log does not record that response: HTTP Activity's required http_response is absent;
+// - a DNS query name may hold any label (RFC 2181), '_' included ("_ldap._tcp.example.com"),
+//   which hostname_t's RFC 1123 pattern refuses; query.hostname keeps the name as queried.
+size_t g_exempted = 0;
+
+bool Exempt(const std::string& error, element root) {
+  std::string_view action;
+  if (error == "http_response: required attribute of http_activity missing" &&
+      root.at_pointer("/metadata/product/name").get(action) == simdjson::SUCCESS &&
+      action == "WAF" && root.at_pointer("/disposition_id").get_int64().value_unsafe() != 2) {
+    return true;
+  }
+  std::string_view q;
+  if (error.starts_with("query.hostname: ") && error.ends_with("is not a valid hostname_t") &&
+      root.at_pointer("/query/hostname").get(q) == simdjson::SUCCESS &&
+      q.find('_') != std::string_view::npos) {
+    std::string without(q);
+    for (char& c : without) c = c == '_' ? 'a' : c;
+    return Schema().Matches("hostname_t", without);
   }
   return false;
 }
 
-// Object-level constraints: required members, and "at least one of" rules.
-void CheckObject(const std::string& where, element e, const std::string& name,
-                 std::vector<std::string>* errors) {
-  auto need = [&](const char* member, T t) {
-    element m;
-    if (e[member].get(m) != simdjson::SUCCESS || !HasType(m, t)) {
-      errors->push_back(where + ": " + name + "." + member + " missing or of the wrong type");
-    }
-  };
-  auto at_least_one = [&](std::initializer_list<const char*> members) {
-    for (const char* m : members) {
-      if (e[m].error() == simdjson::SUCCESS) return;
-    }
-    errors->push_back(where + ": " + name + " has none of its identifying attributes");
-  };
-  if (name == "metadata") {
-    need("version", T::kString);
-    need("product", T::kObject);
-    element p;
-    if (e["product"].get(p) == simdjson::SUCCESS) {
-      element v;
-      if (p["vendor_name"].get(v) != simdjson::SUCCESS || !v.is_string())
-        errors->push_back(where + ": metadata.product.vendor_name missing");
-    }
-    std::string_view version;
-    if (e["version"].get(version) == simdjson::SUCCESS && version != "1.1.0")
-      errors->push_back(where + ": metadata.version is not 1.1.0");
-  } else if (name == "cloud") {
-    need("provider", T::kString);
-  } else if (name == "api") {
-    need("operation", T::kString);
-  } else if (name == "actor") {
-    at_least_one({"user", "process", "session", "invoked_by", "app_name", "app_uid"});
-  } else if (name == "user") {
-    at_least_one({"name", "uid", "account", "email_addr", "credential_uid"});
-  } else if (name == "src_endpoint" || name == "dst_endpoint") {
-    at_least_one(
-        {"ip", "hostname", "name", "uid", "svc_name", "instance_uid", "interface_uid", "domain"});
-    element port;
-    if (e["port"].get(port) == simdjson::SUCCESS) {
-      int64_t p = -1;
-      if (port.get(p) != simdjson::SUCCESS || p < 0 || p > 65535)
-        errors->push_back(where + ": " + name + ".port is not a port number");
-    }
-    std::string_view ip;
-    if (e["ip"].get(ip) == simdjson::SUCCESS &&
-        ip.find_first_not_of("0123456789abcdefABCDEF.:") != std::string_view::npos)
-      errors->push_back(where + ": " + name + ".ip is not an IP address");
-  } else if (name == "finding_info") {
-    need("uid", T::kString);
-    need("title", T::kString);
-  } else if (name == "compliance") {
-    need("standards", T::kArray);
-  }
-}
-
 std::vector<std::string> Validate(const std::string& where, std::string_view line, int* cls) {
-  std::vector<std::string> errors;
   simdjson::dom::parser parser;
   element root;
   if (parser.parse(line).get(root) != simdjson::SUCCESS || !root.is_object()) {
     return {where + ": not a JSON object"};
   }
-  for (const Attr& a : kBaseRequired) {
-    element v;
-    if (root[a.name].get(v) != simdjson::SUCCESS || !HasType(v, a.type))
-      errors.push_back(where + ": base attribute " + a.name + " missing or of the wrong type");
-  }
-  int64_t class_uid = -1, category = -1, activity = -1, type_uid = -1, severity = -1;
-  int64_t time = -1;
-  // Missing ones keep -1, which the checks below report.
+  int64_t class_uid = -1;
   JsonGet(root["class_uid"].get_int64(), class_uid);
-  JsonGet(root["category_uid"].get_int64(), category);
-  JsonGet(root["activity_id"].get_int64(), activity);
-  JsonGet(root["type_uid"].get_int64(), type_uid);
-  JsonGet(root["severity_id"].get_int64(), severity);
-  JsonGet(root["time"].get_int64(), time);
   *cls = static_cast<int>(class_uid);
-  auto it = Classes().find(static_cast<int>(class_uid));
-  if (it == Classes().end()) {
-    errors.push_back(where + ": class_uid " + std::to_string(class_uid) + " is not one of ours");
-    return errors;
-  }
-  if (category != it->second.category) errors.push_back(where + ": category_uid does not match");
-  if (type_uid != class_uid * 100 + activity)
-    errors.push_back(where + ": type_uid is not class_uid * 100 + activity_id");
-  if (!((severity >= 0 && severity <= 6) || severity == 99))
-    errors.push_back(where + ": severity_id out of its enum");
-  if (time < 0) errors.push_back(where + ": time is not epoch milliseconds");
-  for (const Attr& a : it->second.required) {
-    element v;
-    if (root[a.name].get(v) != simdjson::SUCCESS || !HasType(v, a.type)) {
-      errors.push_back(where + ": class " + std::to_string(class_uid) + " attribute " + a.name +
-                       " missing or of the wrong type");
+  std::vector<std::string> errors;
+  for (const std::string& e : Schema().Validate(root)) {
+    if (Exempt(e, root)) {
+      ++g_exempted;
+    } else {
+      errors.push_back(where + ": " + e);
     }
   }
-  // Every object present is checked, required or not.
-  for (const char* name : {"metadata", "cloud", "api", "actor", "user", "src_endpoint",
-                           "dst_endpoint", "finding_info", "compliance"}) {
-    element v;
-    if (root[name].get(v) == simdjson::SUCCESS) CheckObject(where, v, name, &errors);
-  }
-  element actor_user;
-  if (root.at_pointer("/actor/user").get(actor_user) == simdjson::SUCCESS)
-    CheckObject(where, actor_user, "user", &errors);
   std::string_view raw;
   if (root["raw_data"].get(raw) != simdjson::SUCCESS)
     errors.push_back(where + ": raw_data (the native record) missing");
@@ -199,8 +90,8 @@ const std::map<std::string, std::set<int>>& ExpectedClasses() {
       {"aws.vpcflow", {4001}},
       {"aws.nlb", {4001}},
       {"aws.networkfirewall", {4001}},
-      {"aws.alb", {4002}},
-      {"aws.elb", {4002}},
+      {"aws.alb", {4002, 4001}},  // 4001: connection logs and records without a request
+      {"aws.elb", {4002, 4001}},  // 4001: TCP and SSL listener records
       {"aws.cloudfront", {4002}},
       {"aws.waf", {4002}},
       {"aws.apigateway", {4002, 0}},
@@ -253,9 +144,28 @@ size_t CheckCorpus(const std::string& root, std::map<std::string, std::set<int>>
   return events;
 }
 
+// The problems grouped by kind (the event and the quoted values left out), largest first, each
+// with one example, so a failure reads as a list of mapping faults rather than of events.
 std::string Listed(const std::vector<std::string>& errors) {
+  static const std::regex kWhere(R"(^[^:]*\([^)]*\): )");
+  static const std::regex kIndex(R"(\[[0-9]+\])");
+  static const std::regex kQuoted(R"("[^"]*")");
+  std::map<std::string, std::pair<size_t, std::string>> kinds;
+  for (const std::string& e : errors) {
+    std::string kind = std::regex_replace(e, kWhere, "");
+    kind = std::regex_replace(kind, kIndex, "[]");
+    kind = std::regex_replace(kind, kQuoted, "\"…\"");
+    auto& k = kinds[kind];
+    if (k.first++ == 0) k.second = e;
+  }
+  std::vector<std::pair<size_t, std::string>> order;
+  for (auto& [kind, k] : kinds) order.push_back({k.first, kind});
+  std::sort(order.rbegin(), order.rend());
   std::string listed;
-  for (size_t i = 0; i < errors.size() && i < 12; ++i) listed += "\n  " + errors[i];
+  for (size_t i = 0; i < order.size() && i < 60; ++i) {
+    listed += "\n  " + std::to_string(order[i].first) + "x " + order[i].second + "\n      e.g. " +
+              kinds[order[i].second].second.substr(0, 300);
+  }
   return listed;
 }
 
@@ -279,6 +189,8 @@ TEST(Ocsf, EveryCorpusEventConformsToItsOcsf11Class) {
     EXPECT_TRUE(found) << "no corpus event rendered as class " << cls;
   }
   EXPECT_GT(events, 500u);
+  std::printf("%zu OCSF objects validated, %zu problems exempted as documented\n", events,
+              g_exempted);
 }
 
 // The full research corpus, when it is beside the clone (it is not part of the repository).
@@ -289,8 +201,15 @@ TEST(Ocsf, EverySharedCorpusEventConforms) {
   }
   std::map<std::string, std::set<int>> seen;
   std::vector<std::string> errors;
-  EXPECT_GT(CheckCorpus(root, &seen, &errors), 3000u);
+  g_exempted = 0;
+  const size_t events = CheckCorpus(root, &seen, &errors);
+  EXPECT_GT(events, 3000u);
+  std::printf("%zu OCSF objects validated, %zu problems exempted as documented\n", events,
+              g_exempted);
   EXPECT_TRUE(errors.empty()) << errors.size() << " problems:" << Listed(errors);
+  if (std::getenv("FASTPATH_OCSF_ALL") != nullptr) {
+    for (const std::string& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
+  }
 }
 
 TEST(Ocsf, CloudTrailIamUserChangesAreAccountChanges) {
@@ -308,8 +227,167 @@ TEST(Ocsf, CloudTrailIamUserChangesAreAccountChanges) {
   line.pop_back();
   auto errors = Validate("CreateUser", line, &cls);
   EXPECT_TRUE(errors.empty()) << errors.front();
-  EXPECT_NE(line.find(R"("user":{"name":"mallory"})"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("user":{"name":"mallory","type":"IAMUser"})"), std::string::npos) << line;
   EXPECT_NE(line.find(R"("type_uid":300101)"), std::string::npos) << line;
+}
+
+// The validator itself: a clean object, then one fault at a time, each named.
+bool Names(const std::vector<std::string>& errors, std::string_view what) {
+  for (const std::string& e : errors)
+    if (e.find(what) != std::string::npos) return true;
+  return false;
+}
+
+std::string Replaced(std::string line, std::string_view from, std::string_view to) {
+  const size_t at = line.find(from);
+  EXPECT_NE(at, std::string::npos) << from << " not in " << line;
+  if (at != std::string::npos) line.replace(at, from.size(), to);
+  return line;
+}
+
+TEST(OcsfSchema, NamesEachKindOfFault) {
+  Event e;
+  e.log_type = LogType::kCloudTrail;
+  e.time = *ParseRfc3339("2024-01-01T00:00:00Z");
+  e.id = "x";
+  e.json =
+      R"({"eventVersion":"1.08","eventSource":"iam.amazonaws.com","eventName":"CreateUser",)"
+      R"("awsRegion":"us-east-1","recipientAccountId":"123456789012",)"
+      R"("userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/admin","userName":"admin"},)"
+      R"("sourceIPAddress":"198.51.100.1","requestParameters":{"userName":"mallory"}})";
+  std::string line;
+  AppendOcsfJsonLine(e, &line);
+  line.pop_back();
+  int cls = 0;
+  auto check = [&](const std::string& l) { return Validate("v", l, &cls); };
+  ASSERT_TRUE(check(line).empty()) << check(line).front();
+
+  EXPECT_TRUE(Names(check(Replaced(line, "{", R"({"colour":"red",)")),
+                    "colour: unknown attribute of account_change"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("profiles":["cloud"])", R"("profiles":[])")),
+                    "cloud: attribute of the cloud profile, which metadata.profiles does not "
+                    "declare"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("activity_name":"Create")", R"("activity_name":"X")")),
+                    R"(activity_name: "X" is not the caption of activity_id 1 ("Create"))"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("time":)", R"("timer":)")),
+                    "time: required attribute of account_change missing"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("198.51.100.1")", R"("198.51.100.300")")),
+                    R"(src_endpoint.ip: "198.51.100.300" is not a valid ip_t)"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("severity_id":1)", R"("severity_id":42)")),
+                    "severity_id: 42 is not in its enum"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("class_uid":3001)", R"("class_uid":3999)")), "3999"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("operation":"CreateUser")", R"("operation":"-")")),
+                    "api.operation: required attribute with a placeholder value"));
+  EXPECT_TRUE(Names(check(Replaced(line, R"("user":{"name":"mallory",)", R"("user":{)")),
+                    "user: has none of the attributes at_least_one names"));
+}
+
+// Semantics, each on a real sample: what a user querying the OCSF output would look for.
+std::vector<std::string> OcsfOf(const std::string& sample) {
+  RunResult r = RunPipeline({TestData("corpus/" + sample)});
+  std::vector<std::string> lines;
+  for (const Event& e : r.events) {
+    std::string line;
+    AppendOcsfJsonLine(e, &line);
+    line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  EXPECT_FALSE(lines.empty()) << sample;
+  return lines;
+}
+
+// The value at a JSON pointer as text (strings unquoted, numbers as written), "" when absent.
+std::string At(const std::string& line, const char* pointer) {
+  simdjson::dom::parser parser;
+  element root;
+  if (parser.parse(line).get(root) != simdjson::SUCCESS) return "";
+  element v;
+  if (root.at_pointer(pointer).get(v) != simdjson::SUCCESS) return "";
+  std::string_view s;
+  if (v.get(s) == simdjson::SUCCESS) return std::string(s);
+  return simdjson::minify(v);
+}
+
+// The first object whose `pointer` holds `value`.
+std::string First(const std::vector<std::string>& lines, const char* pointer,
+                  std::string_view value) {
+  for (const std::string& l : lines)
+    if (At(l, pointer) == value) return l;
+  ADD_FAILURE() << "no object with " << pointer << " = " << value;
+  return "{}";
+}
+
+// Security Lake's class choices: role assumption is Authentication, privilege changes on roles
+// are Account Change, and Put is an Update.
+TEST(Ocsf, CloudTrailClassesFollowSecurityLake) {
+  struct Case {
+    const char* sample;
+    const char* operation;
+    const char* class_uid;
+    const char* activity_name;
+  };
+  const std::string dir = "cloudtrail/stratus-detonation-logs/";
+  for (const Case& c : {
+           Case{"aws.defense-evasion.organizations-leave.json", "AssumeRole", "3002", "Logon"},
+           Case{"aws.persistence.iam-create-backdoor-role.json", "CreateRole", "3001", "Create"},
+           Case{"aws.persistence.iam-create-backdoor-role.json", "AttachRolePolicy", "3001",
+                "Attach Policy"},
+           Case{"aws.defense-evasion.cloudtrail-event-selectors.json", "PutEventSelectors", "6003",
+                "Update"},
+       }) {
+    const std::string l = First(OcsfOf(dir + c.sample), "/api/operation", c.operation);
+    EXPECT_EQ(At(l, "/class_uid"), c.class_uid) << l;
+    EXPECT_EQ(At(l, "/activity_name"), c.activity_name) << l;
+  }
+}
+
+TEST(Ocsf, UserNameIsTheNameNotTheArn) {
+  const auto lines =
+      OcsfOf("cloudtrail/stratus-detonation-logs/aws.persistence.iam-create-backdoor-role.json");
+  for (const std::string& l : lines) {
+    const std::string name = At(l, "/actor/user/name");
+    EXPECT_EQ(name.find("arn:"), std::string::npos) << l;
+  }
+}
+
+TEST(Ocsf, IngressFlowsPutTheInterfaceOnTheDestination) {
+  const auto lines = OcsfOf("vpcflow/awsdoc_v5-all-fields-custom-order_with-header.log");
+  bool ingress = false;
+  for (const std::string& l : lines) {
+    if (At(l, "/connection_info/direction_id") != "1") continue;  // Inbound
+    ingress = true;
+    EXPECT_NE(At(l, "/dst_endpoint/interface_uid"), "") << l;
+    EXPECT_EQ(At(l, "/src_endpoint/interface_uid"), "") << l;
+  }
+  EXPECT_TRUE(ingress);
+}
+
+TEST(Ocsf, GuardDutyRemoteAddressIsEvidence) {
+  const auto lines = OcsfOf("guardduty/c7n_iam-duty-event.json");
+  EXPECT_EQ(At(lines.front(), "/evidences/0/src_endpoint/ip"), "198.51.100.0") << lines.front();
+}
+
+TEST(Ocsf, DnsAnswersUseTheSchemaCaptions) {
+  for (const char* sample : {"route53/awsdoc_public-dns-query-log-examples.log",
+                             "route53/awsdoc_resolver-query-log-example.json"}) {
+    for (const std::string& l : OcsfOf(sample)) {
+      const std::string host = At(l, "/query/hostname");
+      EXPECT_FALSE(host.empty() || host.back() == '.') << l;
+      const std::string rcode = At(l, "/rcode");
+      EXPECT_NE(rcode, "NOERROR") << l;
+      EXPECT_NE(At(l, "/connection_info/direction_id"), "") << l;
+    }
+  }
+  const std::string l =
+      First(OcsfOf("route53/awsdoc_public-dns-query-log-examples.log"), "/rcode", "NoError");
+  EXPECT_EQ(At(l, "/rcode_id"), "0") << l;
+}
+
+TEST(Ocsf, S3AccessStatusIsTheApiResponse) {
+  for (const std::string& l : OcsfOf("s3access/awsdoc_server-access-log-examples.log")) {
+    EXPECT_EQ(At(l, "/http_response"), "") << l;
+    EXPECT_NE(At(l, "/api/response/code"), "") << l;
+  }
 }
 
 }  // namespace

@@ -14,20 +14,26 @@ int Dns(Writer& w, const Event& e, const Rec& r) {
   h.activity_id = 1;  // Query
   h.activity_name = "Query";
   h.product = resolver ? "Route 53 Resolver" : "Route 53";
+  const std::string_view fw = resolver ? r.S("/firewall_rule_action") : std::string_view();
+  h.security_control = !fw.empty();
   WriteHeader(w, e, h);
   const std::string_view rcode = resolver ? r.S("/rcode") : r.S("/response_code");
   w.Open("query");
-  w.Str("hostname", r.S("/query_name"));
+  // Query logs write the name fully qualified ("example.com."); hostname_t has no final dot.
+  std::string_view qname = r.S("/query_name");
+  if (qname.size() > 1 && qname.back() == '.') qname.remove_suffix(1);
+  w.Str("hostname", qname);
   w.Str("type", r.S("/query_type"));
   w.Str("class", resolver ? r.S("/query_class") : "IN");
   w.Close();
   if (const int id = DnsRcode(rcode); id >= 0) {
     w.Int("rcode_id", id);
-    w.Str("rcode", rcode);
+    const char* caption = DnsRcodeCaption(id);
+    w.Str("rcode", caption != nullptr ? std::string_view(caption) : rcode);
   }
   if (resolver) {
     w.Open("src_endpoint");
-    w.Str("ip", r.S("/srcaddr"));
+    if (IsIp(r.S("/srcaddr"))) w.Str("ip", r.S("/srcaddr"));
     w.Port(r.I("/srcport"));
     w.Str("vpc_uid", r.S("/vpc_id"));
     w.Str("instance_uid", r.S("/srcids/instance"));
@@ -36,6 +42,7 @@ int Dns(Writer& w, const Event& e, const Rec& r) {
     w.Open("connection_info");
     w.Str("protocol_name", r.S("/transport"));
     w.Int("boundary_id", 0);
+    Direction(w, 2);  // a VPC resource's query going out to the Resolver
     w.Close();
     if (auto ans = r.E("/answers"); ans && ans->is_array()) {
       w.OpenArray("answers");
@@ -52,14 +59,15 @@ int Dns(Writer& w, const Event& e, const Rec& r) {
       }
       w.Close();
     }
-    const std::string_view fw = r.S("/firewall_rule_action");
-    if (!fw.empty()) w.Int("disposition_id", fw == "BLOCK" ? 2 : fw == "ALLOW" ? 1 : 99);
+    // DNS Firewall: ALLOW, BLOCK, ALERT.
+    if (!fw.empty()) Disposition(w, fw == "BLOCK" ? 2 : fw == "ALLOW" ? 1 : fw == "ALERT" ? 19 : 0);
   } else {
     Endpoint(w, "src_endpoint", r.S("/resolver_ip"), std::nullopt);
     Endpoint(w, "dst_endpoint", {}, std::nullopt, {}, r.S("/edge_location"));
     w.Open("connection_info");
     w.Str("protocol_name", r.S("/protocol"));
     w.Int("boundary_id", 0);
+    Direction(w, 1);  // a query arriving at the zone's authoritative servers
     w.Close();
   }
   return h.cls.uid;

@@ -2,6 +2,7 @@
 // Macie, Config compliance, Trusted Advisor.
 #include "ocsf/ocsf_internal.h"
 
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,12 +91,81 @@ int GuardDuty(Writer& w, const Event& e, const Rec& r) {
   f.last_seen = S("/service/eventLastSeen", "/Service/EventLastSeen");
   f.types.push_back(S("/type", "/Type"));
   WriteFindingInfo(w, f);
-  w.OpenArray("resources");
-  w.Open();
-  w.Str("type", S("/resource/resourceType", "/Resource/ResourceType"));
-  w.Str("uid", S("/resource/instanceDetails/instanceId", "/Resource/InstanceDetails/InstanceId"));
-  w.Close();
-  w.Close();
+  // The resource the finding is about, named by whichever details its type carries.
+  std::string_view uid, name;
+  for (auto [camel, pas] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+           {"/resource/instanceDetails/instanceId", "/Resource/InstanceDetails/InstanceId"},
+           {"/resource/accessKeyDetails/accessKeyId", "/Resource/AccessKeyDetails/AccessKeyId"},
+           {"/resource/s3BucketDetails/0/arn", "/Resource/S3BucketDetails/0/Arn"},
+           {"/resource/eksClusterDetails/arn", "/Resource/EksClusterDetails/Arn"},
+           {"/resource/ecsClusterDetails/arn", "/Resource/EcsClusterDetails/Arn"},
+           {"/resource/rdsDbInstanceDetails/dbInstanceArn",
+            "/Resource/RdsDbInstanceDetails/DbInstanceArn"},
+           {"/resource/lambdaDetails/functionArn", "/Resource/LambdaDetails/FunctionArn"}}) {
+    if (uid.empty()) uid = S(camel, pas);
+  }
+  name = S("/resource/accessKeyDetails/userName", "/Resource/AccessKeyDetails/UserName");
+  if (name.empty())
+    name = S("/resource/s3BucketDetails/0/name", "/Resource/S3BucketDetails/0/Name");
+  if (!uid.empty() || !name.empty()) {
+    w.OpenArray("resources");
+    w.Open();
+    w.Str("type", S("/resource/resourceType", "/Resource/ResourceType"));
+    w.Str("uid", uid);
+    w.Str("name", name);
+    w.Close();
+    w.Close();
+  }
+  // The remote party of the activity GuardDuty saw (API caller, connection peer, prober, login
+  // source): its address and where it is, as the finding's evidence.
+  std::string_view remote_ip, country, city, api_name, api_service;
+  for (std::string_view action :
+       {"awsApiCallAction", "networkConnectionAction", "kubernetesApiCallAction",
+        "rdsLoginAttemptAction", "portProbeAction/portProbeDetails/0"}) {
+    std::string base = std::string(pascal ? "/Service/Action/" : "/service/action/");
+    std::string a(action);
+    if (pascal) {
+      // PascalCase in the ASFF-style export: the first letter of each segment upper-cased.
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (i == 0 || a[i - 1] == '/') a[i] = static_cast<char>(std::toupper(a[i]));
+      }
+    }
+    base += a;
+    const std::string details = base + (pascal ? "/RemoteIpDetails" : "/remoteIpDetails");
+    std::string_view ip = r.S(details + (pascal ? "/IpAddressV4" : "/ipAddressV4"));
+    if (ip.empty() || !IsIp(ip)) continue;
+    remote_ip = ip;
+    country = r.S(details + (pascal ? "/Country/CountryName" : "/country/countryName"));
+    city = r.S(details + (pascal ? "/City/CityName" : "/city/cityName"));
+    api_name = r.S(base + (pascal ? "/Api" : "/api"));
+    api_service = r.S(base + (pascal ? "/ServiceName" : "/serviceName"));
+    break;
+  }
+  if (!remote_ip.empty()) {
+    w.OpenArray("evidences");
+    w.Open();
+    w.Open("src_endpoint");
+    w.Str("ip", remote_ip);
+    if (!country.empty() || !city.empty()) {
+      w.Open("location");
+      w.Str("country", country);
+      w.Str("city", city);
+      w.Close();
+    }
+    w.Close();
+    if (!api_name.empty()) {
+      w.Open("api");
+      w.Str("operation", api_name);
+      if (!api_service.empty()) {
+        w.Open("service");
+        w.Str("name", api_service);
+        w.Close();
+      }
+      w.Close();
+    }
+    w.Close();
+    w.Close();
+  }
   return h.cls.uid;
 }
 
@@ -242,11 +312,10 @@ int ConfigCompliance(Writer& w, const Event& e, const Rec& r) {
   w.Str({}, "AWS Config");
   w.Close();
   w.Close();
-  w.OpenArray("resources");
-  w.Open();
+  // Compliance Finding 1.1.0 has one `resource`.
+  w.Open("resource");
   w.Str("uid", r.S("/resourceId"));
   w.Str("type", r.S("/resourceType"));
-  w.Close();
   w.Close();
   return h.cls.uid;
 }

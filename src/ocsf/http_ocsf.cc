@@ -47,18 +47,40 @@ void HttpRequest(Writer& w, std::string_view method, std::string_view url_string
                  std::string_view path, std::string_view query, std::string_view user_agent,
                  std::string_view version, std::string_view uid = {}) {
   w.Open("http_request");
-  w.Str("http_method", method);
+  // OCSF 1.1's http_method enum has the eight methods HttpActivity knows; others (PATCH, or a
+  // template's placeholder) stay in activity_name.
+  const int known = HttpActivity(method);
+  if (known >= 1 && known <= 8) w.Str("http_method", method);
   w.Str("user_agent", user_agent);
   w.Str("version", version);
   w.Str("uid", uid);
-  w.Open("url");
-  w.Str("url_string", url_string);
-  w.Str("scheme", scheme);
-  w.Str("hostname", host);
-  w.Port(port);
-  w.Str("path", path);
-  w.Str("query_string", query);
-  w.Close();
+  // A Host header may carry a port ("localhost:1989").
+  std::string_view host_only = host;
+  if (const size_t colon = host.rfind(':');
+      colon != std::string_view::npos && host.find(':') == colon) {
+    std::optional<int64_t> host_port;
+    SplitHostPort(host, &host_only, &host_port);
+    if (!port) port = host_port;
+  }
+  if (!IsHostname(host_only)) host_only = {};
+  std::string composed;
+  if (url_string.empty() && !host_only.empty() && !path.empty() && path.front() == '/') {
+    composed = std::string(scheme.empty() ? "https" : scheme) + "://" + std::string(host);
+    composed.append(path);
+    if (!query.empty()) composed.append("?").append(query);
+    url_string = composed;
+  }
+  // url names a url_string or a path (its at_least_one constraint), else it is left out.
+  if (!url_string.empty() || (!path.empty() && path != "-")) {
+    w.Open("url");
+    w.Str("url_string", url_string);
+    w.Str("scheme", scheme);
+    w.Str("hostname", host_only);
+    w.Port(port);
+    w.Str("path", path);
+    w.Str("query_string", query);
+    w.Close();
+  }
   w.Close();
 }
 
@@ -78,13 +100,16 @@ int StatusFromCode(std::optional<int64_t> code) {
 
 int LoadBalancer(Writer& w, const Event& e, const Rec& r) {
   const RequestLine req = SplitRequest(r.S("/request"));
+  const auto code = r.I("/elb_status_code");
   Header h;
-  h.cls = kHttp;
-  h.activity_id = HttpActivity(req.method);
+  // An HTTP exchange has a request and a response; TCP/SSL listener records and connection logs
+  // ("- - -" request, no status) are Network Activity.
+  const bool http = !req.method.empty() && code.has_value();
+  h.cls = http ? kHttp : kNetwork;
+  h.activity_id = http ? HttpActivity(req.method) : 6;  // Traffic
   h.activity_name = req.method;
   h.product = "Elastic Load Balancing";
-  const auto code = r.I("/elb_status_code");
-  h.status_id = StatusFromCode(code);
+  if (http) h.status_id = StatusFromCode(code);
   WriteHeader(w, e, h);
   std::string_view ip;
   std::optional<int64_t> port;
@@ -99,19 +124,19 @@ int LoadBalancer(Writer& w, const Event& e, const Rec& r) {
   std::string_view lb = r.S("/elb");
   if (lb.empty() || lb == "-") lb = "Elastic Load Balancing";  // no target, or a connection log
   Endpoint(w, "dst_endpoint", ip, port, r.S("/domain_name"), lb);
-  if (!req.method.empty()) {
+  if (http) {
     HttpRequest(w, req.method, req.url, req.scheme, req.host, req.port, req.path, req.query,
                 r.S("/user_agent"), req.version, r.S("/trace_id"));
+    HttpResponse(w, code);
   }
-  HttpResponse(w, code);
   std::string_view cipher = r.S("/ssl_cipher");
   if (cipher.empty()) cipher = r.S("/tls_cipher");
-  if (!cipher.empty()) {
+  std::string_view version = r.S("/ssl_protocol");
+  if (version.empty()) version = r.S("/tls_protocol");
+  if (!version.empty() && version != "-") {  // tls.version is required
     w.Open("tls");
     w.Str("cipher", cipher);
-    std::string_view v = r.S("/ssl_protocol");
-    if (v.empty()) v = r.S("/tls_protocol");
-    w.Str("version", v);
+    w.Str("version", version);
     w.Close();
   }
   w.Str("message", r.S("/error_reason"));
@@ -146,9 +171,10 @@ int Waf(Writer& w, const Event& e, const Rec& r) {
   h.activity_name = method;
   h.product = "WAF";
   h.severity_id = action == "BLOCK" ? 3 : 1;
+  h.security_control = true;
   WriteHeader(w, e, h);
   w.Open("src_endpoint");
-  w.Str("ip", r.S("/httpRequest/clientIp"));
+  if (IsIp(r.S("/httpRequest/clientIp"))) w.Str("ip", r.S("/httpRequest/clientIp"));
   if (!r.S("/httpRequest/country").empty()) {
     w.Open("location");
     w.Str("country", r.S("/httpRequest/country"));
@@ -171,11 +197,23 @@ int Waf(Writer& w, const Event& e, const Rec& r) {
   HttpRequest(w, method, {}, r.S("/httpRequest/scheme"), host, std::nullopt,
               r.S("/httpRequest/uri"), r.S("/httpRequest/args"), ua,
               r.S("/httpRequest/httpVersion"), r.S("/httpRequest/requestId"));
-  HttpResponse(w, r.I("/responseCodeSent"));
-  // OCSF 1.1 dispositions: 1 Allowed, 2 Blocked, 99 Other (COUNT, CAPTCHA, CHALLENGE).
-  const int disposition = action == "ALLOW" ? 1 : action == "BLOCK" ? 2 : 99;
-  w.Int("disposition_id", disposition);
-  w.Str("disposition", disposition == 1 ? "Allowed" : disposition == 2 ? "Blocked" : action);
+  // The response WAF itself sent: a custom code when the rule set one, else its defaults (403
+  // for a block, 405 with a CAPTCHA puzzle, 202 with a challenge). A request WAF let through was
+  // answered by the protected resource, which WAF's log does not record.
+  std::optional<int64_t> sent = r.I("/responseCodeSent");
+  if (!sent) {
+    if (action == "BLOCK") sent = 403;
+    if (action == "CAPTCHA") sent = 405;
+    if (action == "CHALLENGE") sent = 202;
+  }
+  HttpResponse(w, sent);
+  // The security_control profile's dispositions: Allowed, Blocked, Count, Captcha, Challenge.
+  Disposition(w, action == "ALLOW"       ? 1
+                 : action == "BLOCK"     ? 2
+                 : action == "COUNT"     ? 20
+                 : action == "CAPTCHA"   ? 22
+                 : action == "CHALLENGE" ? 23
+                                         : 0);
   w.Open("firewall_rule");
   w.Str("uid", r.S("/terminatingRuleId"));
   w.Str("type", r.S("/terminatingRuleType"));
@@ -244,8 +282,10 @@ int S3Access(Writer& w, const Event& e, const Rec& r) {
   w.Open("request");
   w.Str("uid", r.S("/request_id"));
   w.Close();
-  if (!r.S("/error_code").empty()) {
+  // API Activity has no http_response: the status goes in api.response.code.
+  if (code || !r.S("/error_code").empty()) {
     w.Open("response");
+    w.OptInt("code", code);
     w.Str("error", r.S("/error_code"));
     w.Close();
   }
@@ -253,7 +293,6 @@ int S3Access(Writer& w, const Event& e, const Rec& r) {
   const RequestLine req = SplitRequest(r.S("/request_uri"));
   HttpRequest(w, req.method, req.url, {}, r.S("/host_header"), std::nullopt, req.path, req.query,
               r.S("/user_agent"), req.version);
-  HttpResponse(w, code);
   w.OpenArray("resources");
   w.Open();
   w.Str("uid", r.S("/bucket"));

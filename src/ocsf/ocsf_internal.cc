@@ -1,5 +1,8 @@
 #include "ocsf/ocsf_internal.h"
 
+#include <arpa/inet.h>
+
+#include <cctype>
 #include <charconv>
 
 #include "core/log_types.h"
@@ -31,19 +34,110 @@ void SplitHostPort(std::string_view v, std::string_view* ip, std::optional<int64
   if (std::from_chars(ps.data(), ps.data() + ps.size(), p).ec == std::errc()) *port = p;
 }
 
-bool LooksLikeIp(std::string_view v) {
-  if (v.empty()) return false;
-  int digits = 0;
-  for (char c : v) {
-    if ((c >= '0' && c <= '9') || c == '.' || c == ':' || (c >= 'a' && c <= 'f') ||
-        (c >= 'A' && c <= 'F')) {
-      digits += c >= '0' && c <= '9';
-      continue;
+bool IsIp(std::string_view v) {
+  if (v.empty() || v.size() >= INET6_ADDRSTRLEN) return false;
+  char buf[INET6_ADDRSTRLEN];
+  v.copy(buf, v.size());
+  buf[v.size()] = '\0';
+  unsigned char addr[sizeof(in6_addr)];
+  return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+bool IsHostname(std::string_view v) {
+  if (v.empty() || v.size() > 253) return false;
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t dot = v.find('.', start);
+    if (dot == std::string_view::npos) dot = v.size();
+    const std::string_view label = v.substr(start, dot - start);
+    if (label.empty() || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
     }
-    return false;
+    start = dot + 1;
   }
-  return digits > 0 &&
-         (v.find('.') != std::string_view::npos || v.find(':') != std::string_view::npos);
+  return true;
+}
+
+const char* ActivityCaption(int class_uid, int id) {
+  if (id == 0) return "Unknown";
+  if (id == 99) return "Other";
+  static constexpr const char* kApiActivity[] = {"", "Create", "Read", "Update", "Delete"};
+  static constexpr const char* kFinding[] = {"", "Create", "Update", "Close"};
+  static constexpr const char* kAccount[] = {"",
+                                             "Create",
+                                             "Enable",
+                                             "Password Change",
+                                             "Password Reset",
+                                             "Disable",
+                                             "Delete",
+                                             "Attach Policy",
+                                             "Detach Policy",
+                                             "Lock",
+                                             "MFA Factor Enable",
+                                             "MFA Factor Disable"};
+  static constexpr const char* kAuth[] = {"",
+                                          "Logon",
+                                          "Logoff",
+                                          "Authentication Ticket",
+                                          "Service Ticket Request",
+                                          "Service Ticket Renew"};
+  static constexpr const char* kNetworkActivity[] = {"",     "Open",   "Close",  "Reset",
+                                                     "Fail", "Refuse", "Traffic"};
+  static constexpr const char* kHttpActivity[] = {"",        "Connect", "Delete", "Get",  "Head",
+                                                  "Options", "Post",    "Put",    "Trace"};
+  auto pick = [id](const auto& table) -> const char* {
+    return id > 0 && static_cast<size_t>(id) < std::size(table) ? table[id] : nullptr;
+  };
+  switch (class_uid) {
+    case 2002:
+    case 2003:
+    case 2004:
+      return pick(kFinding);
+    case 3001:
+      return pick(kAccount);
+    case 3002:
+      return pick(kAuth);
+    case 4001:
+      return pick(kNetworkActivity);
+    case 4002:
+      return pick(kHttpActivity);
+    case 4003:
+      return id == 1 ? "Query" : id == 2 ? "Response" : id == 6 ? "Traffic" : nullptr;
+    case 6003:
+      return pick(kApiActivity);
+    default:
+      return nullptr;
+  }
+}
+
+void Direction(Writer& w, int direction_id) {
+  static constexpr const char* kDirections[] = {"Unknown", "Inbound", "Outbound"};
+  if (direction_id < 0 || direction_id > 2) direction_id = 0;
+  w.Int("direction_id", direction_id);
+  w.Str("direction", kDirections[direction_id]);
+}
+
+void Disposition(Writer& w, int disposition_id) {
+  // The security_control profile's dispositions fastpath writes, and the action each implies.
+  struct D {
+    int id;
+    const char* caption;
+    int action_id;
+  };
+  static constexpr D kDispositions[] = {
+      {0, "Unknown", 0},   {1, "Allowed", 1},  {2, "Blocked", 2},    {6, "Dropped", 2},
+      {15, "Detected", 1}, {17, "Logged", 1},  {19, "Alert", 1},     {20, "Count", 1},
+      {21, "Reset", 2},    {22, "Captcha", 2}, {23, "Challenge", 2}, {25, "Rejected", 2}};
+  const D* d = &kDispositions[0];
+  for (const D& x : kDispositions) {
+    if (x.id == disposition_id) d = &x;
+  }
+  static constexpr const char* kActions[] = {"Unknown", "Allowed", "Denied"};
+  w.Int("action_id", d->action_id);
+  w.Str("action", kActions[d->action_id]);
+  w.Int("disposition_id", d->id);
+  w.Str("disposition", d->caption);
 }
 
 // An endpoint with whatever is known; nothing is written when nothing is.
@@ -58,13 +152,15 @@ void Endpoint(Writer& w, std::string_view key, std::string_view ip, std::optiona
     return;
   }
   w.Open(key);
-  if (LooksLikeIp(ip)) {
+  if (IsIp(ip)) {
     w.Str("ip", ip);
-  } else if (!ip.empty()) {
+  } else if (IsHostname(ip)) {
     w.Str("hostname", ip);  // AWS puts service names ("ec2.amazonaws.com") in IP fields
+  } else if (!ip.empty() && svc_name.empty()) {
+    svc_name = ip;  // "AWS Internal" and the like: a service, not an address
   }
   w.Port(port);
-  w.Str("hostname", hostname);
+  if (IsHostname(hostname)) w.Str("hostname", hostname);
   w.Str("svc_name", svc_name);
   w.Str("interface_uid", interface_uid);
   w.Str("instance_uid", instance_uid);
@@ -121,15 +217,18 @@ int ApiActivity(std::string_view op) {
     if (verb == "DELETE" || verb == "EXPIRE") return 4;
     return 99;
   }
-  static constexpr std::string_view kCreate[] = {
-      "Create", "Put",      "Run",   "Start",   "Attach", "Add", "Register",
-      "Import", "Allocate", "Issue", "Request", "Upload", "Copy"};
+  // As Security Lake's CloudTrail mapping: Put, Start and Attach change an existing resource
+  // (Update), they do not create one.
+  static constexpr std::string_view kCreate[] = {"Create", "Run",      "Add",   "Register",
+                                                 "Import", "Allocate", "Issue", "Request",
+                                                 "Upload", "Copy"};
   static constexpr std::string_view kRead[] = {
       "Get",  "Describe", "List",     "Head",  "Lookup",  "Search",   "Select",
       "Scan", "Query",    "BatchGet", "Check", "Decrypt", "Download", "Generate"};
   static constexpr std::string_view kUpdate[] = {
-      "Update", "Modify", "Set",       "Change", "Enable", "Disable", "Replace",  "Reset",
-      "Tag",    "Untag",  "Associate", "Stop",   "Reboot", "Assume",  "Authorize"};
+      "Update",  "Modify", "Set",    "Change", "Enable", "Disable",
+      "Replace", "Reset",  "Tag",    "Untag",  "Put",    "Associate",
+      "Start",   "Stop",   "Attach", "Reboot", "Assume", "Authorize"};
   static constexpr std::string_view kDelete[] = {"Delete",       "Remove",     "Terminate",
                                                  "Detach",       "Deregister", "Revoke",
                                                  "Disassociate", "Release",    "Purge"};
@@ -177,6 +276,13 @@ int SeverityFromGuardDuty(double s) {
   return 0;
 }
 
+const char* DnsRcodeCaption(int id) {
+  static constexpr const char* kCaptions[] = {"NoError", "FormError", "ServError", "NXDomain",
+                                              "NotImp",  "Refused",   "YXDomain",  "YXRRSet",
+                                              "NXRRSet", "NotAuth",   "NotZone"};
+  return id >= 0 && static_cast<size_t>(id) < std::size(kCaptions) ? kCaptions[id] : nullptr;
+}
+
 int DnsRcode(std::string_view rcode) {
   static constexpr std::string_view kCodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
                                                 "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
@@ -188,17 +294,37 @@ int DnsRcode(std::string_view rcode) {
 }
 
 void WriteHeader(Writer& w, const Event& e, const Header& h) {
+  static constexpr const char* kSeverities[] = {"Unknown", "Informational", "Low",  "Medium",
+                                                "High",    "Critical",      "Fatal"};
+  const char* caption = ActivityCaption(h.cls.uid, h.activity_id);
+  // An id the class has no caption for is Other, with the source's name.
+  const int activity_id = caption != nullptr ? h.activity_id : 99;
+  if (caption == nullptr) caption = "Other";
+  const std::string_view activity_name =
+      activity_id == 99 && !h.activity_name.empty() ? h.activity_name : std::string_view(caption);
   w.Int("class_uid", h.cls.uid);
   w.Str("class_name", h.cls.name);
   w.Int("category_uid", h.cls.category);
-  w.Int("activity_id", h.activity_id);
-  w.Str("activity_name", h.activity_name);
-  w.Int("type_uid", static_cast<int64_t>(h.cls.uid) * 100 + h.activity_id);
-  w.Int("severity_id", h.severity_id);
+  w.Str("category_name", h.cls.category_name);
+  w.Int("activity_id", activity_id);
+  w.Str("activity_name", activity_name);
+  w.Int("type_uid", static_cast<int64_t>(h.cls.uid) * 100 + activity_id);
+  w.Str("type_name", std::string(h.cls.name) + ": " + caption);
+  const int severity = h.severity_id >= 0 && h.severity_id <= 6 ? h.severity_id : 0;
+  w.Int("severity_id", severity);
+  w.Str("severity", kSeverities[severity]);
   w.Int("time", e.time / kNsPerMs);
-  if (h.status_id >= 0) w.Int("status_id", h.status_id);
+  if (h.status_id >= 0) {
+    w.Int("status_id", h.status_id);
+    w.Str("status", h.status_id == 1 ? "Success" : h.status_id == 2 ? "Failure" : "Unknown");
+  }
   w.Open("metadata");
   w.Str("version", kOcsfVersion);
+  // Every event carries `cloud`, so declares the cloud profile.
+  w.OpenArray("profiles");
+  w.Str({}, "cloud");
+  if (h.security_control) w.Str({}, "security_control");
+  w.Close();
   w.Str("uid", e.id);
   // The log the event was read from (a file, an S3 object, a Kinesis record), as OCSF's "syslog
   // file name" example has it; the log type where that is not known.

@@ -121,25 +121,31 @@ struct Class {
   int uid;
   int category;
   const char* name;
+  const char* category_name;
 };
-constexpr Class kBase{0, 0, "Base Event"};
-constexpr Class kVulnerability{2002, 2, "Vulnerability Finding"};
-constexpr Class kCompliance{2003, 2, "Compliance Finding"};
-constexpr Class kDetection{2004, 2, "Detection Finding"};
-constexpr Class kAccountChange{3001, 3, "Account Change"};
-constexpr Class kAuthentication{3002, 3, "Authentication"};
-constexpr Class kNetwork{4001, 4, "Network Activity"};
-constexpr Class kHttp{4002, 4, "HTTP Activity"};
-constexpr Class kDns{4003, 4, "DNS Activity"};
-constexpr Class kApi{6003, 6, "API Activity"};
+constexpr Class kBase{0, 0, "Base Event", "Other"};
+constexpr Class kVulnerability{2002, 2, "Vulnerability Finding", "Findings"};
+constexpr Class kCompliance{2003, 2, "Compliance Finding", "Findings"};
+constexpr Class kDetection{2004, 2, "Detection Finding", "Findings"};
+constexpr Class kAccountChange{3001, 3, "Account Change", "Identity & Access Management"};
+constexpr Class kAuthentication{3002, 3, "Authentication", "Identity & Access Management"};
+constexpr Class kNetwork{4001, 4, "Network Activity", "Network Activity"};
+constexpr Class kHttp{4002, 4, "HTTP Activity", "Network Activity"};
+constexpr Class kDns{4003, 4, "DNS Activity", "Network Activity"};
+constexpr Class kApi{6003, 6, "API Activity", "Application Activity"};
 
 struct Header {
   Class cls;
   int activity_id = 0;
+  // The source's own name of the activity, written as activity_name only when activity_id is 99
+  // (Other); every other id is written with its caption from the schema.
   std::string_view activity_name;
   int severity_id = 1;
   int status_id = -1;        // -1: not written
   std::string_view product;  // metadata.product.name
+  // The event carries the security_control profile's attributes (disposition, action,
+  // firewall_rule): metadata.profiles declares it.
+  bool security_control = false;
 };
 
 // ---- Helpers (ocsf_internal.cc) ---------------------------------------------------------------
@@ -147,7 +153,17 @@ struct Header {
 std::optional<int64_t> TimeMs(std::string_view rfc3339);
 // "1.2.3.4:5678" or "[::1]:80" -> ip, port.
 void SplitHostPort(std::string_view v, std::string_view* ip, std::optional<int64_t>* port);
-bool LooksLikeIp(std::string_view v);
+// An IPv4 or IPv6 address as inet_pton reads it.
+bool IsIp(std::string_view v);
+// A host name as OCSF's hostname_t has it (labels of letters, digits and inner hyphens).
+bool IsHostname(std::string_view v);
+// The caption OCSF 1.1.0 gives activity_id `id` of the class; null when the class has none.
+const char* ActivityCaption(int class_uid, int id);
+// Writes disposition_id with its caption, and the action (Allowed / Denied) it implies; only in
+// events whose header declares the security_control profile.
+void Disposition(Writer& w, int disposition_id);
+// connection_info.direction_id (0 Unknown, 1 Inbound, 2 Outbound) with its caption.
+void Direction(Writer& w, int direction_id);
 // An endpoint with whatever is known; nothing is written when nothing is.
 void Endpoint(Writer& w, std::string_view key, std::string_view ip, std::optional<int64_t> port,
               std::string_view hostname = {}, std::string_view svc_name = {},
@@ -161,6 +177,8 @@ int SeverityFromLabel(std::string_view label);
 // GuardDuty's 1.0-8.9 (and 9.0-10.0 critical) numeric scale.
 int SeverityFromGuardDuty(double s);
 int DnsRcode(std::string_view rcode);
+// The schema's caption of rcode_id `id` (NoError, NXDomain, ...); null for 99 and unknown ids.
+const char* DnsRcodeCaption(int id);
 void WriteHeader(Writer& w, const Event& e, const Header& h);
 
 // ---- The class families; each returns the class_uid it wrote ---------------------------------

@@ -70,8 +70,11 @@ int AppendOcsfJsonLine(const Event& e, std::string* out) {
                 : BaseEvent(w, e, r, facts.product);
       break;
     case OcsfMapping::kApiGateway:
+      // An access log record with a request and a numeric status; execution logs, and records
+      // whose fields are still $context variables (a format template), are Base Events.
       cls = (r.Has("/httpMethod") || r.Has("/routeKey") || r.Has("/resourcePath") ||
-             r.Has("/request"))
+             r.Has("/request")) &&
+                    r.I("/status")
                 ? ApiGatewayAccess(w, e, r)
                 : BaseEvent(w, e, r, facts.product);
       break;
