@@ -212,19 +212,28 @@ TEST(Ocsf, EverySharedCorpusEventConforms) {
   }
 }
 
-TEST(Ocsf, CloudTrailIamUserChangesAreAccountChanges) {
+// An IAM CreateUser call by one user creating another, as one OCSF line (without its newline).
+std::string CreateUserLine(int* cls) {
   Event e;
   e.log_type = LogType::kCloudTrail;
   e.time = *ParseRfc3339("2024-01-01T00:00:00Z");
   e.id = "x";
   e.json =
       R"({"eventVersion":"1.08","eventSource":"iam.amazonaws.com","eventName":"CreateUser",)"
+      R"("awsRegion":"us-east-1","recipientAccountId":"123456789012",)"
       R"("userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/admin","userName":"admin"},)"
       R"("sourceIPAddress":"198.51.100.1","requestParameters":{"userName":"mallory"}})";
   std::string line;
-  EXPECT_EQ(AppendOcsfJsonLine(e, &line), 3001);
-  int cls = 0;
+  *cls = AppendOcsfJsonLine(e, &line);
   line.pop_back();
+  return line;
+}
+
+TEST(Ocsf, CloudTrailIamUserChangesAreAccountChanges) {
+  int returned = 0;
+  const std::string line = CreateUserLine(&returned);
+  EXPECT_EQ(returned, 3001);
+  int cls = 0;
   auto errors = Validate("CreateUser", line, &cls);
   EXPECT_TRUE(errors.empty()) << errors.front();
   EXPECT_NE(line.find(R"("user":{"name":"mallory","type":"IAMUser"})"), std::string::npos) << line;
@@ -246,18 +255,8 @@ std::string Replaced(std::string line, std::string_view from, std::string_view t
 }
 
 TEST(OcsfSchema, NamesEachKindOfFault) {
-  Event e;
-  e.log_type = LogType::kCloudTrail;
-  e.time = *ParseRfc3339("2024-01-01T00:00:00Z");
-  e.id = "x";
-  e.json =
-      R"({"eventVersion":"1.08","eventSource":"iam.amazonaws.com","eventName":"CreateUser",)"
-      R"("awsRegion":"us-east-1","recipientAccountId":"123456789012",)"
-      R"("userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/admin","userName":"admin"},)"
-      R"("sourceIPAddress":"198.51.100.1","requestParameters":{"userName":"mallory"}})";
-  std::string line;
-  AppendOcsfJsonLine(e, &line);
-  line.pop_back();
+  int returned = 0;
+  const std::string line = CreateUserLine(&returned);
   int cls = 0;
   auto check = [&](const std::string& l) { return Validate("v", l, &cls); };
   ASSERT_TRUE(check(line).empty()) << check(line).front();
