@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "core/hash.h"
 #include "rules/eventbridge_pattern.h"
 #include "rules/rule_engine.h"
@@ -36,8 +38,10 @@ std::string ValuesAt(const std::string& json, const std::string& path) {
 }
 
 namespace {
-std::string KeyOf(const Rule& rule, const Event& e, const std::vector<std::string>& paths) {
-  std::string key = rule.id;
+
+// The values of a threshold's group_by or a dedup's keys, each preceded by \x1f.
+std::string KeyOf(const Event& e, const std::vector<std::string>& paths) {
+  std::string key;
   for (const std::string& p : paths) {
     key.push_back('\x1f');
     // Canonical fields first; anything else is a path into the record.
@@ -59,47 +63,117 @@ std::string KeyOf(const Rule& rule, const Event& e, const std::vector<std::strin
   }
   return key;
 }
+
+// The key values as an alert shows them: "a|b".
+std::string Shown(std::string key) {
+  for (char& c : key) {
+    if (c == '\x1f') c = '|';
+  }
+  if (!key.empty() && key[0] == '|') key.erase(0, 1);
+  return key;
+}
+
+// Windows are kept while a match could still fall in them: a week, or four window lengths if
+// longer, behind the newest match seen. A match later than that opens its window again and raises
+// the alert again, under the same id, which the outbox and the alert claims keep once.
+constexpr TimeNs kRetain = 7 * 24 * 3600 * kNsPerSec;
+
+TimeNs WindowStart(TimeNs t, TimeNs length) {
+  TimeNs q = t / length;
+  if (t % length != 0 && t < 0) --q;
+  return q * length;
+}
+
 }  // namespace
+
+AlertPolicy::Window& AlertPolicy::WindowOf(const std::string& kind, const Rule& rule,
+                                           const std::string& values, TimeNs length, TimeNs t,
+                                           std::string* name) {
+  const TimeNs start = WindowStart(t, length);
+  *name = kind + values + "@" + std::to_string(start);
+  Window& w = windows_[rule.id + "\x1e" + *name];
+  w.start = start;
+  w.end = start + length;
+  return w;
+}
+
+void AlertPolicy::Merge(const Rule& rule, const std::string& alert_id, uint64_t matches,
+                        std::vector<std::string>* merged_into) {
+  merged_[rule.id] += matches;
+  if (merged_into == nullptr || alert_id.empty()) return;
+  for (uint64_t i = 0; i < matches; ++i) merged_into->push_back(alert_id);
+}
+
+void AlertPolicy::Prune() {
+  for (auto it = windows_.begin(); it != windows_.end();) {
+    const TimeNs keep = std::max(kRetain, 4 * (it->second.end - it->second.start));
+    if (it->second.end < newest_ - keep) {
+      it = windows_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  pruned_at_ = newest_;
+}
 
 void AlertPolicy::OnMatch(const Rule& rule, const Event& e, std::vector<Alert>* out,
                           std::vector<std::string>* merged_into) {
+  if (e.time > newest_) newest_ = e.time;
+  if (newest_ - pruned_at_ > 3600 * kNsPerSec) Prune();
   Alert a;
   a.rule = &rule;
+  Window* threshold = nullptr;
+  Window* dedup = nullptr;
   if (rule.threshold.count > 1) {
-    const std::string key = KeyOf(rule, e, rule.threshold.group_by);
-    std::deque<TimeNs>& times = threshold_[key];
-    times.push_back(e.time);
-    while (!times.empty() && times.front() < e.time - rule.threshold.window) times.pop_front();
-    if (times.size() < static_cast<size_t>(rule.threshold.count)) return;
-    a.matches = times.size();
-    times.clear();
-    a.group = key.substr(rule.id.size());
-  }
-  if (rule.dedup.window > 0) {
-    const std::string key = KeyOf(rule, e, rule.dedup.keys);
-    auto it = last_alert_.find(key);
-    if (it != last_alert_.end() && e.time >= it->second.time &&
-        e.time - it->second.time < rule.dedup.window) {
-      ++merged_[rule.id];
-      if (merged_into != nullptr) merged_into->push_back(it->second.alert_id);
+    // With a dedup too, the threshold counts per dedup key as well, so that every match of a
+    // window has the dedup key of the alert it raises (whichever match fills it).
+    std::vector<std::string> by = rule.threshold.group_by;
+    for (const std::string& k : rule.dedup.keys) {
+      if (rule.dedup.window > 0 && std::find(by.begin(), by.end(), k) == by.end()) by.push_back(k);
+    }
+    const std::string values = KeyOf(e, by);
+    Window& w = WindowOf("threshold", rule, values, rule.threshold.window, e.time, &a.window);
+    ++w.matches;
+    if (w.matches < static_cast<uint64_t>(rule.threshold.count)) return;
+    if (!w.alert_id.empty()) {  // the window already raised its alert: counted into it
+      Merge(rule, w.alert_id, 1, merged_into);
       return;
     }
-    if (a.group.empty()) a.group = key.substr(rule.id.size());
+    threshold = &w;
+    a.matches = w.matches;
+    a.group = Shown(values);
+    a.window_start = w.start;
+    a.window_end = w.end;
   }
-  for (char& c : a.group) {
-    if (c == '\x1f') c = '|';
-  }
-  if (!a.group.empty() && a.group[0] == '|') a.group.erase(0, 1);
-  a.event = e;
   if (rule.dedup.window > 0) {
-    last_alert_[KeyOf(rule, e, rule.dedup.keys)] = Raised{e.time, AlertId(a)};
+    const std::string values = KeyOf(e, rule.dedup.keys);
+    Window& w = WindowOf("dedup", rule, values, rule.dedup.window, e.time, &a.window);
+    if (!w.alert_id.empty()) {
+      // A threshold window that filled in a window that already alerted brings all its matches.
+      if (threshold != nullptr) threshold->alert_id = w.alert_id;
+      Merge(rule, w.alert_id, threshold != nullptr ? threshold->matches : 1, merged_into);
+      return;
+    }
+    dedup = &w;
+    if (a.group.empty()) a.group = Shown(values);
+    a.window_start = w.start;
+    a.window_end = w.end;
   }
+  a.event = e;
+  const std::string id = AlertId(a);
+  if (threshold != nullptr) threshold->alert_id = id;
+  if (dedup != nullptr) dedup->alert_id = id;
   out->push_back(std::move(a));
 }
 
 std::string AlertId(const Alert& a) {
   std::string key = a.rule->id;
   key.push_back('\n');
+  if (!a.window.empty()) {  // one alert per window: the same whichever match came first
+    key.append("window\n");
+    key.append(a.window);
+    return Sha256Hex(key).substr(0, 32);
+  }
   key.append(LogTypeName(a.event.log_type));
   key.push_back('\n');
   key.append(a.event.id);
@@ -134,6 +208,13 @@ void AppendAlertJsonLine(const Alert& a, std::string* out) {
   if (!a.group.empty()) {
     out->append(",\"group\":");
     AppendJsonString(out, a.group);
+  }
+  if (!a.window.empty()) {
+    out->append(",\"window\":{\"start\":\"");
+    out->append(FormatRfc3339(a.window_start));
+    out->append("\",\"end\":\"");
+    out->append(FormatRfc3339(a.window_end));
+    out->append("\"}");
   }
   out->append(a.extra_json);
   out->append(",\"event\":");

@@ -17,6 +17,12 @@ struct Alert {
   Event event;                 // the match that raised it
   uint64_t matches = 1;        // matches counted toward it (the threshold's count)
   std::string group;           // threshold group / dedup key values, joined
+  // The time window that raised it, for rules with a threshold or dedup: the window's kind, key
+  // values and start. The alert's id is made from it (not from the event that happened to arrive
+  // first), so any order of the same matches raises the same alert. Empty: the rule has no
+  // window; the id comes from the event.
+  std::string window;
+  TimeNs window_start = 0, window_end = 0;
   // Members the alerting stage adds to the alert's JSON, as `,"name":value...` (the re-audit
   // of a tamper alert: `,"audit":{...}`). Empty: none.
   std::string extra_json;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <random>
+
 #include "alerts/alert_policy.h"
 
 namespace fastpath {
@@ -87,11 +92,90 @@ TEST(AlertPolicy, ThresholdGroupsAndWindows) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].matches, 3u);
   EXPECT_EQ(out[0].group, "1.1.1.1");
-  // Outside the window the count starts again.
+  // Later matches in the window count into its alert.
+  std::vector<std::string> merged;
+  policy.OnMatch(*r, CloudTrailEvent("ConsoleLogin", DeliveryPath::kS3, "1.1.1.1", 4), &out,
+                 &merged);
+  EXPECT_EQ(out.size(), 1u);
+  EXPECT_EQ(merged, std::vector<std::string>{AlertId(out[0])});
+  // Windows are fixed: [12:00:00, 12:01:00), [12:01:00, 12:02:00), ... The next window counts
+  // again.
   out.clear();
   policy.OnMatch(*r, CloudTrailEvent("ConsoleLogin", DeliveryPath::kS3, "2.2.2.2", 100), &out);
   policy.OnMatch(*r, CloudTrailEvent("ConsoleLogin", DeliveryPath::kS3, "2.2.2.2", 101), &out);
   EXPECT_TRUE(out.empty());
+  std::string line;
+  policy.OnMatch(*r, CloudTrailEvent("ConsoleLogin", DeliveryPath::kS3, "2.2.2.2", 119), &out);
+  ASSERT_EQ(out.size(), 1u);
+  AppendAlertJsonLine(out[0], &line);
+  EXPECT_NE(line.find(R"("window":{"start":"2024-05-01T12:01:00Z","end":"2024-05-01T12:02:00Z"})"),
+            std::string::npos)
+      << line;
+}
+
+// The alerts a rule raises, as alert id -> matches counted into it (merges included), with the
+// events given in `order`.
+std::map<std::string, uint64_t> AlertsFor(const Rule& rule, const std::vector<Event>& events,
+                                          const std::vector<size_t>& order) {
+  AlertPolicy policy;
+  std::map<std::string, uint64_t> alerts;
+  for (size_t i : order) {
+    std::vector<Alert> out;
+    std::vector<std::string> merged;
+    policy.OnMatch(rule, events[i], &out, &merged);
+    for (const Alert& a : out) alerts[AlertId(a)] += a.matches;
+    for (const std::string& id : merged) {
+      EXPECT_TRUE(alerts.count(id)) << "merged into an alert never raised";
+      ++alerts[id];
+    }
+  }
+  return alerts;
+}
+
+// Whatever order the same matches arrive in (CloudTrail files are not time-ordered, paths
+// overtake each other), a rule raises the same alerts with the same counts.
+TEST(AlertPolicy, AlertsDoNotDependOnArrivalOrder) {
+  std::mt19937 rng(20241204);
+  std::vector<Event> events;
+  const char* ips[] = {"198.51.100.1", "198.51.100.2", "203.0.113.9"};
+  for (int i = 0; i < 300; ++i) {
+    // Three hours of matches, bunched so that some windows fill and some do not.
+    const int second = static_cast<int>(rng() % (3 * 3600)) / 7 * 7;
+    Event e = CloudTrailEvent("ConsoleLogin", DeliveryPath::kS3, ips[rng() % 3], second);
+    e.id += "-" + std::to_string(i);
+    e.account = i % 5 == 0 ? "444455556666" : "111122223333";
+    events.push_back(std::move(e));
+  }
+  auto threshold = PatternRule("threshold", R"({"detail":{"eventName":["ConsoleLogin"]}})");
+  threshold->threshold = {4, 600 * kNsPerSec, {"sourceIPAddress"}};
+  auto dedup = PatternRule("dedup", R"({"detail":{"eventName":["ConsoleLogin"]}})");
+  dedup->dedup.keys = {"account"};
+  dedup->dedup.window = 3600 * kNsPerSec;
+  auto both = PatternRule("both", R"({"detail":{"eventName":["ConsoleLogin"]}})");
+  both->threshold = {6, 900 * kNsPerSec, {"sourceIPAddress"}};
+  both->dedup.keys = {"account"};
+  both->dedup.window = 3600 * kNsPerSec;
+
+  std::vector<size_t> order(events.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<size_t> by_time = order;
+  std::stable_sort(by_time.begin(), by_time.end(),
+                   [&](size_t a, size_t b) { return events[a].time < events[b].time; });
+  std::vector<size_t> reversed(by_time.rbegin(), by_time.rend());
+  for (const auto& rule : {threshold, dedup, both}) {
+    const auto expected = AlertsFor(*rule, events, by_time);
+    EXPECT_GT(expected.size(), 2u) << rule->id;
+    uint64_t counted = 0;
+    for (auto& [id, n] : expected) counted += n;
+    if (rule == dedup) {
+      EXPECT_EQ(counted, events.size());
+    }
+    EXPECT_EQ(AlertsFor(*rule, events, reversed), expected) << rule->id << " reversed";
+    for (int round = 0; round < 20; ++round) {
+      std::shuffle(order.begin(), order.end(), rng);
+      EXPECT_EQ(AlertsFor(*rule, events, order), expected) << rule->id << " shuffle " << round;
+    }
+  }
 }
 
 TEST(AlertPolicy, DedupMergesWithinTheWindow) {
