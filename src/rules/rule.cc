@@ -134,141 +134,187 @@ std::shared_ptr<Rule> FromSigma(std::shared_ptr<const SigmaRule> s, const std::s
   return r;
 }
 
-// A fastpath rule file document.
-Status ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out) {
+// A fastpath rule file document. Every problem it has is reported (each at its own line), not
+// only the first; a rule with any problem is not loaded. `referenced` collects the event_file
+// paths its tests name.
+void ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out,
+                  std::set<std::string>* referenced) {
   static const std::vector<std::string> kKeys = {
       "id",        "title",   "severity", "description", "references", "runbook",
       "tags",      "enabled", "staged",   "log_types",   "pattern",    "sigma",
       "threshold", "dedup",   "suppress", "outputs",     "tests"};
   auto rule = std::make_shared<Rule>();
   rule->where = Where(file, doc);
-  if (auto unknown = UnknownKeys(doc, kKeys); !unknown.empty()) {
-    return Status::InvalidArgument(Where(file, unknown[0].node) + ": unknown key '" +
-                                   unknown[0].key + "'");
-  }
-  auto get = [&](const char* k) { return doc[k]; };
-  if (!get("id") || !get("id").IsScalar())
-    return Status::InvalidArgument(Where(file, doc) + ": a rule needs an id");
-  rule->id = get("id").Scalar();
-  rule->title = get("title") ? get("title").as<std::string>() : rule->id;
-  if (get("severity")) {
-    rule->severity = get("severity").as<std::string>();
-    static const char* kSev[] = {"info", "informational", "low", "medium", "high", "critical"};
-    if (std::find(std::begin(kSev), std::end(kSev), rule->severity) == std::end(kSev)) {
-      return Status::InvalidArgument(Where(file, get("severity")) +
-                                     ": severity must be info, low, medium, high or critical");
+  size_t problems = 0;
+  auto bad = [&](const std::string& where, const std::string& message) {
+    out->problems.push_back({where, message});
+    ++problems;
+  };
+  // Each key's own YAML errors (a list where a scalar belongs) are that key's problem.
+  auto guarded = [&](const YAML::Node& n, const auto& fn) {
+    try {
+      fn();
+    } catch (const YAML::Exception& e) {
+      bad(Where(file, n), e.msg);
     }
+  };
+  for (const auto& unknown : UnknownKeys(doc, kKeys))
+    bad(Where(file, unknown.node), "unknown key '" + unknown.key + "'");
+  auto get = [&](const char* k) { return doc[k]; };
+  if (!get("id") || !get("id").IsScalar()) {
+    bad(Where(file, doc), "a rule needs an id");
+  } else {
+    rule->id = get("id").Scalar();
   }
-  if (get("description")) rule->description = get("description").as<std::string>();
-  if (get("runbook")) rule->runbook = get("runbook").as<std::string>();
-  rule->references = StringList(get("references"));
-  rule->tags = StringList(get("tags"));
-  rule->outputs = StringList(get("outputs"));
-  if (get("enabled")) rule->enabled = get("enabled").as<bool>();
-  if (get("staged")) rule->staged = get("staged").as<bool>();
-  for (const std::string& t : StringList(get("log_types"))) {
-    auto lt = LogTypeFromName(t);
-    if (!lt.ok())
-      return Status::InvalidArgument(Where(file, get("log_types")) + ": " + lt.status().message());
-    rule->log_types.push_back(lt.value());
+  guarded(doc, [&] {
+    rule->title = get("title") ? get("title").as<std::string>() : rule->id;
+    if (get("description")) rule->description = get("description").as<std::string>();
+    if (get("runbook")) rule->runbook = get("runbook").as<std::string>();
+    rule->references = StringList(get("references"));
+    rule->tags = StringList(get("tags"));
+    rule->outputs = StringList(get("outputs"));
+    if (get("enabled")) rule->enabled = get("enabled").as<bool>();
+    if (get("staged")) rule->staged = get("staged").as<bool>();
+  });
+  if (get("severity")) {
+    guarded(get("severity"), [&] {
+      rule->severity = get("severity").as<std::string>();
+      static const char* kSev[] = {"info", "informational", "low", "medium", "high", "critical"};
+      if (std::find(std::begin(kSev), std::end(kSev), rule->severity) == std::end(kSev))
+        bad(Where(file, get("severity")), "severity must be info, low, medium, high or critical");
+    });
   }
+  guarded(get("log_types"), [&] {
+    for (const std::string& t : StringList(get("log_types"))) {
+      auto lt = LogTypeFromName(t);
+      if (!lt.ok()) {
+        bad(Where(file, get("log_types")), lt.status().message());
+      } else {
+        rule->log_types.push_back(lt.value());
+      }
+    }
+  });
   if (get("pattern") && get("sigma")) {
-    return Status::InvalidArgument(Where(file, get("sigma")) +
-                                   ": a rule has a pattern or a sigma rule, not both");
-  }
-  if (get("pattern")) {
+    bad(Where(file, get("sigma")), "a rule has a pattern or a sigma rule, not both");
+  } else if (get("pattern")) {
     auto p = PatternFrom(get("pattern"));
     if (!p.ok()) {
-      return Status::InvalidArgument(Where(file, get("pattern")) +
-                                     ": invalid pattern: " + p.status().message());
+      bad(Where(file, get("pattern")), "invalid pattern: " + p.status().message());
+    } else {
+      rule->pattern = p.value();
     }
-    rule->pattern = p.value();
   } else if (get("sigma")) {
     const YAML::Node s = get("sigma");
     Result<std::shared_ptr<const SigmaRule>> sigma = Status::InvalidArgument("");
+    bool readable = true;
     if (s.IsScalar()) {
       const fs::path path = fs::path(file).parent_path() / s.Scalar();
+      if (referenced != nullptr) referenced->insert(fs::weakly_canonical(path).string());
       bool ok = false;
       const std::string text = ReadText(path.string(), &ok);
-      if (!ok)
-        return Status::InvalidArgument(Where(file, s) + ": cannot read Sigma rule " +
-                                       path.string());
-      sigma = SigmaRule::Parse(text, path.string());
+      if (!ok) {
+        bad(Where(file, s), "cannot read Sigma rule " + path.string());
+        readable = false;
+      } else {
+        sigma = SigmaRule::Parse(text, path.string());
+      }
     } else {
       sigma = SigmaRule::FromYaml(s, file);
     }
-    if (!sigma.ok()) return sigma.status();
-    rule->sigma = sigma.value();
-    if (rule->log_types.empty()) rule->log_types = sigma.value()->log_types();
+    if (readable && !sigma.ok()) {
+      // The Sigma loader's message starts with file:line.
+      const std::string& m = sigma.status().message();
+      const size_t sep = m.find(": ");
+      bad(m.substr(0, sep), sep == std::string::npos ? m : m.substr(sep + 2));
+    } else if (readable) {
+      rule->sigma = sigma.value();
+      if (rule->log_types.empty()) rule->log_types = sigma.value()->log_types();
+    }
   } else {
-    return Status::InvalidArgument(Where(file, doc) + ": rule '" + rule->id +
-                                   "' has neither a pattern nor a sigma rule");
+    bad(Where(file, doc), "rule '" + rule->id + "' has neither a pattern nor a sigma rule");
   }
   if (const YAML::Node t = get("threshold")) {
-    if (t["count"]) rule->threshold.count = t["count"].as<int>();
-    if (rule->threshold.count < 1)
-      return Status::InvalidArgument(Where(file, t) + ": threshold count must be >= 1");
-    if (t["window"]) {
-      auto w = Window(t["window"]);
-      if (!w.ok())
-        return Status::InvalidArgument(Where(file, t["window"]) + ": " + w.status().message());
-      rule->threshold.window = w.value();
-    } else if (rule->threshold.count > 1) {
-      return Status::InvalidArgument(Where(file, t) + ": a threshold above 1 needs a window");
-    }
-    rule->threshold.group_by = StringList(t["group_by"]);
+    guarded(t, [&] {
+      if (t["count"]) rule->threshold.count = t["count"].as<int>();
+      if (rule->threshold.count < 1) bad(Where(file, t), "threshold count must be >= 1");
+      if (t["window"]) {
+        auto w = Window(t["window"]);
+        if (!w.ok()) {
+          bad(Where(file, t["window"]), w.status().message());
+        } else {
+          rule->threshold.window = w.value();
+        }
+      } else if (rule->threshold.count > 1) {
+        bad(Where(file, t), "a threshold above 1 needs a window");
+      }
+      rule->threshold.group_by = StringList(t["group_by"]);
+    });
   }
   if (const YAML::Node d = get("dedup")) {
-    rule->dedup.keys = StringList(d["keys"]);
-    if (!d["window"]) return Status::InvalidArgument(Where(file, d) + ": dedup needs a window");
-    auto w = Window(d["window"]);
-    if (!w.ok())
-      return Status::InvalidArgument(Where(file, d["window"]) + ": " + w.status().message());
-    rule->dedup.window = w.value();
+    guarded(d, [&] {
+      rule->dedup.keys = StringList(d["keys"]);
+      if (!d["window"]) {
+        bad(Where(file, d), "dedup needs a window");
+      } else if (auto w = Window(d["window"]); !w.ok()) {
+        bad(Where(file, d["window"]), w.status().message());
+      } else {
+        rule->dedup.window = w.value();
+      }
+    });
   }
   if (const YAML::Node s = get("suppress")) {
-    if (!s.IsSequence())
-      return Status::InvalidArgument(Where(file, s) + ": suppress is a list of patterns");
-    for (const auto& p : s) {
-      auto c = PatternFrom(p);
-      if (!c.ok())
-        return Status::InvalidArgument(Where(file, p) +
-                                       ": invalid suppress pattern: " + c.status().message());
-      rule->suppress.push_back(c.value());
+    if (!s.IsSequence()) {
+      bad(Where(file, s), "suppress is a list of patterns");
+    } else {
+      for (const auto& p : s) {
+        auto c = PatternFrom(p);
+        if (!c.ok()) {
+          bad(Where(file, p), "invalid suppress pattern: " + c.status().message());
+        } else {
+          rule->suppress.push_back(c.value());
+        }
+      }
     }
   }
   if (const YAML::Node tests = get("tests")) {
-    if (!tests.IsSequence())
-      return Status::InvalidArgument(Where(file, tests) + ": tests is a list");
-    for (const auto& t : tests) {
-      RuleTest rt;
-      rt.where = Where(file, t);
-      rt.name = t["name"] ? t["name"].as<std::string>() : rt.where;
-      if (!t["match"])
-        return Status::InvalidArgument(rt.where + ": test '" + rt.name +
-                                       "' needs match: true or false");
-      rt.expect_match = t["match"].as<bool>();
-      if (t["event"]) {
-        YamlToJson(t["event"], &rt.event_json);
-      } else if (t["event_file"]) {
-        bool ok = false;
-        rt.event_json = ReadText(
-            (fs::path(file).parent_path() / t["event_file"].as<std::string>()).string(), &ok);
-        if (!ok)
-          return Status::InvalidArgument(rt.where + ": cannot read event_file " +
-                                         t["event_file"].as<std::string>());
-      } else {
-        return Status::InvalidArgument(rt.where + ": test '" + rt.name +
-                                       "' needs an event or an event_file");
+    if (!tests.IsSequence()) {
+      bad(Where(file, tests), "tests is a list");
+    } else {
+      for (const auto& t : tests) {
+        guarded(t, [&] {
+          RuleTest rt;
+          rt.where = Where(file, t);
+          rt.name = t["name"] ? t["name"].as<std::string>() : rt.where;
+          if (!t["match"]) {
+            bad(rt.where, "test '" + rt.name + "' needs match: true or false");
+            return;
+          }
+          rt.expect_match = t["match"].as<bool>();
+          if (t["event"]) {
+            YamlToJson(t["event"], &rt.event_json);
+          } else if (t["event_file"]) {
+            bool ok = false;
+            const fs::path path = fs::path(file).parent_path() / t["event_file"].as<std::string>();
+            if (referenced != nullptr) referenced->insert(fs::weakly_canonical(path).string());
+            rt.event_json = ReadText(path.string(), &ok);
+            if (!ok) {
+              bad(rt.where, "cannot read event_file " + t["event_file"].as<std::string>());
+              return;
+            }
+          } else {
+            bad(rt.where, "test '" + rt.name + "' needs an event or an event_file");
+            return;
+          }
+          rule->tests.push_back(std::move(rt));
+        });
       }
-      rule->tests.push_back(std::move(rt));
     }
   }
-  out->rules.push_back(std::move(rule));
-  return Status::Ok();
+  if (problems == 0) out->rules.push_back(std::move(rule));
 }
 
-void LoadFile(const std::string& path, bool named, RuleSet* out) {
+void LoadFile(const std::string& path, bool named, RuleSet* out,
+              std::set<std::string>* referenced) {
   const std::string ext = fs::path(path).extension().string();
   bool ok = false;
   if (ext == ".json") {
@@ -293,7 +339,7 @@ void LoadFile(const std::string& path, bool named, RuleSet* out) {
       out->problems.push_back({path, "cannot be read"});
       return;
     }
-    ParseRuleYaml(text, path, out);
+    ParseRuleYaml(text, path, out, referenced);
     return;
   }
   if (named) out->problems.push_back({path, "not a rule file (.json pattern, .yml/.yaml rule)"});
@@ -301,7 +347,8 @@ void LoadFile(const std::string& path, bool named, RuleSet* out) {
 
 }  // namespace
 
-void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* out) {
+void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* out,
+                   std::set<std::string>* referenced) {
   if (Status st = CheckYamlText(text); !st.ok()) {
     out->problems.push_back({where, st.message()});
     return;
@@ -333,13 +380,7 @@ void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* o
         out->rules.push_back(FromSigma(s.value(), Where(where, doc)));
         continue;
       }
-      Status st = ParseRuleDoc(doc, where, out);
-      if (!st.ok()) {
-        const std::string& m = st.message();
-        const size_t sep = m.find(": ");
-        out->problems.push_back(
-            {m.substr(0, sep), sep == std::string::npos ? m : m.substr(sep + 2)});
-      }
+      ParseRuleDoc(doc, where, out, referenced);
     } catch (const YAML::Exception& e) {
       out->problems.push_back({where + ":" + std::to_string(e.mark.line + 1), e.msg});
     }
@@ -357,9 +398,21 @@ RuleSet LoadRules(const std::vector<std::string>& paths) {
         if (it->is_regular_file()) files.push_back(it->path().string());
       }
       std::sort(files.begin(), files.end());
-      for (const auto& f : files) LoadFile(f, false, &out);
+      // A file a rule names (a test's event_file, a sigma: path) is part of that rule, not a
+      // rule of its own: the documented layout keeps events/ and Sigma files beside the rules.
+      std::set<std::string> referenced;
+      std::vector<std::pair<std::string, RuleSet>> loaded;
+      for (const auto& f : files) {
+        loaded.emplace_back(f, RuleSet{});
+        LoadFile(f, false, &loaded.back().second, &referenced);
+      }
+      for (auto& [f, set] : loaded) {
+        if (referenced.count(fs::weakly_canonical(f, ec).string())) continue;
+        for (auto& r : set.rules) out.rules.push_back(std::move(r));
+        for (auto& pr : set.problems) out.problems.push_back(std::move(pr));
+      }
     } else if (fs::exists(p, ec)) {
-      LoadFile(p, true, &out);
+      LoadFile(p, true, &out, nullptr);
     } else {
       out.problems.push_back({p, "no such file or folder"});
     }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,10 +65,14 @@ struct RuleSet {
 
 // Loads files and folders (recursively): .json are bare EventBridge patterns, .yml/.yaml are
 // fastpath rule files or Sigma rules (told apart by their keys). Other files in folders are
-// skipped; a named file of another kind is a problem.
+// skipped, and so are the files in a folder that its rules name (a test's event_file, a sigma:
+// path): they are part of those rules. A named file of another kind is a problem.
 RuleSet LoadRules(const std::vector<std::string>& paths);
 
-// Parses one YAML text (one or more documents) as rule files; `where` is its file name.
-void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* out);
+// Parses one YAML text (one or more documents) as rule files; `where` is its file name. Every
+// problem of every document is reported. The files the rules name (tests' event_file, sigma:
+// paths) are added to *referenced when given.
+void ParseRuleYaml(const std::string& text, const std::string& where, RuleSet* out,
+                   std::set<std::string>* referenced = nullptr);
 
 }  // namespace fastpath

@@ -1,6 +1,11 @@
 #include "rules/rule.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 namespace fastpath {
 namespace {
@@ -92,6 +97,66 @@ detection:
   EXPECT_TRUE(set.rules[0]->sigma);
   EXPECT_EQ(set.rules[1]->severity, "high");
   EXPECT_EQ(set.rules[1]->id, "11111111-2222-3333-4444-555555555555");
+}
+
+TEST(RuleFile, EveryProblemOfARuleIsReported) {
+  RuleSet set;
+  ParseRuleYaml(R"(id: bad
+severity: urgent
+colour: red
+pattern:
+  detail:
+    eventName: []
+dedup: {keys: [account]}
+tests:
+  - name: no verdict
+    event: {a: 1}
+  - name: fine
+    match: true
+    event: {a: 1}
+)",
+                "b.yml", &set);
+  EXPECT_TRUE(set.rules.empty());
+  std::vector<std::string> got;
+  for (const RuleProblem& p : set.problems) got.push_back(p.where + ": " + p.message);
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "b.yml:3: unknown key 'colour'",
+                     "b.yml:2: severity must be info, low, medium, high or critical",
+                     "b.yml:5: invalid pattern: Empty arrays are not allowed",
+                     "b.yml:7: dedup needs a window",
+                     "b.yml:9: test 'no verdict' needs match: true or false",
+                 }));
+}
+
+// The layout docs/rules.md shows: rules beside an events/ folder their tests name, and a Sigma
+// file a rule wraps. Loading the folder loads the rules, not their events or the wrapped Sigma.
+TEST(RuleFile, FilesARuleNamesAreNotRulesOfTheirOwn) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("rules-layout-" + std::to_string(getpid()));
+  fs::create_directories(dir / "tamper" / "events");
+  auto write = [](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
+  write(dir / "tamper" / "stop.yml", R"(id: stop
+pattern: {detail: {eventName: [StopLogging]}}
+tests:
+  - {name: stop, match: true, event_file: events/stop.json}
+---
+id: wrapped
+sigma: delete.yml
+)");
+  write(dir / "tamper" / "events" / "stop.json",
+        R"({"eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging"})");
+  write(dir / "tamper" / "delete.yml", R"(title: delete
+logsource: {product: aws, service: cloudtrail}
+detection: {sel: {eventName: DeleteTrail}, condition: sel}
+)");
+  write(dir / "own.json", R"({"detail":{"eventName":["DeleteBucket"]}})");
+  RuleSet set = LoadRules({dir.string()});
+  fs::remove_all(dir);
+  EXPECT_TRUE(set.problems.empty()) << set.problems[0].where << ": " << set.problems[0].message;
+  std::vector<std::string> ids;
+  for (const auto& r : set.rules) ids.push_back(r->id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"own", "stop", "wrapped"}));
 }
 
 }  // namespace
