@@ -371,12 +371,25 @@ int RunDemo(const DemoCommandOptions& o, std::FILE* out, std::FILE* err) {
   std::fprintf(out, "%s", pipeline.latency().FormatTables().c_str());
   if (so.rules) {
     std::fprintf(
-        out, "\n%zu alerts from the %zu rules in %s (each on the first arrival of its event):\n",
+        out,
+        "\n%zu alerts from the %zu rules in %s (each on the first arrival of its event; the most "
+        "severe first):\n",
         alerts.alerts.size(), rule_count, rules_dir.c_str());
     std::fprintf(out, "  %-21s %-9s %-50s %-26s %-16s %s\n", "event time", "severity", "rule",
                  "eventName", "first path", "alerted after");
+    // The most severe first, each severity in event time order.
+    auto rank = [](const std::string& severity) {
+      static const char* kOrder[] = {"critical", "high", "medium", "low"};
+      for (int i = 0; i < 4; ++i) {
+        if (severity == kOrder[i]) return i;
+      }
+      return 4;
+    };
     std::stable_sort(alerts.alerts.begin(), alerts.alerts.end(),
-                     [](const Alert& a, const Alert& b) { return a.event.time < b.event.time; });
+                     [&](const Alert& a, const Alert& b) {
+                       const int ra = rank(a.rule->severity), rb = rank(b.rule->severity);
+                       return ra != rb ? ra < rb : a.event.time < b.event.time;
+                     });
     size_t shown = 0;
     for (const Alert& a : alerts.alerts) {
       if (++shown > 20) {
