@@ -65,7 +65,7 @@ if command -v zsh >/dev/null; then
   got="$(zsh -c 'compadd() { [[ $1 == -- ]] && shift; print -r -- "$@"; }; _files() { print files; }
     words=(fastpath alerts a); CURRENT=3; source "$1"; words=(fastpath rules ""); CURRENT=3; _fastpath' _ \
     "$ROOT/usr/share/zsh/vendor-completions/_fastpath")"
-  [[ "$got" == $'list show retry ack\ncheck test sql backtest' ]] || fail "zsh completion: $got"
+  [[ "$got" == $'list show retry ack\ncheck test coverage sql backtest' ]] || fail "zsh completion: $got"
   pass "zsh completes the subcommands of alerts and of rules"
 else
   echo "skip: zsh is not installed, the zsh completion was not run"

@@ -288,6 +288,14 @@ int main(int argc, char** argv) {
   CLI::App* rules_test = rules_cmd->add_subcommand(
       "test", "Run each rule's embedded tests through every envelope the event could arrive in");
   rules_test->add_option("PATH", rule_paths, "Rule files or folders")->required();
+  std::string coverage_check;
+  CLI::App* rules_coverage = rules_cmd->add_subcommand(
+      "coverage",
+      "MITRE ATT&CK techniques the rules are tagged with, their rules and tests, and the cloud "
+      "techniques no rule covers (Markdown)");
+  rules_coverage->add_option("PATH", rule_paths, "Rule files or folders")->required();
+  rules_coverage->add_option("--check", coverage_check,
+                             "Compare with this file instead of printing: exit 1 if it differs");
   fastpath::RulesSqlOptions rules_sql;
   CLI::App* rules_sql_cmd = rules_cmd->add_subcommand(
       "sql", "Each rule as Athena (Trino) SQL over the lake's table (`lake ddl`)");
@@ -445,6 +453,8 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return fastpath::RunDemo(demo, stdout, stderr);
   if (*rules_check) return fastpath::RunRulesCheck(rule_paths, stdout, stderr);
   if (*rules_test) return fastpath::RunRulesTest(rule_paths, stdout, stderr);
+  if (*rules_coverage)
+    return fastpath::RunRulesCoverage(rule_paths, coverage_check, stdout, stderr);
   if (*rules_sql_cmd) return fastpath::RunRulesSql(rules_sql, stdout, stderr);
   if (*rules_backtest) {
     backtest.search.progress = false;

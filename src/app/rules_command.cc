@@ -1,5 +1,8 @@
-// `fastpath rules check` and `fastpath rules test`.
+// `fastpath rules check`, `fastpath rules test` and `fastpath rules coverage`.
 #include <simdjson.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "app/scan_command.h"
 #include "core/json_get.h"
@@ -7,6 +10,7 @@
 #include "decode/envelope_decoder.h"
 #include "decode/envelope_encoder.h"
 #include "parse/record_parser.h"
+#include "rules/rule_coverage.h"
 #include "rules/rule_engine.h"
 
 namespace fastpath {
@@ -128,6 +132,35 @@ int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FIL
   std::fprintf(out, "%zu passed, %zu failed\n", passed, failed);
   if (!set.problems.empty()) return 2;
   return failed == 0 ? 0 : 1;
+}
+
+int RunRulesCoverage(const std::vector<std::string>& paths, const std::string& check,
+                     std::FILE* out, std::FILE* err) {
+  RuleSet set = LoadRules(paths);
+  PrintRuleProblems(set, err);
+  if (!set.problems.empty()) return 2;
+  std::string source;
+  for (const std::string& p : paths) source += (source.empty() ? "" : " ") + p;
+  const std::string doc = RuleCoverageMarkdown(set, source);
+  if (check.empty()) {
+    std::fputs(doc.c_str(), out);
+    return 0;
+  }
+  std::ifstream f(check, std::ios::binary);
+  const std::string have((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (!f && !f.eof()) {
+    std::fprintf(err, "fastpath: %s: cannot be read\n", check.c_str());
+    return 2;
+  }
+  if (have != doc) {
+    std::fprintf(err,
+                 "fastpath: %s is not the coverage of %s: regenerate it with fastpath rules "
+                 "coverage rules/ > %s\n",
+                 check.c_str(), source.c_str(), check.c_str());
+    return 1;
+  }
+  std::fprintf(out, "%s matches the coverage of %s\n", check.c_str(), source.c_str());
+  return 0;
 }
 
 }  // namespace fastpath

@@ -67,6 +67,11 @@ int RunRulesCheck(const std::vector<std::string>& paths, std::FILE* out, std::FI
 // 2 a rule did not load.
 int RunRulesTest(const std::vector<std::string>& paths, std::FILE* out, std::FILE* err);
 
+// `fastpath rules coverage`: the ATT&CK coverage of the rules as Markdown; with `check` set, the
+// file it compares with instead (exit 1 when it differs, 2 when the rules have problems).
+int RunRulesCoverage(const std::vector<std::string>& paths, const std::string& check,
+                     std::FILE* out, std::FILE* err);
+
 // `run --config FILE`: the daemon, until SIGTERM/SIGINT. 0 after a graceful stop, 1 when a source
 // cannot start, 2 for a bad configuration. `check_only` validates and exits.
 int RunDaemon(const std::string& config_path, bool check_only, std::FILE* out, std::FILE* err);
