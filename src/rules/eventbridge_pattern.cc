@@ -9,6 +9,9 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <memory>
+
+#include <re2/re2.h>
 
 #include "core/json_get.h"
 #include "rules/match_text.h"
@@ -101,6 +104,54 @@ std::string ToLower(std::string_view s) {
   return out;
 }
 
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// Text compared without case as EventBridge compares it: code point by code point, each under
+// Unicode's simple case folding ("É" and "é", "Σ", "σ" and "ς", "K" and the Kelvin sign), not
+// ASCII only. ASCII on both sides is compared directly; anything else through RE2's case folding.
+class Caseless {
+ public:
+  enum class Where { kWhole, kPrefix, kSuffix };
+  Caseless(std::string_view text, Where where)
+      : lower_(ToLower(text)), ascii_(IsAscii(text)), where_(where) {
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    o.set_log_errors(false);
+    std::string re = RE2::QuoteMeta(text);
+    if (where == Where::kSuffix) re += "\\z";
+    re_ = std::make_shared<const RE2>(re, o);
+  }
+
+  bool Match(std::string_view v) const {
+    if (ascii_ && IsAscii(v)) {
+      if (v.size() < lower_.size()) return false;
+      if (where_ == Where::kWhole && v.size() != lower_.size()) return false;
+      const size_t at = where_ == Where::kSuffix ? v.size() - lower_.size() : 0;
+      return EqualsIgnoreAsciiCase(v.substr(at, lower_.size()), lower_);
+    }
+    switch (where_) {
+      case Where::kWhole:
+        return RE2::FullMatch(v, *re_);
+      case Where::kPrefix:
+        return re_->Match(v, 0, v.size(), RE2::ANCHOR_START, nullptr, 0);
+      case Where::kSuffix:
+        return re_->Match(v, 0, v.size(), RE2::UNANCHORED, nullptr, 0);
+    }
+    return false;
+  }
+
+ private:
+  std::string lower_;
+  bool ascii_;
+  Where where_;
+  std::shared_ptr<const RE2> re_;
+};
+
 // Wildcard pattern compiled to literal pieces between '*'s.
 struct Wildcard {
   std::vector<std::string> pieces;  // pieces[0] before the first '*', back() after the last
@@ -187,6 +238,7 @@ struct EventBridgePattern::Matcher {
   std::vector<std::string> strings;  // anything-but lists (lowered for kButIgnoreCase)
   std::vector<double> numbers;
   std::vector<Wildcard> wildcards;
+  std::vector<Caseless> caseless;  // the *IgnoreCase kinds: one, or the anything-but list
 
   bool MatchesValue(const PatternValue& v) const;
 };
@@ -207,15 +259,11 @@ bool EventBridgePattern::Matcher::MatchesValue(const PatternValue& v) const {
     case Kind::kPrefix:
       return is_str && v.str.substr(0, str.size()) == str;
     case Kind::kPrefixIgnoreCase:
-      return is_str && v.str.size() >= str.size() &&
-             EqualsIgnoreAsciiCase(v.str.substr(0, str.size()), str);
+    case Kind::kSuffixIgnoreCase:
+    case Kind::kEqualsIgnoreCase:
+      return is_str && caseless.front().Match(v.str);
     case Kind::kSuffix:
       return is_str && v.str.size() >= str.size() && v.str.substr(v.str.size() - str.size()) == str;
-    case Kind::kSuffixIgnoreCase:
-      return is_str && v.str.size() >= str.size() &&
-             EqualsIgnoreAsciiCase(v.str.substr(v.str.size() - str.size()), str);
-    case Kind::kEqualsIgnoreCase:
-      return is_str && EqualsIgnoreAsciiCase(v.str, str);
     case Kind::kWildcard:
       return is_str && wildcard.Match(v.str);
     case Kind::kNumeric: {
@@ -247,8 +295,8 @@ bool EventBridgePattern::Matcher::MatchesValue(const PatternValue& v) const {
       return true;
     case Kind::kButIgnoreCase:
       if (!is_str) return true;
-      for (const auto& s : strings) {
-        if (EqualsIgnoreAsciiCase(v.str, s)) return false;
+      for (const Caseless& c : caseless) {
+        if (c.Match(v.str)) return false;
       }
       return true;
     case Kind::kButWildcard:
@@ -364,7 +412,9 @@ Status CompileAnythingBut(element v, Matcher* m) {
             "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not "
             "supported.");
       }
-      return CompileStringList(kv.value, "equals-ignore-case", true, &m->strings);
+      Status st = CompileStringList(kv.value, "equals-ignore-case", true, &m->strings);
+      for (const std::string& t : m->strings) m->caseless.emplace_back(t, Caseless::Where::kWhole);
+      return st;
     }
     if (op == "wildcard") {
       m->kind = Kind::kButWildcard;
@@ -465,6 +515,7 @@ Status CompileOperator(object op_obj, Matcher* m) {
           JsonGet((*inner.begin()).value.get_string(), ic)) {
         m->kind = prefix ? Kind::kPrefixIgnoreCase : Kind::kSuffixIgnoreCase;
         m->str = ToLower(ic);
+        m->caseless.emplace_back(ic, prefix ? Caseless::Where::kPrefix : Caseless::Where::kSuffix);
         return Status::Ok();
       }
       return Invalid(std::string(op) + " match pattern must be a string");
@@ -480,6 +531,7 @@ Status CompileOperator(object op_obj, Matcher* m) {
       return Invalid("equals-ignore-case match pattern must be a string");
     m->kind = Kind::kEqualsIgnoreCase;
     m->str = std::string(s);
+    m->caseless.emplace_back(s, Caseless::Where::kWhole);
     return Status::Ok();
   }
   if (op == "wildcard") {
@@ -699,7 +751,7 @@ Status MatcherSql(const Matcher& m, const SqlField& f, std::string* out) {
       break;
     case Kind::kEqualsIgnoreCase:
       pred = [&](const std::string& v) {
-        return "lower(" + v + ") = " + SqlString(LowerAscii(m.str));
+        return "lower(" + v + ") = lower(" + SqlString(m.str) + ")";
       };
       break;
     case Kind::kWildcard:
