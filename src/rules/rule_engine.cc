@@ -24,6 +24,12 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
     if (RecordPath(event_.log_type, &path)) JsonPatternEvent::CollectFrom(record_, path, out);
     return;
   }
+  // Records no EventBridge event carries (text logs) keep their fields at the top as well, as
+  // patterns written before they had an envelope read them; the envelope's own keys come first.
+  if (!Covers(event_.log_type) && !IsEnvelopeKey(path)) {
+    JsonPatternEvent::CollectFrom(record_, path, out);
+    return;
+  }
   if (!envelope_ready_) {
     std::string_view type, source;
     const LogTypeInfo& facts = LogTypeFacts(event_.log_type);
@@ -35,6 +41,11 @@ void CloudTrailEventBridgeView::Collect(std::string_view path,
         detail_type_ = type == "ComplianceChangeNotification" ? "Config Rules Compliance Change"
                                                               : "Config Configuration Item Change";
       }
+    } else if (!Covers(event_.log_type)) {
+      // No EventBridge event carries these records: the source is the log type, the
+      // detail-type the product that wrote it.
+      source_ = facts.name;
+      detail_type_ = facts.product;
     } else {
       JsonGet(record_["eventType"].get_string(), type);
       JsonGet(record_["eventSource"].get_string(), source);
@@ -67,9 +78,16 @@ bool CloudTrailEventBridgeView::Covers(LogType t) {
   return LogTypeFacts(t).eventbridge_shaped;
 }
 
+bool CloudTrailEventBridgeView::IsEnvelopeKey(std::string_view path) {
+  return path == "version" || path == "id" || path == "detail-type" || path == "source" ||
+         path == "account" || path == "time" || path == "region" || path == "resources" ||
+         path == "detail";
+}
+
 bool CloudTrailEventBridgeView::RecordPath(LogType t, std::string_view* path) {
-  if (!Covers(t) || path->substr(0, 7) != "detail.") return true;
+  if (path->substr(0, 7) != "detail.") return true;
   path->remove_prefix(7);
+  if (!Covers(t)) return true;
   const std::string_view under = LogTypeFacts(t).eventbridge_record_path;
   if (!under.empty()) {
     if (path->substr(0, under.size()) != under) return false;
@@ -185,8 +203,7 @@ void RuleEngine::Matcher::Match(const Event& e, simdjson::dom::element record,
   // envelope already (a Trusted Advisor refresh, an Inspector scan) is matched as it is.
   const bool cloudtrail =
       e.log_type == LogType::kCloudTrail || e.log_type == LogType::kCloudTrailInsight;
-  if (cloudtrail || (CloudTrailEventBridgeView::Covers(e.log_type) &&
-                     record["detail-type"].error() != simdjson::SUCCESS)) {
+  if (cloudtrail || record["detail-type"].error() != simdjson::SUCCESS) {
     as_eb = std::make_unique<CloudTrailEventBridgeView>(record, e);
   }
   const CachingPatternEvent view(as_eb ? static_cast<const PatternEvent&>(*as_eb) : as_json,

@@ -81,18 +81,26 @@ class RuleEngine {
   size_t indexed_ = 0;
 };
 
-// The EventBridge envelope of a CloudTrail record or of a finding (GuardDuty, Security Hub,
-// Config, Inspector, Macie, Trusted Advisor), as a PatternEvent (no copy of the record): the
-// same patterns match the record whichever path delivered it. A Security Hub finding is seen as
-// the one element of detail.findings.
+// The EventBridge envelope of a record, as a PatternEvent (no copy of the record): the same
+// patterns match the record whichever path delivered it. CloudTrail records and findings
+// (GuardDuty, Security Hub, Config, Inspector, Macie, Trusted Advisor) get the envelope
+// EventBridge gives them (a Security Hub finding is seen as the one element of
+// detail.findings); records no EventBridge event carries (flow logs, load balancer, DNS, WAF
+// and the other text logs) get one of the same shape, with `source` their log type
+// ("aws.vpcflow") and `detail-type` their product ("VPC Flow Logs"), and keep their fields at
+// the top as well (`dstport` and `detail.dstport` are the same).
 class CloudTrailEventBridgeView final : public PatternEvent {
  public:
   // `record` must outlive the view; account, region and time come from the canonical event.
   CloudTrailEventBridgeView(simdjson::dom::element record, const Event& e);
   // True for the log types whose records are an EventBridge event's detail.
   static bool Covers(LogType t);
-  // The path into the record that an envelope path ("detail.x") names for an event of type `t`:
-  // the path itself for types the view does not cover; false when it names nothing there.
+  // The keys of the envelope itself: version, id, detail-type, source, account, time, region,
+  // resources, detail.
+  static bool IsEnvelopeKey(std::string_view path);
+  // The path into the record that an envelope path ("detail.x") names for an event of type `t`
+  // ("x", or under the record path of the type); other paths are left as they are. False when it
+  // names nothing there.
   static bool RecordPath(LogType t, std::string_view* path);
   void Collect(std::string_view path, std::vector<PatternValue>* out) const override;
 

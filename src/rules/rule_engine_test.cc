@@ -62,6 +62,25 @@ TEST(RuleEngine, PatternsSeeTheEventBridgeShapeOfS3Arrivals) {
             (std::vector<std::string>{"other"}));
 }
 
+// Records no EventBridge event carries are seen in the same shape: an envelope with the log type
+// as source and the product as detail-type, the record as detail, its fields at the top too.
+TEST(RuleEngine, TextLogsSeeAnEnvelopeOfTheSameShape) {
+  Event e = CloudTrailEvent("unused", DeliveryPath::kS3);  // account 111122223333, eu-west-1
+  e.log_type = LogType::kVpcFlow;
+  e.id = "flow-1";
+  e.json = R"({"version":5,"srcaddr":"198.51.100.7","dstaddr":"10.0.0.5","dstport":22,)"
+           R"("action":"REJECT","region":"eu-west-1"})";
+  RuleEngine engine(
+      {PatternRule(
+           "envelope",
+           R"({"source":["aws.vpcflow"],"detail-type":["VPC Flow Logs"],"account":["111122223333"],"detail":{"dstport":[22],"action":["REJECT"]}})"),
+       PatternRule("top", R"({"dstport":[22]})"),
+       PatternRule("version-is-the-envelope's", R"({"version":["0"],"detail":{"version":[5]}})"),
+       PatternRule("other-source", R"({"source":["aws.alb"],"detail":{"dstport":[22]}})")});
+  EXPECT_EQ(MatchIds(engine, e),
+            (std::vector<std::string>{"envelope", "top", "version-is-the-envelope's"}));
+}
+
 TEST(RuleEngine, DisabledSuppressedAndLogTypeScopedRules) {
   auto disabled = PatternRule("disabled", R"({"detail":{"eventName":["StopLogging"]}})");
   disabled->enabled = false;

@@ -1,6 +1,7 @@
 #include "rules/rule_sql.h"
 
 #include <cctype>
+#include <optional>
 
 #include "core/log_types.h"
 #include "decode/envelope_encoder.h"
@@ -105,15 +106,30 @@ std::string InList(const std::vector<std::string>& v) {
 }
 
 // EventBridge patterns see the EventBridge shape (rules/rule_engine.h): for CloudTrail records
-// and the findings EventBridge carries as `detail`, the envelope is rebuilt; other events are
+// and the findings EventBridge carries as `detail`, the envelope is rebuilt; records no
+// EventBridge event carries get an envelope of the same shape (source = the log type,
+// detail-type = the product) and keep their fields at the top; whole EventBridge events are
 // matched as they are.
+// The envelope keys every shape computes alike from the canonical columns.
+std::optional<SqlField> CommonEnvelopeKey(std::string_view path) {
+  if (path == "account" || path == "region" || path == "id") {
+    return SqlField{std::string(path), "NULL", ""};
+  }
+  if (path == "time") return SqlField{"\"time\"", "NULL", ""};
+  if (path == "version") return SqlField{"'0'", "NULL", ""};
+  return std::nullopt;
+}
+
 class EnvelopeFields {
  public:
   EnvelopeFields() {
     std::vector<std::string> ct, other;
     for (int i = 0; i < kNumLogTypes; ++i) {
       const LogTypeInfo& f = LogTypeFacts(static_cast<LogType>(i));
-      if (!f.eventbridge_shaped) continue;
+      if (!f.eventbridge_shaped) {
+        if (f.type != LogType::kEventBridge && f.type != LogType::kUnknown) plain_.push_back(&f);
+        continue;
+      }
       const bool cloudtrail =
           f.type == LogType::kCloudTrail || f.type == LogType::kCloudTrailInsight;
       (cloudtrail ? ct : other).emplace_back(f.name);
@@ -128,6 +144,33 @@ class EnvelopeFields {
 
   SqlField operator()(std::string_view path) const {
     const SqlField raw = RecordField(path);
+    // Records no EventBridge event carries: detail.x is the record's x, the envelope's keys are
+    // made up as the rule engine makes them, anything else is the record's own field.
+    std::string plain_names;
+    for (const LogTypeInfo* f : plain_)
+      plain_names += (plain_names.empty() ? "" : ", ") + SqlString(f->name);
+    SqlField plain = raw;
+    if (path.starts_with("detail.")) {
+      plain = RecordField(path.substr(7));
+    } else if (path == "source") {
+      plain = {"log_type", "NULL", ""};
+    } else if (path == "detail-type") {
+      std::string s = "CASE log_type";
+      for (const LogTypeInfo* f : plain_) {
+        s += " WHEN " + SqlString(f->name) + " THEN " + SqlString(f->product);
+      }
+      plain = {s + " END", "NULL", ""};
+    } else if (auto common = CommonEnvelopeKey(path)) {
+      plain = *common;
+    } else if (path == "resources" || path == "detail") {
+      plain = {"NULL", "NULL", "NULL"};
+    }
+    if (plain.values.empty()) plain.values = "ARRAY[" + plain.scalar + "]";
+    const std::string is_plain = "log_type IN (" + plain_names + ")";
+    auto wrap = [&](const std::string& view, const std::string& p, const std::string& r) {
+      return "CASE WHEN eb THEN " + view + " WHEN " + is_plain + " THEN " + p + " ELSE " + r +
+             " END";
+    };
     SqlField view;
     if (path.starts_with("detail.")) {
       const std::string_view q = path.substr(7);
@@ -181,24 +224,20 @@ class EnvelopeFields {
         }
       }
       view = {s + " ELSE " + ct + " END", "NULL", ""};
-    } else if (path == "account" || path == "region" || path == "id") {
-      view = {std::string(path), "NULL", ""};
-    } else if (path == "time") {
-      view = {"\"time\"", "NULL", ""};
-    } else if (path == "version") {
-      view = {"'0'", "NULL", ""};
+    } else if (auto common = CommonEnvelopeKey(path)) {
+      view = *common;
     } else {
       view = {"NULL", "NULL", "NULL"};  // "detail" itself is an object; "resources" is empty
     }
     // A value the view computes is the one leaf value there.
     if (view.values.empty()) view.values = "ARRAY[" + view.scalar + "]";
-    return {"CASE WHEN eb THEN " + view.scalar + " ELSE " + raw.scalar + " END",
-            "CASE WHEN eb THEN " + view.json + " ELSE " + raw.json + " END",
-            "CASE WHEN eb THEN " + view.values + " ELSE " + raw.values + " END"};
+    return {wrap(view.scalar, plain.scalar, raw.scalar), wrap(view.json, plain.json, raw.json),
+            wrap(view.values, plain.values, raw.values)};
   }
 
  private:
   std::vector<const LogTypeInfo*> shaped_;
+  std::vector<const LogTypeInfo*> plain_;  // records no EventBridge event carries
   std::string view_;
 };
 

@@ -1,5 +1,5 @@
 // Runs the SQL `fastpath rules sql` printed for each rule on DuckDB over a fastpath lake and
-// prints "<rule> <event id>" per row: node lake_sql.mjs LAKE-FOLDER SQL-FILE...
+// prints "<rule file> <event id>" per event found: node lake_sql.mjs LAKE-FOLDER SQL-FILE...
 // The table is the lake read with hive partitioning; macros stand in for the Trino functions
 // the SQL uses, and three spellings are rewritten into DuckDB's: quoted JSONPath keys ($["k"] to
 // $."k"); any_match(list, lambda) to list_bool_or(list_transform(list, lambda)); and the leaf
@@ -71,13 +71,19 @@ let failed = 0;
 for (const f of files) {
   const sql0 = readFileSync(f, 'utf8').replace(/\$\["((?:[^"\\]|\\.)*)"\]/g, '$."$1"')
     .replace(/\["((?:[^"\\]|\\.)*)"\]/g, '."$1"');
-  const sql = rewriteAnyMatch(rewriteLax(sql0));
-  try {
-    const r = await c.runAndReadAll(sql);
-    for (const row of r.getRowObjects()) console.log(`${basename(f, '.sql')} ${row.id}`);
-  } catch (e) {
-    failed++;
-    console.error(`${f}: ${e.message.split('\n')[0]}`);
+  // A file of several rules holds one statement per rule; an event any of them finds is listed
+  // once, as search lists it once.
+  const ids = new Set();
+  for (const stmt of sql0.split(/;\s*\n/).filter((x) => x.replace(/--[^\n]*/g, '').trim())) {
+    const sql = rewriteAnyMatch(rewriteLax(stmt));
+    try {
+      const r = await c.runAndReadAll(sql);
+      for (const row of r.getRowObjects()) ids.add(row.id);
+    } catch (e) {
+      failed++;
+      console.error(`${f}: ${e.message.split('\n')[0]}`);
+    }
   }
+  for (const id of ids) console.log(`${basename(f, '.sql')} ${id}`);
 }
 process.exit(failed ? 1 : 0);

@@ -78,7 +78,11 @@ pass "search prunes to one object for one account-hour, --where on record paths,
 
 # 3b. Athena at scale: the SQL of `rules sql` for every rule of the pack and the Sigma rules,
 # run on DuckDB over the lake, finds the same events as `search` with the same rule.
-mkdir -p "$WORK/sql"
+mkdir -p "$WORK/sql" "$WORK/rules-extra"
+# Patterns over records no EventBridge event carries, in the envelope shape and at the top.
+echo '{"source": ["aws.vpcflow"], "detail": {"dstport": [443], "action": ["ACCEPT"]}}' >"$WORK/rules-extra/flow-envelope.json"
+echo '{"detail-type": ["VPC Flow Logs"], "dstport": [443]}' >"$WORK/rules-extra/flow-top.json"
+echo '{"source": ["aws.alb", "aws.elb"], "detail": {"elb_status_code": [{"numeric": [">=", 400]}]}}' >"$WORK/rules-extra/lb-errors.json"
 translated=0 refused=0
 while read -r f; do
   name="$(basename "$f" | sed 's/\.[a-z]*$//')"
@@ -90,7 +94,10 @@ while read -r f; do
     refused=$((refused + 1))
     rm -f "$WORK/sql/$name.sql"
   fi
-done < <(find "$REPO/rules" "$REPO/testdata/sigma" -name '*.yml' | sort)
+done < <({
+  find "$REPO/rules" "$REPO/testdata/sigma" -name '*.yml'
+  find "$WORK/rules-extra" -name '*.json'
+} | sort)
 NODE_NO_WARNINGS=1 node "$HERE/lake_sql.mjs" "$LAKE" "$WORK"/sql/*.sql >"$WORK/duck-ids" 2>"$WORK/duck-sql.err" ||
   fail "DuckDB could not run the SQL: $(head -3 "$WORK/duck-sql.err")"
 sort -o "$WORK/duck-ids" "$WORK/duck-ids"
