@@ -9,6 +9,7 @@
 #include "decode/byte_reader.h"
 #include "decode/envelope_decoder.h"
 #include "decode/envelope_encoder.h"
+#include "parse/record_fields.h"
 #include "parse/record_parser.h"
 #include "rules/rule_coverage.h"
 #include "rules/rule_engine.h"
@@ -20,18 +21,56 @@ void PrintRuleProblems(const RuleSet& set, std::FILE* err) {
     std::fprintf(err, "fastpath: %s: %s\n", p.where.c_str(), p.message.c_str());
 }
 
+namespace {
+
+// The fields a pattern reads that no record of the rule's log types has (where the formats fix
+// their fields: parse/record_fields.h), each as "detail.x: no aws.vpcflow record has a field x".
+std::vector<std::string> FieldsNeverPresent(const Rule& r) {
+  std::vector<std::string> out;
+  if (r.pattern == nullptr || r.log_types.empty()) return out;
+  std::vector<std::string_view> known;
+  std::string types;
+  for (LogType t : r.log_types) {
+    auto fields = RecordTopLevelFields(t);
+    if (fields.empty()) return out;  // an open-ended type: nothing can be said
+    known.insert(known.end(), fields.begin(), fields.end());
+    types += (types.empty() ? "" : " or ") + std::string(LogTypeName(t));
+  }
+  for (const std::string& path : r.pattern->Paths()) {
+    std::string_view p = path;
+    if (p.starts_with("detail.")) {
+      p.remove_prefix(7);
+    } else if (CloudTrailEventBridgeView::IsEnvelopeKey(p)) {
+      continue;
+    }
+    const std::string_view top = p.substr(0, p.find('.'));
+    if (std::find(known.begin(), known.end(), top) == known.end()) {
+      out.push_back(path + ": no " + types + " record has a field '" + std::string(top) + "'");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 int RunRulesCheck(const std::vector<std::string>& paths, std::FILE* out, std::FILE* err) {
   RuleSet set = LoadRules(paths);
   PrintRuleProblems(set, err);
-  size_t patterns = 0, sigma = 0, tests = 0;
+  size_t patterns = 0, sigma = 0, tests = 0, warnings = 0;
   for (const auto& r : set.rules) {
     patterns += r->pattern != nullptr;
     sigma += r->sigma != nullptr;
     tests += r->tests.size();
+    for (const std::string& w : FieldsNeverPresent(*r)) {
+      std::fprintf(err, "fastpath: warning: %s: rule '%s' can never match: %s\n", r->where.c_str(),
+                   r->id.c_str(), w.c_str());
+      ++warnings;
+    }
   }
   std::fprintf(out,
-               "%zu rules loaded (%zu EventBridge patterns, %zu Sigma), %zu tests, %zu problems\n",
-               set.rules.size(), patterns, sigma, tests, set.problems.size());
+               "%zu rules loaded (%zu EventBridge patterns, %zu Sigma), %zu tests, %zu problems, "
+               "%zu warnings\n",
+               set.rules.size(), patterns, sigma, tests, set.problems.size(), warnings);
   return set.problems.empty() ? 0 : 2;
 }
 

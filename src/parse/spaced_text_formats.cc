@@ -351,6 +351,16 @@ bool ParseSpaced(std::string_view line, const SpacedFormat& f, const RecordConte
   return true;
 }
 
+std::vector<std::string_view> SpacedFieldNames(LogType t) {
+  std::vector<std::string_view> out;
+  for (const SpacedFormat* f :
+       {&kS3Access, &kElb, &kAlb, &kAlbConnection, &kNlb, &kRoute53, &kApiGatewayClf}) {
+    if (f->type != t) continue;
+    for (const Field& field : f->fields) out.push_back(field.name);
+  }
+  return out;
+}
+
 const SpacedFormat* SpacedFormatOf(std::string_view line) {
   if (line.size() < 20) return nullptr;
   const std::string_view first = Token(line, 0);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/event.h"
 #include "core/record.h"
@@ -19,6 +20,8 @@ struct SpacedFormat;
 const SpacedFormat* SpacedFormatOf(std::string_view line);
 bool ParseSpaced(std::string_view line, const SpacedFormat& f, const RecordContext& ctx, Event* out,
                  std::string* error);
+// Every field name the spaced formats of type `t` write (empty: none of them is of that type).
+std::vector<std::string_view> SpacedFieldNames(LogType t);
 
 // cloudfront_text_format.cc: standard logs, with a #Fields header or the 33 default fields.
 const W3cFormat& DefaultCloudFrontFormat();

@@ -252,4 +252,14 @@ ParseOutcome ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format
   return ParseOutcome::Event();
 }
 
+std::vector<std::string_view> VpcFlowFieldNames() {
+  std::vector<std::string_view> out(kKnownFields.begin(), kKnownFields.end());
+  // Transit Gateway's packets-lost-* counters (Known() accepts the family).
+  for (std::string_view f : {"packets-lost-no-route", "packets-lost-blackhole",
+                             "packets-lost-mtu-exceeded", "packets-lost-ttl-expired"}) {
+    out.push_back(f);
+  }
+  return out;
+}
+
 }  // namespace fastpath

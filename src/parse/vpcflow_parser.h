@@ -54,4 +54,7 @@ bool LogGroupMatches(std::string_view pattern, std::string_view log_group);
 ParseOutcome ParseVpcFlowLine(std::string_view line, const VpcFlowFormat& format,
                               const RecordContext& ctx, Event* out);
 
+// Every field name of VPC (versions 2 to 8) and Transit Gateway flow logs.
+std::vector<std::string_view> VpcFlowFieldNames();
+
 }  // namespace fastpath
