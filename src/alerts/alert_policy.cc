@@ -50,8 +50,8 @@ std::string KeyOf(const Event& e, const std::vector<std::string>& paths) {
     } else if (p == "region") {
       key += e.region;
     } else {
-      // The path as written; where the record is an EventBridge detail, "detail.x" reads the
-      // record itself.
+      // The path as written; "detail.x" reads the record's x where the record has no detail
+      // (every record is seen as an EventBridge detail, rules/rule_engine.h).
       std::string values = ValuesAt(e.json, p);
       std::string_view path = p;
       if (values.empty() && CloudTrailEventBridgeView::RecordPath(e.log_type, &path) &&
@@ -79,6 +79,7 @@ std::string Shown(std::string key) {
 constexpr TimeNs kRetain = 7 * 24 * 3600 * kNsPerSec;
 
 TimeNs WindowStart(TimeNs t, TimeNs length) {
+  if (length <= 0) return t;  // rule files refuse such windows; a rule built in code may not
   TimeNs q = t / length;
   if (t % length != 0 && t < 0) --q;
   return q * length;

@@ -117,6 +117,7 @@ Result<TimeNs> Window(const YAML::Node& n) {
   auto d = ParseDuration(n.Scalar());
   if (!d)
     return Status::InvalidArgument("'" + n.Scalar() + "' is not a duration like 10m, 1h, 30s");
+  if (*d <= 0) return Status::InvalidArgument("a window must be longer than 0s");
   return *d;
 }
 
