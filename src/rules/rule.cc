@@ -135,6 +135,14 @@ std::shared_ptr<Rule> FromSigma(std::shared_ptr<const SigmaRule> s, const std::s
   return r;
 }
 
+// A path as one spelling of the file (for telling whether a rule names a file); the path as given
+// when it cannot be resolved.
+std::string Canonical(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? p.string() : c.string();
+}
+
 // A fastpath rule file document. Every problem it has is reported (each at its own line), not
 // only the first; a rule with any problem is not loaded. `referenced` collects the event_file
 // paths its tests name.
@@ -210,7 +218,7 @@ void ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out,
     bool readable = true;
     if (s.IsScalar()) {
       const fs::path path = fs::path(file).parent_path() / s.Scalar();
-      if (referenced != nullptr) referenced->insert(fs::weakly_canonical(path).string());
+      if (referenced != nullptr) referenced->insert(Canonical(path));
       bool ok = false;
       const std::string text = ReadText(path.string(), &ok);
       if (!ok) {
@@ -296,7 +304,7 @@ void ParseRuleDoc(const YAML::Node& doc, const std::string& file, RuleSet* out,
           } else if (t["event_file"]) {
             bool ok = false;
             const fs::path path = fs::path(file).parent_path() / t["event_file"].as<std::string>();
-            if (referenced != nullptr) referenced->insert(fs::weakly_canonical(path).string());
+            if (referenced != nullptr) referenced->insert(Canonical(path));
             rt.event_json = ReadText(path.string(), &ok);
             if (!ok) {
               bad(rt.where, "cannot read event_file " + t["event_file"].as<std::string>());
@@ -408,7 +416,7 @@ RuleSet LoadRules(const std::vector<std::string>& paths) {
         LoadFile(f, false, &loaded.back().second, &referenced);
       }
       for (auto& [f, set] : loaded) {
-        if (referenced.count(fs::weakly_canonical(f, ec).string())) continue;
+        if (referenced.count(Canonical(f))) continue;
         for (auto& r : set.rules) out.rules.push_back(std::move(r));
         for (auto& pr : set.problems) out.problems.push_back(std::move(pr));
       }
